@@ -1,0 +1,1 @@
+"""Analyses over the citywide graph: registered checks that return frozen findings."""

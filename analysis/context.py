@@ -1,0 +1,67 @@
+"""What checks read (:class:`AuditContext`) and what an audit produces (:class:`AuditResult`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Mapping
+
+import networkx as nx
+
+from analysis.findings import Finding
+from collectors.facts import DeviceFacts
+from inventory.model import Inventory
+
+
+@dataclass
+class AuditContext:
+    """One audit's inputs, with the citywide graph built once and shared by all checks.
+
+    Checks are pure functions of this object: they read, never mutate, never print.
+    """
+
+    inventory: Inventory
+    facts: Mapping[str, DeviceFacts]
+    today: dt.date = field(default_factory=dt.date.today)
+    captures: Path | None = None
+    #: Side results that reports show beside findings (e.g. "room_plan"); checks may add.
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> nx.MultiGraph:
+        """The citywide graph (sites, rooms, devices, links, circuits)."""
+        from analysis.graph import build_graph
+
+        return build_graph(self.inventory, self.facts)
+
+    @cached_property
+    def site_graph(self) -> nx.MultiGraph:
+        """The graph contracted to sites: inter-site links and circuits only."""
+        from analysis.graph import site_graph
+
+        return site_graph(self.graph)
+
+    def capture_source(self, device: str, command: str) -> str:
+        """Evidence source of a device's command output: its capture file path."""
+        from collectors.platforms import command_filename
+
+        base = f"{self.captures}/" if self.captures else ""
+        return f"{base}{device}/{command_filename(command)}"
+
+
+@dataclass
+class AuditResult:
+    """Everything a report renders. Reports never compute: they read this."""
+
+    inventory: Inventory
+    facts: dict[str, DeviceFacts]
+    findings: list[Finding]
+    graph: nx.MultiGraph
+    site_graph: nx.MultiGraph
+    started: dt.datetime
+    inventory_path: str
+    captures_path: str | None
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    extras: dict[str, object] = field(default_factory=dict)  # e.g. "room_plan", "diff"

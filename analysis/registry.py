@@ -1,0 +1,116 @@
+"""The check registry: each check a small unit with a stable code (like ruff rules).
+
+Register with :func:`check`; a code is never reused, and registering a different
+function under a taken code raises. ``select``/``ignore`` take codes or families
+(``LIN001``, ``lines``); an unknown one raises :class:`CheckSelectionError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from analysis.findings import FAMILIES, Evidence, Finding, Severity
+from netcensus.errors import CheckSelectionError
+
+if TYPE_CHECKING:
+    from analysis.context import AuditContext
+
+CheckFunc = Callable[["AuditContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """A registered check: its code, family, default severity, and function."""
+
+    code: str
+    family: str
+    severity: Severity
+    name: str
+    summary: str
+    func: CheckFunc
+
+    def finding(
+        self,
+        subjects: Sequence[str],
+        title: str,
+        recommendation: str,
+        evidence: Iterable[Evidence] = (),
+        saving_cny_per_year: float | None = None,
+        severity: Severity | None = None,
+        **args: Any,
+    ) -> Finding:
+        """A finding of this check; ``args`` are the message parameters."""
+        saving = None if saving_cny_per_year is None else round(float(saving_cny_per_year), 2)
+        return Finding(
+            code=self.code,
+            family=self.family,
+            severity=self.severity if severity is None else severity,
+            subjects=tuple(subjects),
+            title=title,
+            recommendation=recommendation,
+            evidence=tuple(evidence),
+            saving_cny_per_year=saving,
+            args=args,
+        )
+
+
+REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(code: str, family: str, severity: Severity, name: str) -> Callable[[CheckFunc], CheckFunc]:
+    """Register a check function under a stable code.
+
+    The function's docstring's first line is its summary (shown by ``netcensus checks``).
+    """
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r} for {code}")
+
+    def register(func: CheckFunc) -> CheckFunc:
+        existing = REGISTRY.get(code)
+        if existing is not None and existing.func is not func:
+            if existing.func.__qualname__ != func.__qualname__ or existing.func.__module__ != func.__module__:
+                raise ValueError(f"check code {code} is already taken by {existing.name}")
+        summary = (func.__doc__ or name).strip().splitlines()[0]
+        REGISTRY[code] = CheckSpec(code, family, severity, name, summary, func)
+        return func
+
+    return register
+
+
+def spec(code: str) -> CheckSpec:
+    """The registered check of a code."""
+    load_builtin_checks()
+    return REGISTRY[code]
+
+
+def load_builtin_checks() -> None:
+    """Import the bundled check modules so they register themselves."""
+    import analysis.checks  # noqa: F401  (import registers)
+
+
+def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[CheckSpec]:
+    """The checks to run, by code or family; all of them when ``select`` is empty."""
+    load_builtin_checks()
+    select, ignore = list(select), list(ignore)
+    for token in select + ignore:
+        if token not in REGISTRY and token not in FAMILIES:
+            known = ", ".join(sorted(REGISTRY))
+            raise CheckSelectionError(f"unknown check or family {token!r} (known: {known}; families: {', '.join(FAMILIES)})")
+
+    def matches(s: CheckSpec, tokens: list[str]) -> bool:
+        return s.code in tokens or s.family in tokens
+
+    chosen = [s for s in REGISTRY.values() if not select or matches(s, select)]
+    return sorted((s for s in chosen if not matches(s, ignore)), key=lambda s: s.code)
+
+
+def run_checks(ctx: "AuditContext", checks: Iterable[CheckSpec] | None = None) -> list[Finding]:
+    """Run checks over one audit context; findings come back sorted, duplicates dropped."""
+    specs = list(checks) if checks is not None else selected_checks()
+    seen: dict[str, Finding] = {}
+    for s in specs:
+        for f in s.func(ctx):
+            seen.setdefault(f.key, f)
+    return sorted(seen.values(), key=Finding.sort_key)

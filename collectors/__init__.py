@@ -1,0 +1,1 @@
+"""Collection: fetch raw outputs (live or offline), then parse them into facts."""

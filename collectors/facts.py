@@ -1,0 +1,94 @@
+"""Normalised facts observed on one device (DESIGN.md section 5).
+
+Parsers turn raw text into these; every platform yields the same shapes, so the
+graph and the checks never look at vendor syntax. All are frozen and slotted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CollectionStatus = Literal[
+    "ok",
+    "partial",  # some commands failed or did not parse
+    "missing",  # no capture at all for a declared device
+    "auth_failed",
+    "timeout",
+    "refused",
+    "host_key_mismatch",
+    "prompt_not_found",
+    "command_failed",
+    "parse_failed",
+    "error",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """What the device says it is."""
+
+    hostname: str | None = None
+    vendor: str | None = None
+    model: str | None = None
+    os_version: str | None = None
+    serial: str | None = None
+    uptime: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    """One interface. ``name`` is normalised (see :mod:`collectors.normalise`)."""
+
+    name: str
+    description: str = ""
+    admin_up: bool | None = None
+    oper_up: bool | None = None
+    speed_mbps: float | None = None
+    addresses: tuple[str, ...] = ()  # IPv4 interfaces, "10.1.2.1/30"
+    vrf: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """One LLDP or CDP neighbour as seen from ``local_port``."""
+
+    local_port: str  # normalised
+    remote_name: str  # as advertised; see collectors.normalise.device_name
+    remote_port: str  # normalised
+    remote_address: str | None = None
+    protocol: Literal["lldp", "cdp"] = "lldp"
+
+
+@dataclass(frozen=True, slots=True)
+class CommandProblem:
+    """A command whose output is missing, empty, an error, or unparsable."""
+
+    command: str
+    reason: Literal["missing", "empty", "device_error", "parse_error", "incomplete"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.command}: {self.reason}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    """Everything observed on one device in one collection."""
+
+    device: str
+    platform: str
+    status: CollectionStatus = "ok"
+    info: DeviceInfo = field(default_factory=DeviceInfo)
+    interfaces: tuple[Interface, ...] = ()
+    neighbours: tuple[Neighbour, ...] = ()
+    config: str | None = None  # redacted running configuration
+    problems: tuple[CommandProblem, ...] = ()
+    error: str | None = None  # collection error (connection level), if any
+
+    def interface(self, name: str) -> Interface | None:
+        """The interface called ``name`` (normalised), if any."""
+        for itf in self.interfaces:
+            if itf.name == name:
+                return itf
+        return None

@@ -1,0 +1,49 @@
+"""The offline collector: reads saved outputs from a capture directory.
+
+It doubles as the test double of the live collectors: tests and offline audits
+go through the same parsers as a live survey.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from collectors.base import RawOutputs
+from collectors.capture import TMP_SUFFIX, device_dir, output_path
+from collectors.facts import CommandProblem
+from collectors.platforms import PLATFORMS
+from inventory.model import Device
+
+
+class OfflineCollector:
+    """Collect a device by reading ``<captures>/<device>/<command>.txt`` files."""
+
+    def __init__(self, captures: Path | str):
+        self.captures = Path(captures)
+
+    def collect(self, device: Device) -> RawOutputs:
+        """Read every command file of the device's platform; report what is missing."""
+        start = time.perf_counter()
+        platform = PLATFORMS.get(device.platform)
+        if platform is None:
+            return RawOutputs(device.name, device.platform, status="error",
+                              error=f"unknown platform {device.platform!r}")
+        folder = device_dir(self.captures, device.name)
+        if not folder.is_dir():
+            return RawOutputs(device.name, device.platform, status="missing",
+                              error=f"no capture folder {folder}")
+        outputs: dict[str, str] = {}
+        problems: list[CommandProblem] = []
+        for cmd in platform.commands:
+            path = output_path(self.captures, device.name, cmd.command)
+            if path.is_file():
+                outputs[cmd.command] = path.read_text(encoding="utf-8", errors="replace")
+            elif path.with_name(path.name + TMP_SUFFIX).exists():
+                problems.append(CommandProblem(cmd.command, "incomplete",
+                                               f"{path.name}{TMP_SUFFIX}: interrupted write, ignored"))
+            else:
+                problems.append(CommandProblem(cmd.command, "missing", f"no file {path}"))
+        status = "ok" if not problems else ("partial" if outputs else "missing")
+        return RawOutputs(device.name, device.platform, outputs, status=status,
+                          problems=tuple(problems), elapsed_s=time.perf_counter() - start)

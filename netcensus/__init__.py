@@ -1,0 +1,8 @@
+"""netcensus: citywide network and leased-line integration inventory auditor.
+
+This package holds the CLI, the audit pipeline, the sample-city generator and the
+snapshot store. The domain lives in the sibling packages ``inventory``,
+``collectors``, ``analysis`` and ``reports``.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,51 @@
+"""The project's exceptions, in one place.
+
+Every error a user can cause carries enough context (file, line, field, device,
+command) to be fixed without a traceback. The CLI turns them into exit code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class NetcensusError(Exception):
+    """Base class of every error netcensus raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as we can.
+
+    >>> str(Problem("inv/devices.yaml", 12, "devices[3].platform", "unknown platform 'ios'"))
+    "inv/devices.yaml:12: devices[3].platform: unknown platform 'ios'"
+    """
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class InputError(NetcensusError):
+    """Bad input: one or more problems, all reported at once."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InventoryError(InputError):
+    """The inventory directory does not validate."""
+
+
+class CaptureError(InputError):
+    """The capture directory is unusable as a whole (missing, not a directory)."""
+
+
+class CheckSelectionError(NetcensusError):
+    """An unknown check code or family was selected or ignored."""

@@ -1,0 +1,98 @@
+"""The audit pipeline: inventory -> collect -> parse -> graph -> checks -> result.
+
+Each stage is timed (``AuditResult.timings``) so the benchmark can report it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from analysis.context import AuditContext, AuditResult
+from analysis.findings import Finding
+from analysis.registry import run_checks, selected_checks
+from collectors.base import Collector
+from collectors.facts import DeviceFacts
+from collectors.offline import OfflineCollector
+from collectors.parse import parse_outputs
+from inventory.loader import load_inventory
+from inventory.model import Inventory
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def collect_facts(inventory: Inventory, collector: Collector) -> dict[str, DeviceFacts]:
+    """Collect and parse every declared device; failures are recorded, never raised."""
+    return {name: parse_outputs(collector.collect(dev)) for name, dev in inventory.devices.items()}
+
+
+def apply_waivers(findings: Iterable[Finding], inventory: Inventory, today: dt.date) -> list[Finding]:
+    """Mark findings named by a current waiver as ``waived``; expired waivers leave them open."""
+    out = []
+    for f in findings:
+        waiver = inventory.waivers.get(f.key)
+        if waiver is not None and (waiver.expires is None or waiver.expires >= today):
+            f = dataclasses.replace(f, status="waived")
+        elif waiver is not None:
+            f = dataclasses.replace(f, args={**f.args, "waiver_expired": str(waiver.expires)})
+        out.append(f)
+    return out
+
+
+def audit(
+    inventory_path: Path | str,
+    captures_path: Path | str | None,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    today: dt.date | None = None,
+    collector: Collector | None = None,
+) -> AuditResult:
+    """Run a full offline (or given-collector) audit and return what reports render.
+
+    Raises :class:`netcensus.errors.InventoryError` on a bad inventory and
+    :class:`netcensus.errors.CheckSelectionError` on an unknown check.
+    """
+    timings: dict[str, float] = {}
+    started = dt.datetime.now(dt.timezone.utc)
+    today = today or dt.date.today()
+    checks = selected_checks(select, ignore)  # fail fast on a bad --select
+    with _timed(timings, "load_inventory"):
+        inventory = load_inventory(Path(inventory_path))
+    if collector is None:
+        collector = OfflineCollector(captures_path) if captures_path else _NoCaptures()
+    with _timed(timings, "parse_captures"):
+        facts = collect_facts(inventory, collector)
+    ctx = AuditContext(inventory, facts, today=today,
+                       captures=Path(captures_path) if captures_path else None)
+    with _timed(timings, "build_graph"):
+        graph, sgraph = ctx.graph, ctx.site_graph
+    with _timed(timings, "checks"):
+        findings = apply_waivers(run_checks(ctx, checks), inventory, today)
+    return AuditResult(
+        inventory=inventory, facts=facts, findings=findings, graph=graph, site_graph=sgraph,
+        started=started, inventory_path=str(inventory_path),
+        captures_path=str(captures_path) if captures_path else None, timings=timings,
+        extras=ctx.extras,
+    )
+
+
+class _NoCaptures:
+    """A collector for an audit without captures: every device is 'missing'."""
+
+    def collect(self, device):  # noqa: ANN001, ANN201
+        from collectors.base import RawOutputs
+
+        return RawOutputs(device.name, device.platform, status="missing", error="no captures given")
