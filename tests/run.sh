@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command: sets up what the tests need on a fresh machine, then runs pytest.
+#   bash tests/run.sh            # default suite (+ ssh, lab, browser tests when possible)
+#   bash tests/run.sh -m slow    # extra pytest arguments are passed on
+# Creates .venv (or reuses it), installs the project with its test extra and, when run as
+# root on Debian, the system packages for the SSH, LLDP-lab and browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  need=()
+  for pkg in lldpd openssh-server chromium iproute2; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+  done
+  if [ "${#need[@]}" -gt 0 ]; then
+    echo "installing Debian packages: ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+      || echo "warning: could not install ${need[*]}: the tests that need them will be skipped"
+  fi
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+exec .venv/bin/python -m pytest -m "not slow" -p no:cacheprovider "$@"
