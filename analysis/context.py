@@ -28,6 +28,10 @@ class AuditContext:
     captures: Path | None = None
     #: Side results that reports show beside findings (e.g. "room_plan"); checks may add.
     extras: dict[str, object] = field(default_factory=dict)
+    #: device -> recorded runs since its last successful collection (from the history store)
+    runs_since_success: Mapping[str, int] = field(default_factory=dict)
+    #: a device not collected for more than this many runs is stale (INV005)
+    stale_after_runs: int = 3
 
     @cached_property
     def graph(self) -> nx.MultiGraph:

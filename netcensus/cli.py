@@ -106,15 +106,26 @@ def audit(
     format: Annotated[str, typer.Option(
         "--format", help="What to print on stdout: terminal or json.")] = "terminal",
     fail_on: Annotated[Optional[str], typer.Option(
-        help="Exit 1 if an open finding is at or above this severity (info/low/medium/high/critical).")] = None,
+        help="Exit 1 if an open finding (a new one, with --baseline) is at or above this severity.")] = None,
     lang: Annotated[str, typer.Option(help="Report language: en or zh.")] = "en",
     select: Annotated[Optional[list[str]], typer.Option(help="Run only these check codes or families.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these check codes or families.")] = None,
     today: Annotated[Optional[str], typer.Option(help="Audit date YYYY-MM-DD (default: today).")] = None,
+    store: Annotated[Optional[Path], typer.Option(
+        help="History store (SQLite). Default: OUT/history.sqlite.")] = None,
+    baseline: Annotated[Optional[str], typer.Option(
+        help="Diff against this run: 'last', 'previous' or a run id.")] = None,
+    keep_runs: Annotated[int, typer.Option(min=1, help="Runs kept in the history store.")] = 30,
+    max_failed: Annotated[Optional[str], typer.Option(
+        help="Exit 3 (degraded) when more devices than this (count or N%) could not be collected.")] = None,
+    stale_after: Annotated[int, typer.Option(min=1, help="Runs without collection before a device is stale.")] = 3,
+    quiet: Annotated[bool, typer.Option(help="Print only problems (for cron).")] = False,
+    on_new_findings: Annotated[Optional[str], typer.Option(
+        help="Command to run with the JSON report's path when there are new findings.")] = None,
 ) -> None:
-    """Run the whole pipeline and write the reports into --out."""
+    """Run the whole pipeline, record the run in the history store, write the reports."""
     from analysis.findings import Severity
-    from netcensus.pipeline import audit as run_audit
+    from netcensus.job import AuditJob, run_job
 
     if format not in ("terminal", "json"):
         raise _fail(f"--format must be terminal or json, not {format!r}")
@@ -125,35 +136,116 @@ def audit(
         audit_day = dt.date.fromisoformat(today) if today else None
     except ValueError as e:
         raise _fail(e) from None
-
+    log = _logger(quiet)
     if inventory is None:
-        inventory, captures, audit_day = _bundled_sample(out, audit_day)
+        inventory, captures, audit_day = _bundled_sample(out, audit_day, log)
+    job = AuditJob(inventory=inventory, captures=captures, out=out, lang=lang, select=select or (),
+                   ignore=ignore or (), today=audit_day, store=store, baseline=baseline,
+                   keep_runs=keep_runs, max_failed=max_failed, fail_on=threshold,
+                   on_new_findings=on_new_findings, stale_after_runs=stale_after)
     try:
-        result = run_audit(inventory, captures, select=select or (), ignore=ignore or (), today=audit_day)
+        outcome = run_job(job, log)
     except (InputError, NetcensusError) as e:
         raise _fail(e) from None
 
-    written = _write_reports(result, out, lang)
     if format == "json":
         from reports.json_report import report_dict
 
-        json.dump(report_dict(result), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        json.dump(report_dict(outcome.result), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
-        err.print(f"reports written to {out}/")
-    else:
+    elif not quiet:
         from reports.registry import RenderOptions, render
 
-        render("terminal", result, out, RenderOptions(lang=lang, console=Console()))
-        print(f"\nReports written to {out.resolve()}/")
-        for path in written:
+        render("terminal", outcome.result, out, RenderOptions(lang=lang, console=Console()))
+        print(f"\nRun {outcome.run_id} recorded in {job.store_path}")
+        print(f"Reports written to {out.resolve()}/")
+        for path in outcome.written:
             print(f"  {path}")
-    if threshold is not None and any(
-        f.status == "open" and f.severity >= threshold for f in result.findings
-    ):
-        raise typer.Exit(EXIT_FINDINGS)
+    if outcome.diff is not None and (not quiet or outcome.diff.new):
+        d = outcome.diff
+        log(f"against run {d.base_run}: {len(d.new)} new, {len(d.resolved)} resolved, "
+            f"{len(d.unchanged)} unchanged, {len(d.unknown)} unknown; "
+            f"{len(d.config_changes)} config change(s), drift in {', '.join(d.drift) or 'nothing'}")
+    if outcome.degraded:
+        log(f"collection degraded: {len(outcome.failed)} device(s) not collected "
+            f"({', '.join(outcome.failed[:10])}{' ...' if len(outcome.failed) > 10 else ''})")
+    raise typer.Exit(outcome.exit_code)
 
 
-def _bundled_sample(out: Path, audit_day: dt.date | None) -> tuple[Path, Path, dt.date | None]:
+@app.command()
+def history(
+    store: Annotated[Path, typer.Option(help="History store.")] = DEFAULT_OUT / "history.sqlite",
+) -> None:
+    """List the recorded runs."""
+    from rich.table import Table
+
+    from netcensus.store import SQLiteStore
+
+    if not store.exists():
+        raise _fail(f"no history store at {store}")
+    try:
+        runs = SQLiteStore(store).runs()
+    except NetcensusError as e:
+        raise _fail(e) from None
+    table = Table("run", "started", "devices", "failed", "degraded", "open findings", "inventory")
+    for r in runs:
+        table.add_row(str(r.id), r.started, str(r.devices), str(r.failed), "yes" if r.degraded else "",
+                      str(r.findings), r.inventory)
+    Console().print(table)
+
+
+@app.command()
+def diff(
+    run_a: Annotated[str, typer.Argument(help="Baseline run: id, 'previous' or 'last'.")],
+    run_b: Annotated[str, typer.Argument(help="Compared run: id, 'previous' or 'last'.")],
+    store: Annotated[Path, typer.Option(help="History store.")] = DEFAULT_OUT / "history.sqlite",
+    format: Annotated[str, typer.Option("--format", help="terminal or json.")] = "terminal",
+) -> None:
+    """Show what changed between two recorded runs."""
+    from netcensus.history import diff_runs
+    from netcensus.store import SQLiteStore
+
+    if not store.exists():
+        raise _fail(f"no history store at {store}")
+    try:
+        db = SQLiteStore(store)
+        a, b = db.run(db.resolve(run_a)), db.run(db.resolve(run_b))
+    except NetcensusError as e:
+        raise _fail(e) from None
+    d = diff_runs(a, b)
+    if format == "json":
+        json.dump(d.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = Console()
+    for label, items in (("new", d.new), ("resolved", d.resolved), ("unknown", d.unknown)):
+        console.print(f"[bold]{label}[/bold]: {len(items)}")
+        for f in items:
+            console.print(f"  {f['severity']:>8}  {f['key']}  {f['title']}", markup=False)
+    console.print(f"[bold]unchanged[/bold]: {len(d.unchanged)}")
+    for kind, change in d.drift.items():
+        console.print(f"[bold]drift {kind}[/bold]: +{len(change['added'])} -{len(change['gone'])}")
+        for x in change["added"]:
+            console.print(f"  + {x}", markup=False)
+        for x in change["gone"]:
+            console.print(f"  - {x}", markup=False)
+    for device, text in d.config_changes.items():
+        console.print(f"[bold]config {device}[/bold]")
+        console.print(text, markup=False, highlight=False)
+
+
+def _logger(quiet: bool):  # noqa: ANN202
+    """Log lines to stderr: timestamped when not on a terminal (cron, systemd)."""
+    stamped = not sys.stderr.isatty()
+
+    def log(message: str) -> None:
+        prefix = dt.datetime.now().astimezone().isoformat(timespec="seconds") + " " if stamped else ""
+        err.print(f"{prefix}{message}", markup=False, highlight=False, soft_wrap=True)
+
+    return log
+
+
+def _bundled_sample(out: Path, audit_day: dt.date | None, log) -> tuple[Path, Path, dt.date | None]:  # noqa: ANN001
     """Generate the bundled sample city into ``out/sample-city`` and say so."""
     from netcensus.sample import generate
 
@@ -161,21 +253,8 @@ def _bundled_sample(out: Path, audit_day: dt.date | None) -> tuple[Path, Path, d
     planted = json.loads(Path(city.planted_path).read_text(encoding="utf-8"))
     if audit_day is None and planted.get("today"):
         audit_day = dt.date.fromisoformat(planted["today"])  # the sample's contract dates are relative to it
-    err.print(f"Auditing the bundled sample city (generated in {city.root})")
+    log(f"auditing the bundled sample city (generated in {city.root})")
     return Path(city.inventory_dir), Path(city.captures_dir), audit_day
-
-
-def _write_reports(result, out: Path, lang: str) -> list[Path]:  # noqa: ANN001
-    """Write every registered file report into ``out``."""
-    from reports.registry import RENDERERS, RenderOptions, load_builtin_renderers, render
-
-    load_builtin_renderers()
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name in sorted(RENDERERS):
-        if name != "terminal":  # the terminal summary prints; every other renderer writes files
-            written += render(name, result, out, RenderOptions(lang=lang))
-    return written
 
 
 if __name__ == "__main__":  # pragma: no cover

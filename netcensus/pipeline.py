@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -59,10 +59,14 @@ def audit(
     ignore: Iterable[str] = (),
     today: dt.date | None = None,
     collector: Collector | None = None,
+    runs_since_success: Mapping[str, int] | None = None,
+    stale_after_runs: int = 3,
+    inventory: Inventory | None = None,
 ) -> AuditResult:
     """Run a full offline (or given-collector) audit and return what reports render.
 
-    Raises :class:`netcensus.errors.InventoryError` on a bad inventory and
+    ``inventory`` skips loading when the caller already has it. Raises
+    :class:`netcensus.errors.InventoryError` on a bad inventory and
     :class:`netcensus.errors.CheckSelectionError` on an unknown check.
     """
     timings: dict[str, float] = {}
@@ -70,13 +74,15 @@ def audit(
     today = today or dt.date.today()
     checks = selected_checks(select, ignore)  # fail fast on a bad --select
     with _timed(timings, "load_inventory"):
-        inventory = load_inventory(Path(inventory_path))
+        if inventory is None:
+            inventory = load_inventory(Path(inventory_path))
     if collector is None:
         collector = OfflineCollector(captures_path) if captures_path else _NoCaptures()
     with _timed(timings, "parse_captures"):
         facts = collect_facts(inventory, collector)
     ctx = AuditContext(inventory, facts, today=today,
-                       captures=Path(captures_path) if captures_path else None)
+                       captures=Path(captures_path) if captures_path else None,
+                       runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs)
     with _timed(timings, "build_graph"):
         graph, sgraph = ctx.graph, ctx.site_graph
     with _timed(timings, "checks"):

@@ -1,0 +1,175 @@
+"""One audit job as a scheduler runs it: lock, audit, record, diff, report, exit code.
+
+Exit codes (also in README): 0 nothing (new) at or above ``--fail-on``; 1 (new) findings at or
+above it; 2 bad input or usage; 3 collection degraded (more than ``--max-failed`` devices could
+not be collected). Degraded wins over 1: the scheduler must hear that collection is broken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.context import AuditResult
+from analysis.findings import Severity
+from collectors.base import Collector
+from netcensus.errors import NetcensusError
+from netcensus.history import RunDiff, diff_runs, run_record
+from netcensus.pipeline import audit
+from netcensus.store import SQLiteStore, StoreLock
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DEGRADED = 0, 1, 2, 3
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AuditJob:
+    """Everything an audit run is told."""
+
+    inventory: Path
+    captures: Path | None
+    out: Path
+    lang: str = "en"
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    today: dt.date | None = None
+    store: Path | None = None  # default: <out>/history.sqlite
+    baseline: str | None = None  # "last", "previous" or a run id
+    keep_runs: int = 30
+    max_failed: str | None = None  # "5" devices or "10%"
+    fail_on: Severity | None = None
+    on_new_findings: str | None = None  # command; the JSON report's path is appended
+    stale_after_runs: int = 3
+    collector: Collector | None = field(default=None, compare=False)
+
+    @property
+    def store_path(self) -> Path:
+        return self.store or self.out / "history.sqlite"
+
+
+@dataclass
+class JobOutcome:
+    """What the job did, for the CLI to print."""
+
+    result: AuditResult
+    run_id: int
+    diff: RunDiff | None
+    degraded: bool
+    failed: list[str]
+    written: list[Path]
+    exit_code: int
+
+
+def parse_max_failed(text: str | None, total: int) -> int | None:
+    """``"5"`` -> 5 devices, ``"10%"`` -> 10 % of ``total`` (rounded down); None: no limit.
+
+    >>> parse_max_failed("10%", 80), parse_max_failed("3", 80), parse_max_failed(None, 80)
+    (8, 3, None)
+    """
+    if text is None:
+        return None
+    try:
+        if text.endswith("%"):
+            return int(total * float(text[:-1]) / 100)
+        return int(text)
+    except ValueError:
+        raise NetcensusError(f"--max-failed must be a count or a percentage like 10%, not {text!r}") from None
+
+
+def run_job(job: AuditJob, log: Log = lambda _m: None) -> JobOutcome:
+    """Run one audit under the store lock; everything written atomically."""
+    with StoreLock(Path(f"{job.store_path}.lock")) as lock:
+        if lock.stale_pid:
+            log(f"cleared a stale lock left by pid {lock.stale_pid} (a killed run)")
+        store = SQLiteStore(job.store_path)
+        try:
+            store.clean_pending()
+            base_id = store.resolve(job.baseline) if job.baseline else None
+            # Devices of the current inventory: the pipeline loads it; stale counts come from the store.
+            from inventory.loader import load_inventory
+
+            inventory = load_inventory(job.inventory)
+            since = store.runs_since_success(inventory.devices)
+            result = audit(job.inventory, job.captures, select=job.select, ignore=job.ignore,
+                           today=job.today, collector=job.collector, runs_since_success=since,
+                           stale_after_runs=job.stale_after_runs, inventory=inventory)
+            failed = sorted(n for n, f in result.facts.items() if f.status not in ("ok", "partial"))
+            limit = parse_max_failed(job.max_failed, len(result.facts))
+            degraded = limit is not None and len(failed) > limit
+            record = run_record(result, degraded=degraded)
+            base = store.run(base_id) if base_id is not None else None
+            run_id = store.record(record, captures=job.captures if job.captures and job.captures.is_dir() else None)
+            diff = None
+            if base is not None:
+                current = store.run(run_id)
+                platforms = {n: d.platform for n, d in result.inventory.devices.items()}
+                diff = diff_runs(base, current, platforms=platforms)
+                result.extras["diff"] = diff.to_dict()
+            result.extras["run"] = {"id": run_id, "degraded": degraded, "failed_devices": failed,
+                                    "store": str(job.store_path)}
+            removed = store.prune(job.keep_runs)
+            if removed:
+                log(f"retention: removed runs {', '.join(map(str, removed))}")
+        finally:
+            store.close()
+    written = write_reports(result, job.out, job.lang)
+    code = exit_code(result, diff, degraded, job.fail_on)
+    if job.on_new_findings and diff is not None and diff.new:
+        notify(job.on_new_findings, job.out / "netcensus-report.json", log)
+    return JobOutcome(result, run_id, diff, degraded, failed, written, code)
+
+
+def exit_code(result: AuditResult, diff: RunDiff | None, degraded: bool, fail_on: Severity | None) -> int:
+    """Degraded (3) first; then 1 if (new, when diffing) open findings reach ``fail_on``."""
+    if degraded:
+        return EXIT_DEGRADED
+    if fail_on is None:
+        return EXIT_OK
+    if diff is not None:
+        candidates = [Severity.parse(f["severity"]) for f in diff.new if f.get("status") == "open"]
+    else:
+        candidates = [f.severity for f in result.findings if f.status == "open"]
+    return EXIT_FINDINGS if any(s >= fail_on for s in candidates) else EXIT_OK
+
+
+def write_reports(result: AuditResult, out: Path, lang: str) -> list[Path]:
+    """Render every registered file report into a temporary folder, then move each into place.
+
+    A run killed mid-write leaves the previous reports whole (``os.replace`` is atomic).
+    """
+    from reports.registry import RENDERERS, RenderOptions, load_builtin_renderers, render
+
+    load_builtin_renderers()
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".rendering-", dir=out))
+    written: list[Path] = []
+    try:
+        for name in sorted(RENDERERS):
+            if name == "terminal":  # prints; every other renderer writes files
+                continue
+            for path in render(name, result, staging, RenderOptions(lang=lang)):
+                target = out / path.relative_to(staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                written.append(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def notify(command: str, report: Path, log: Log) -> None:
+    """Run the user's notification command with the JSON report's path; never fail the audit."""
+    try:
+        done = subprocess.run([*shlex.split(command), str(report)], timeout=120, check=False)
+        if done.returncode:
+            log(f"--on-new-findings command exited {done.returncode}")
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log(f"--on-new-findings command failed: {e}")

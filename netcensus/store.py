@@ -1,0 +1,397 @@
+"""The history store: one row set per audit run, in SQLite (WAL), behind a small interface.
+
+A run is recorded in **one transaction** after its capture archive is safely on disk,
+so a run killed at any moment leaves the store as it was: the previous run intact and
+readable, and the next run works. A lock file (``flock``, released by the kernel when a
+process dies) refuses a second concurrent run on the same store.
+
+The :class:`Store` protocol is what the pipeline and the diff use, so a PostgreSQL
+backend can follow (see docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tarfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from netcensus.errors import NetcensusError
+
+SCHEMA_VERSION = 1
+
+#: Migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started TEXT NOT NULL,
+        finished TEXT NOT NULL,
+        inventory TEXT NOT NULL,
+        captures TEXT,
+        inventory_digest TEXT NOT NULL,
+        facts_digest TEXT NOT NULL,
+        devices INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        degraded INTEGER NOT NULL,
+        archive TEXT
+    );
+    CREATE TABLE device_runs (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        device TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        config_digest TEXT,
+        PRIMARY KEY (run_id, device)
+    );
+    CREATE TABLE configs (digest TEXT PRIMARY KEY, text TEXT NOT NULL);
+    CREATE TABLE last_success (
+        device TEXT PRIMARY KEY,
+        run_id INTEGER NOT NULL,
+        finished TEXT NOT NULL,
+        config_digest TEXT
+    );
+    CREATE TABLE findings (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        status TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+    );
+    CREATE TABLE entities (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        PRIMARY KEY (run_id, kind, id)
+    );
+    """,
+]
+
+
+class StoreError(NetcensusError):
+    """The store cannot be used: locked, read-only, full disk, corrupt, newer schema."""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What one audit run leaves in the history."""
+
+    started: str
+    finished: str
+    inventory: str
+    captures: str | None
+    inventory_digest: str
+    facts_digest: str
+    device_status: dict[str, tuple[str, str | None]]  # device -> (status, error)
+    configs: dict[str, str]  # device -> redacted config (collected devices only)
+    findings: list[dict]  # Finding.to_dict() of every finding
+    entities: dict[str, list[str]]  # kind -> ids (devices, links, circuits, rooms, websites)
+    degraded: bool = False
+    id: int | None = None  # set when read back
+    archive: str | None = None
+
+    @property
+    def failed(self) -> list[str]:
+        """Devices that could not be collected in this run."""
+        return sorted(d for d, (s, _) in self.device_status.items() if s not in ("ok", "partial"))
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One line of ``netcensus history``."""
+
+    id: int
+    started: str
+    finished: str
+    devices: int
+    failed: int
+    degraded: bool
+    findings: int
+    inventory: str
+
+
+class Store(Protocol):
+    """What the pipeline needs from a history store."""
+
+    def record(self, run: RunRecord, captures: Path | None = None) -> int: ...
+    def run(self, run_id: int) -> RunRecord: ...
+    def last_run_id(self) -> int | None: ...
+    def runs(self) -> list[RunSummary]: ...
+    def runs_since_success(self, devices: Iterable[str]) -> dict[str, int]: ...
+    def prune(self, keep_runs: int) -> list[int]: ...
+
+
+def digest(text: str) -> str:
+    """Content digest used for configs, inventory and facts."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SQLiteStore:
+    """The embedded history store: ``<path>`` (SQLite, WAL) and ``<path>.runs/`` archives."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.archive_dir = self.path.with_name(self.path.name + ".runs")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot open history store {self.path}: {_explain(e)}") from None
+
+    # -- schema -------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {version}; this netcensus knows up to "
+                             f"{SCHEMA_VERSION}: upgrade netcensus")
+        for step in range(version, SCHEMA_VERSION):
+            with self._transaction():
+                for statement in MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {step + 1}")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot write history store {self.path}: {_explain(e)}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writing ------------------------------------------------------------------------
+    def record(self, run: RunRecord, captures: Path | None = None) -> int:
+        """Record a run (and archive its captures); returns the run id. All or nothing."""
+        archive = self._archive(captures, run.started) if captures else None
+        try:
+            with self._transaction() as db:
+                cur = db.execute(
+                    "INSERT INTO runs (started, finished, inventory, captures, inventory_digest,"
+                    " facts_digest, devices, failed, degraded, archive) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (run.started, run.finished, run.inventory, run.captures, run.inventory_digest,
+                     run.facts_digest, len(run.device_status), len(run.failed), int(run.degraded),
+                     archive.name if archive else None))
+                run_id = int(cur.lastrowid)
+                for device, (status, error) in sorted(run.device_status.items()):
+                    config = run.configs.get(device)
+                    cdigest = digest(config) if config is not None else None
+                    if config is not None:
+                        db.execute("INSERT OR IGNORE INTO configs VALUES (?, ?)", (cdigest, config))
+                    db.execute("INSERT INTO device_runs VALUES (?,?,?,?,?)",
+                               (run_id, device, status, error, cdigest))
+                    if status in ("ok", "partial"):
+                        db.execute("INSERT OR REPLACE INTO last_success VALUES (?,?,?,?)",
+                                   (device, run_id, run.finished, cdigest))
+                db.executemany("INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?)", [
+                    (run_id, f["key"], f["severity"], f["status"], json.dumps(f, ensure_ascii=False, default=str))
+                    for f in run.findings])
+                db.executemany("INSERT OR IGNORE INTO entities VALUES (?,?,?)", [
+                    (run_id, kind, i) for kind, ids in run.entities.items() for i in ids])
+        except BaseException:
+            if archive:
+                archive.unlink(missing_ok=True)
+            raise
+        if archive:  # the archive's final name carries the run id
+            final = self.archive_dir / f"run-{run_id}.tar.gz"
+            os.replace(archive, final)
+            with self._transaction() as db:
+                db.execute("UPDATE runs SET archive = ? WHERE id = ?", (final.name, run_id))
+        return run_id
+
+    def _archive(self, captures: Path, started: str) -> Path:
+        """Compress a capture folder into the archive dir under a temporary name."""
+        try:
+            self.archive_dir.mkdir(parents=True, exist_ok=True)
+            tmp = self.archive_dir / f".pending-{digest(started + str(os.getpid()))[:12]}.tar.gz"
+            with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
+                tar.add(captures, arcname="captures", filter=_skip_tmp)
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            return tmp
+        except OSError as e:
+            raise StoreError(f"cannot archive captures into {self.archive_dir}: {_explain(e)}") from None
+
+    def prune(self, keep_runs: int) -> list[int]:
+        """Keep the newest ``keep_runs`` runs (and every device's last success); return removed ids."""
+        if keep_runs < 1:
+            raise StoreError("--keep-runs must be at least 1")
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM runs ORDER BY id DESC")]
+        doomed = ids[keep_runs:]
+        if not doomed:
+            return []
+        pinned = {r[0] for r in self.conn.execute("SELECT run_id FROM last_success")}
+        doomed = [i for i in doomed if i not in pinned]
+        archives = [self.conn.execute("SELECT archive FROM runs WHERE id = ?", (i,)).fetchone()[0] for i in doomed]
+        with self._transaction() as db:
+            db.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in doomed])
+            db.execute("DELETE FROM configs WHERE digest NOT IN (SELECT config_digest FROM device_runs"
+                       " WHERE config_digest IS NOT NULL) AND digest NOT IN (SELECT config_digest FROM"
+                       " last_success WHERE config_digest IS NOT NULL)")
+        for name in archives:
+            if name:
+                (self.archive_dir / name).unlink(missing_ok=True)
+        return sorted(doomed)
+
+    def clean_pending(self) -> None:
+        """Remove archives of runs that were killed before they were recorded."""
+        if self.archive_dir.is_dir():
+            for stray in self.archive_dir.glob(".pending-*"):
+                stray.unlink(missing_ok=True)
+
+    # -- reading ------------------------------------------------------------------------
+    def last_run_id(self) -> int | None:
+        row = self.conn.execute("SELECT max(id) FROM runs").fetchone()
+        return row[0]
+
+    def runs(self) -> list[RunSummary]:
+        rows = self.conn.execute(
+            "SELECT r.id, r.started, r.finished, r.devices, r.failed, r.degraded, r.inventory,"
+            " (SELECT count(*) FROM findings f WHERE f.run_id = r.id AND f.status = 'open')"
+            " FROM runs r ORDER BY r.id")
+        return [RunSummary(id=i, started=s, finished=f, devices=d, failed=x, degraded=bool(g),
+                           findings=n, inventory=inv) for i, s, f, d, x, g, inv, n in rows]
+
+    def run(self, run_id: int) -> RunRecord:
+        """Read a run back; unknown ids raise StoreError."""
+        row = self.conn.execute(
+            "SELECT started, finished, inventory, captures, inventory_digest, facts_digest, degraded,"
+            " archive FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            known = ", ".join(str(r.id) for r in self.runs()) or "none"
+            raise StoreError(f"no run {run_id} in {self.path} (runs: {known})")
+        started, finished, inv, caps, idig, fdig, degraded, archive = row
+        status: dict[str, tuple[str, str | None]] = {}
+        configs: dict[str, str] = {}
+        for device, st, error, text in self.conn.execute(
+                "SELECT d.device, d.status, d.error, c.text FROM device_runs d LEFT JOIN configs c"
+                " ON c.digest = d.config_digest WHERE d.run_id = ?", (run_id,)):
+            status[device] = (st, error)
+            if text is not None:
+                configs[device] = text
+        findings = [json.loads(d) for (d,) in self.conn.execute(
+            "SELECT data FROM findings WHERE run_id = ? ORDER BY key", (run_id,))]
+        entities: dict[str, list[str]] = {}
+        for kind, i in self.conn.execute(
+                "SELECT kind, id FROM entities WHERE run_id = ? ORDER BY kind, id", (run_id,)):
+            entities.setdefault(kind, []).append(i)
+        return RunRecord(started, finished, inv, caps, idig, fdig, status, configs, findings, entities,
+                         degraded=bool(degraded), id=run_id, archive=archive)
+
+    def resolve(self, ref: str) -> int:
+        """A run reference: ``last``, ``previous``, or a run id."""
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM runs ORDER BY id DESC LIMIT 2")]
+        if ref == "last" and ids:
+            return ids[0]
+        if ref == "previous" and len(ids) > 1:
+            return ids[1]
+        if ref.isdigit():
+            self.run(int(ref))  # raises for unknown ids
+            return int(ref)
+        raise StoreError(f"no run {ref!r} in {self.path} (use a run id, 'last' or 'previous')")
+
+    def runs_since_success(self, devices: Iterable[str]) -> dict[str, int]:
+        """For each device: how many recorded runs since it was last collected successfully."""
+        out = {}
+        for device in devices:
+            row = self.conn.execute("SELECT run_id FROM last_success WHERE device = ?", (device,)).fetchone()
+            since = row[0] if row else 0
+            out[device] = self.conn.execute(
+                "SELECT count(*) FROM device_runs WHERE device = ? AND run_id > ?", (device, since)).fetchone()[0]
+        return out
+
+    def last_success(self, device: str) -> tuple[int, str, str | None] | None:
+        """(run id, finished, config) of a device's last successful collection, if any."""
+        row = self.conn.execute(
+            "SELECT l.run_id, l.finished, c.text FROM last_success l LEFT JOIN configs c"
+            " ON c.digest = l.config_digest WHERE l.device = ?", (device,)).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+
+def _skip_tmp(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    return None if info.name.endswith(".tmp") else info
+
+
+def _explain(e: BaseException) -> str:
+    text = str(e)
+    if isinstance(e, OSError) and e.errno == 28 or "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text or isinstance(e, PermissionError):
+        return "the store is read-only (check the path's permissions)"
+    return text
+
+
+@dataclass
+class StoreLock:
+    """An exclusive lock on a store, held for a whole run.
+
+    ``flock`` is released by the kernel when the holder dies, so a lock file left by a
+    killed run is stale by construction: the next run takes it over and says so.
+    """
+
+    path: Path
+    stale_pid: int | None = field(default=None, init=False)
+    _fd: int | None = field(default=None, init=False, repr=False)
+
+    def acquire(self) -> "StoreLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(f"cannot create lock {self.path}: {_explain(e)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise StoreError(f"another netcensus run holds the store lock {self.path} ({holder}); "
+                             "wait for it to finish") from None
+        previous = os.pread(fd, 200, 0).decode(errors="replace").split()
+        if previous and previous[0].startswith("pid="):
+            with contextlib.suppress(ValueError):
+                self.stale_pid = int(previous[0][4:])  # its holder died without releasing it
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid={os.getpid()} started={dt.datetime.now(dt.timezone.utc).isoformat()}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)  # an empty lock file means "released cleanly"
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "StoreLock":
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def remove_store(path: Path) -> None:
+    """Delete a store and its archives (tests and ``--store`` resets)."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(Path(f"{path}.runs"), ignore_errors=True)
