@@ -33,10 +33,8 @@ def child(inventory: str, captures: str, out: str, cache: str | None) -> None:
     from netcensus.job import write_reports
     from netcensus.pipeline import audit
 
-    if cache:
-        os.environ["NETCENSUS_CACHE"] = cache
     start = time.perf_counter()
-    result = audit(inventory, captures)
+    result = audit(inventory, captures, cache_dir=cache)
     t = time.perf_counter()
     write_reports(result, Path(out), "en")
     timings = dict(result.timings, reports=time.perf_counter() - t)

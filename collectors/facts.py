@@ -92,3 +92,30 @@ class DeviceFacts:
             if itf.name == name:
                 return itf
         return None
+
+
+def facts_to_dict(facts: DeviceFacts) -> dict:
+    """Plain JSON-ready form of :class:`DeviceFacts` (the inverse of :func:`facts_from_dict`)."""
+    from dataclasses import asdict
+
+    return asdict(facts)
+
+
+def facts_from_dict(data: dict) -> DeviceFacts:
+    """Rebuild :class:`DeviceFacts` from :func:`facts_to_dict` output.
+
+    >>> f = DeviceFacts("r1", "cisco_ios", interfaces=(Interface("Loopback0", addresses=("10.0.0.1/32",)),))
+    >>> facts_from_dict(facts_to_dict(f)) == f
+    True
+    """
+    return DeviceFacts(
+        device=data["device"],
+        platform=data["platform"],
+        status=data["status"],
+        info=DeviceInfo(**data["info"]),
+        interfaces=tuple(Interface(**{**i, "addresses": tuple(i["addresses"])}) for i in data["interfaces"]),
+        neighbours=tuple(Neighbour(**n) for n in data["neighbours"]),
+        config=data["config"],
+        problems=tuple(CommandProblem(**p) for p in data["problems"]),
+        error=data["error"],
+    )

@@ -119,6 +119,9 @@ def audit(
     max_failed: Annotated[Optional[str], typer.Option(
         help="Exit 3 (degraded) when more devices than this (count or N%) could not be collected.")] = None,
     stale_after: Annotated[int, typer.Option(min=1, help="Runs without collection before a device is stale.")] = 3,
+    cache: Annotated[Optional[Path], typer.Option(
+        help="Parsed-facts cache folder (default OUT/.facts-cache).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-parse every capture.")] = False,
     quiet: Annotated[bool, typer.Option(help="Print only problems (for cron).")] = False,
     on_new_findings: Annotated[Optional[str], typer.Option(
         help="Command to run with the JSON report's path when there are new findings.")] = None,
@@ -142,7 +145,8 @@ def audit(
     job = AuditJob(inventory=inventory, captures=captures, out=out, lang=lang, select=select or (),
                    ignore=ignore or (), today=audit_day, store=store, baseline=baseline,
                    keep_runs=keep_runs, max_failed=max_failed, fail_on=threshold,
-                   on_new_findings=on_new_findings, stale_after_runs=stale_after)
+                   on_new_findings=on_new_findings, stale_after_runs=stale_after,
+                   cache=cache, use_cache=not no_cache)
     try:
         outcome = run_job(job, log)
     except (InputError, NetcensusError) as e:

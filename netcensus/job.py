@@ -48,11 +48,17 @@ class AuditJob:
     fail_on: Severity | None = None
     on_new_findings: str | None = None  # command; the JSON report's path is appended
     stale_after_runs: int = 3
+    cache: Path | None = None  # parsed-facts cache; default <out>/.facts-cache
+    use_cache: bool = True
     collector: Collector | None = field(default=None, compare=False)
 
     @property
     def store_path(self) -> Path:
         return self.store or self.out / "history.sqlite"
+
+    @property
+    def cache_dir(self) -> Path | None:
+        return (self.cache or self.out / ".facts-cache") if self.use_cache else None
 
 
 @dataclass
@@ -99,7 +105,8 @@ def run_job(job: AuditJob, log: Log = lambda _m: None) -> JobOutcome:
             inventory = load_inventory(job.inventory)
             since = store.runs_since_success(inventory.devices)
             result = audit(job.inventory, job.captures, select=job.select, ignore=job.ignore,
-                           today=job.today, collector=job.collector, runs_since_success=since,
+                           today=job.today, collector=job.collector, cache_dir=job.cache_dir,
+                           runs_since_success=since,
                            stale_after_runs=job.stale_after_runs, inventory=inventory)
             failed = sorted(n for n, f in result.facts.items() if f.status not in ("ok", "partial"))
             limit = parse_max_failed(job.max_failed, len(result.facts))

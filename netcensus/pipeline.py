@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +23,8 @@ from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
 from inventory.loader import load_inventory
-from inventory.model import Inventory
+from inventory.model import Device, Inventory
+from netcensus.cache import FactsCache
 
 
 @contextmanager
@@ -33,20 +36,71 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def collect_facts(inventory: Inventory, collector: Collector) -> dict[str, DeviceFacts]:
-    """Collect and parse every declared device; failures are recorded, never raised."""
-    return {name: parse_outputs(collector.collect(dev)) for name, dev in inventory.devices.items()}
+#: Below this many devices, worker processes cost more than they save.
+PARALLEL_MIN_DEVICES = 300
+
+
+def collect_facts(
+    inventory: Inventory,
+    collector: Collector,
+    *,
+    cache: FactsCache | None = None,
+    workers: int | None = None,
+) -> dict[str, DeviceFacts]:
+    """Collect and parse every declared device; failures are recorded, never raised.
+
+    Offline collections of large cities are parsed in ``workers`` processes (default: one
+    per core); ``cache`` skips parsing for devices whose raw outputs did not change.
+    """
+    devices = list(inventory.devices.values())
+    workers = workers or os.cpu_count() or 1
+    if isinstance(collector, OfflineCollector) and workers > 1 and len(devices) >= PARALLEL_MIN_DEVICES:
+        cache_dir = cache.directory if cache else None
+        chunks = [devices[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(workers) as pool:
+            parts = pool.map(_collect_chunk, [(collector.captures, cache_dir, c) for c in chunks])
+            found = {f.device: f for part in parts for f in part}
+        return {d.name: found[d.name] for d in devices}
+    return {d.name: _collect_one(collector, d, cache) for d in devices}
+
+
+def _collect_one(collector: Collector, device: Device, cache: FactsCache | None) -> DeviceFacts:
+    raw = collector.collect(device)
+    if cache is None:
+        return parse_outputs(raw)
+    facts = cache.get(raw)
+    if facts is None:
+        facts = parse_outputs(raw)
+        cache.put(raw, facts)
+    return facts
+
+
+def _collect_chunk(job: tuple[Path, Path | None, list[Device]]) -> list[DeviceFacts]:
+    """Worker process: collect and parse a chunk of devices offline."""
+    captures, cache_dir, devices = job
+    collector = OfflineCollector(captures)
+    cache = FactsCache(cache_dir) if cache_dir else None
+    return [_collect_one(collector, d, cache) for d in devices]
 
 
 def apply_waivers(findings: Iterable[Finding], inventory: Inventory, today: dt.date) -> list[Finding]:
-    """Mark findings named by a current waiver as ``waived``; expired waivers leave them open."""
+    """Mark findings named by a current waiver as ``waived``; expired waivers leave them open.
+
+    A waiver holds through its expiry date. Either way the finding's ``args`` carry the
+    waiver's reason and approver (``waiver_reason``, ``waiver_approved_by``), and
+    ``waiver_expires`` or, once expired, ``waiver_expired``, so every report can say why.
+    """
     out = []
     for f in findings:
         waiver = inventory.waivers.get(f.key)
-        if waiver is not None and (waiver.expires is None or waiver.expires >= today):
-            f = dataclasses.replace(f, status="waived")
-        elif waiver is not None:
-            f = dataclasses.replace(f, args={**f.args, "waiver_expired": str(waiver.expires)})
+        if waiver is not None:
+            about = {"waiver_reason": waiver.reason, "waiver_approved_by": waiver.approved_by}
+            if waiver.expires is None or waiver.expires >= today:
+                expires = None if waiver.expires is None else str(waiver.expires)
+                f = dataclasses.replace(f, status="waived",
+                                        args={**f.args, **about, "waiver_expires": expires})
+            else:
+                f = dataclasses.replace(f, args={**f.args, **about, "waiver_expired": str(waiver.expires)})
         out.append(f)
     return out
 
@@ -59,6 +113,8 @@ def audit(
     ignore: Iterable[str] = (),
     today: dt.date | None = None,
     collector: Collector | None = None,
+    cache_dir: Path | str | None = None,
+    workers: int | None = None,
     runs_since_success: Mapping[str, int] | None = None,
     stale_after_runs: int = 3,
     inventory: Inventory | None = None,
@@ -79,7 +135,8 @@ def audit(
     if collector is None:
         collector = OfflineCollector(captures_path) if captures_path else _NoCaptures()
     with _timed(timings, "parse_captures"):
-        facts = collect_facts(inventory, collector)
+        cache = FactsCache(cache_dir) if cache_dir else None
+        facts = collect_facts(inventory, collector, cache=cache, workers=workers)
     ctx = AuditContext(inventory, facts, today=today,
                        captures=Path(captures_path) if captures_path else None,
                        runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs)

@@ -1,0 +1,83 @@
+"""A cache of parsed facts, keyed by the content of the raw outputs.
+
+A nightly re-audit of unchanged captures re-parses nothing: each device's facts are
+stored under the SHA-256 of its raw outputs plus a digest of the parsing code and
+templates, so a new parser version never reads stale facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import collectors
+from collectors.base import RawOutputs
+from collectors.facts import DeviceFacts, facts_from_dict, facts_to_dict
+
+
+@lru_cache(maxsize=1)
+def parser_digest() -> str:
+    """Digest of every parsing source and template: a parser change invalidates the cache."""
+    h = hashlib.sha256()
+    root = Path(collectors.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".textfsm", ".yaml") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    try:
+        import ntc_templates
+
+        h.update(getattr(ntc_templates, "__version__", "").encode())
+    except ImportError:  # pragma: no cover - a hard dependency
+        pass
+    return h.hexdigest()[:16]
+
+
+def raw_key(raw: RawOutputs) -> str:
+    """The cache key of one device's raw outputs."""
+    h = hashlib.sha256(parser_digest().encode())
+    for part in (raw.device, raw.platform, raw.status, raw.error or ""):
+        h.update(b"\0" + part.encode())
+    for command, text in sorted(raw.outputs.items()):
+        h.update(b"\1" + command.encode() + b"\2" + text.encode("utf-8", "replace"))
+    for p in raw.problems:
+        h.update(b"\3" + str(p).encode())
+    return h.hexdigest()
+
+
+class FactsCache:
+    """Parsed facts on disk, one JSON file per key (``<dir>/<k[:2]>/<k>.json``).
+
+    JSON rather than pickle: a cache folder must never be a way to run code.
+    """
+
+    def __init__(self, directory: Path | str):
+        self.directory = Path(directory)
+        self.hits = self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, raw: RawOutputs) -> DeviceFacts | None:
+        try:
+            with open(self._path(raw_key(raw)), encoding="utf-8") as handle:
+                facts = facts_from_dict(json.load(handle))
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return facts
+
+    def put(self, raw: RawOutputs, facts: DeviceFacts) -> None:
+        path = self._path(raw_key(raw))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(facts_to_dict(facts), handle, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
