@@ -1,22 +1,214 @@
 """Name normalisation so both ends of a link agree.
 
-Placeholder with the contract; the full abbreviation tables live here.
+Devices name the same port in many ways: Cisco says ``Gi0/1`` in LLDP and
+``GigabitEthernet0/1`` in ``show interfaces``; H3C says ``XGE1/0/1`` and
+``Ten-GigabitEthernet1/0/1``; Huawei says ``XGigabitEthernet1/0/1`` or ``10GE1/0/1``.
+:func:`interface_name` maps every spelling to one canonical long form, so a link
+reported from either end, by either protocol, gets the same port names.
+
+Canonical spellings (one per speed or family, whatever the vendor):
+
+========================  =====================================================
+canonical                 also accepted (case-insensitive)
+========================  =====================================================
+``FastEthernet``          Fa, FE, Fas, Fast
+``GigabitEthernet``       Gi, Gig, GE, GigE
+``TwoGigabitEthernet``    Tw (2.5G, Cisco)
+``FiveGigabitEthernet``   Fi (5G, Cisco)
+``TenGigabitEthernet``    Te, TenGigE, Ten-GigabitEthernet, XGE, XGigabitEthernet, 10GE
+``TwentyFiveGigE``        Twe, TF, WGE, Twenty-FiveGigE, TwentyFiveGigabitEthernet, 25GE
+``FortyGigabitEthernet``  Fo, FortyGigE, FGE, 40GE
+``FiftyGigE``             50GE
+``HundredGigE``           Hu, HGE, HundredGigabitEthernet, 100GE
+``TwoHundredGigE``        200GE
+``FourHundredGigE``       400GE
+``Ethernet``              Eth (with a slash: NX-OS), Et, Ether
+``Port-channel``          Po, Port-Channel (EOS), port-channel (NX-OS)
+``Eth-Trunk``             (Huawei aggregate; never meets a Port-channel across a link)
+``Bridge-Aggregation``    BAGG (H3C Layer 2 aggregate)
+``Route-Aggregation``     RAGG (H3C Layer 3 aggregate)
+``Loopback``              Lo, Loop, LoopBack (Huawei/H3C)
+``Vlan``                  Vl (Cisco SVI)
+``Vlanif``                (Huawei SVI)
+``Vlan-interface``        Vlan-int (H3C SVI)
+``Serial``                Se
+``Tunnel``                Tu, Tun
+``MEth``                  (Huawei management port)
+``M-GigabitEthernet``     MGE (H3C management port)
+``mgmt``                  (NX-OS management port)
+``Management``            Ma (EOS)
+``Null``                  Nu, NULL
+========================  =====================================================
+
+Vendor forms that never meet across a link (Vlanif vs Vlan-interface, Eth-Trunk
+vs Port-channel) are kept apart but abbreviations of them are expanded. Names
+that are not recognisable interface names (a MAC address used as an LLDP port
+id, ``"SW PORT"``) come back stripped, unchanged otherwise. Juniper names
+(``ge-0/0/0.0``, ``ae0``) and Linux names (``eth0``, ``ens3``, ``bond0``) keep
+their native lower-case form.
 """
+
 from __future__ import annotations
+
+import ipaddress
+import re
+
+__all__ = ["device_name", "interface_name", "is_interface_name"]
+
+#: Canonical prefix -> accepted spellings (compared lower case, spaces removed).
+_FAMILIES: dict[str, tuple[str, ...]] = {
+    "FastEthernet": ("fa", "fe", "fas", "fast", "fastethernet"),
+    "GigabitEthernet": ("gi", "gig", "ge", "gige", "gigabitethernet"),
+    "TwoGigabitEthernet": ("tw", "twogig", "twogige", "twogigabitethernet"),
+    "FiveGigabitEthernet": ("fi", "fivegig", "fivegige", "fivegigabitethernet"),
+    "TenGigabitEthernet": ("te", "ten", "tengig", "tengige", "tengigabitethernet",
+                           "ten-gigabitethernet", "xge", "xgigabitethernet", "10ge"),
+    "TwentyFiveGigE": ("twe", "tf", "wge", "twentyfivegige", "twenty-fivegige",
+                       "twentyfivegigabitethernet", "25ge"),
+    "FortyGigabitEthernet": ("fo", "fortygige", "fortygigabitethernet", "fge", "40ge"),
+    "FiftyGigE": ("fiftygige", "fiftygigabitethernet", "50ge"),
+    "HundredGigE": ("hu", "hundredgige", "hundredgigabitethernet", "hge", "100ge"),
+    "TwoHundredGigE": ("twohundredgige", "200ge"),
+    "FourHundredGigE": ("fourhundredgige", "400ge"),
+    "Ethernet": ("et", "eth", "ether", "ethernet"),
+    "Port-channel": ("po", "port-channel", "portchannel"),
+    "Eth-Trunk": ("eth-trunk", "ethtrunk"),
+    "Bridge-Aggregation": ("bagg", "bridge-aggregation"),
+    "Route-Aggregation": ("ragg", "route-aggregation"),
+    "Loopback": ("lo", "loop", "loopback"),
+    "Vlan": ("vl", "vlan"),
+    "Vlanif": ("vlanif",),
+    "Vlan-interface": ("vlan-int", "vlan-interface"),
+    "Serial": ("se", "ser", "serial"),
+    "Tunnel": ("tu", "tun", "tunnel"),
+    "MEth": ("meth",),
+    "M-GigabitEthernet": ("mge", "m-gigabitethernet", "m-ge"),
+    "mgmt": ("mgmt",),
+    "Management": ("ma", "management"),
+    "Null": ("nu", "null"),
+    "Dialer": ("di", "dialer"),
+    "Cellular": ("cellular",),
+    "Multilink": ("mu", "multilink"),
+    "Virtual-Template": ("vt", "virtual-template"),
+    "Virtual-Access": ("va", "virtual-access"),
+    "Bundle-Ether": ("be", "bundle-ether"),
+    "MultiGE": ("multige",),
+    "BVI": ("bvi",),
+    "InLoopBack": ("inloop", "inloopback"),
+    "Register-Tunnel": ("register-tunnel",),
+    "Virtual-Ethernet": ("virtual-ethernet",),
+    "Aux": ("aux",),
+    "Async": ("async",),
+    "nve": ("nve",),
+    "ATM": ("atm",),
+    "POS": ("pos",),
+}
+
+_ALIASES: dict[str, str] = {alias: canon for canon, aliases in _FAMILIES.items() for alias in aliases}
+_CANONICAL_LOWER: dict[str, str] = {canon.lower(): canon for canon in _FAMILIES}
+
+#: ``<prefix><numbers>``: the prefix is letters (and inner hyphens) or a speed such
+#: as ``10GE``; the rest is numbers joined by ``/ . :`` (``0/1``, ``1/0/1.100``, ``1:0``).
+_SPLIT = re.compile(r"^(?P<prefix>\d+GE|[A-Za-z][A-Za-z-]*?)(?P<space>\s*)(?P<rest>\d+(?:[/.:]\d+)*)$", re.IGNORECASE)
+#: Juniper physical names: ``ge-0/0/0``, ``xe-1/2/3.100``.
+_JUNOS = re.compile(r"^(?:fe|ge|xe|et|mge|so|at|se)-\d+/\d+/\d+(?:[.:]\d+)*$")
+#: Juniper and Linux names without a slash, kept as they are when lower case.
+_NATIVE_LOWER = re.compile(
+    r"^(?:(?:ae|lo|irb|em|fxp|me|vme|reth)\d*(?:\.\d+)?"  # Junos
+    r"|(?:eth|bond|br|veth|team|vlan|tap|tun|wlan|ib|docker|virbr)\d[\w.\-@]*"  # Linux
+    r"|(?:ens|enp|eno|enx|wlp)\w+|br-\w+)$"
+)
+
+
+def _resolve_prefix(prefix: str, spaced: bool = False) -> str | None:
+    """The canonical family of an abbreviated prefix, or ``None`` if unknown."""
+    key = prefix.lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    # Cisco accepts any unambiguous abbreviation ("Gigabit", "FastEth", "Port-ch").
+    # Not across a space: "Port 1" is free text, not an abbreviated Port-channel1.
+    if len(key) >= 3 and not spaced:
+        matches = {canon for low, canon in _CANONICAL_LOWER.items() if low.startswith(key)}
+        if len(matches) == 1:
+            return matches.pop()
+    return None
+
+
+def interface_name(name: str) -> str:
+    """The canonical long form of an interface name.
+
+    >>> interface_name("Gi0/1")
+    'GigabitEthernet0/1'
+    >>> interface_name("GE0/0/1")
+    'GigabitEthernet0/0/1'
+    >>> [interface_name(n) for n in ("XGE1/0/1", "Ten-GigabitEthernet1/0/1", "Te1/0/1",
+    ...                              "XGigabitEthernet1/0/1", "10GE1/0/1")]  # doctest: +NORMALIZE_WHITESPACE
+    ['TenGigabitEthernet1/0/1', 'TenGigabitEthernet1/0/1', 'TenGigabitEthernet1/0/1',
+     'TenGigabitEthernet1/0/1', 'TenGigabitEthernet1/0/1']
+    >>> interface_name("GigabitEthernet 0/1")
+    'GigabitEthernet0/1'
+    >>> interface_name("BAGG10"), interface_name("LoopBack0"), interface_name("Vlan-int100")
+    ('Bridge-Aggregation10', 'Loopback0', 'Vlan-interface100')
+    >>> interface_name("ge-0/0/0.0"), interface_name("eth0")
+    ('ge-0/0/0.0', 'eth0')
+    >>> interface_name("0050.5683.1234")  # not an interface name: kept
+    '0050.5683.1234'
+    """
+    text = name.strip() if name else ""
+    if not text or _JUNOS.match(text) or _NATIVE_LOWER.match(text) and "/" not in text:
+        return text
+    match = _SPLIT.match(text)
+    if match is None:
+        return text
+    canon = _resolve_prefix(match["prefix"], spaced=match["space"] != "")
+    if canon is None:
+        return text
+    return canon + match["rest"]
+
+
+def is_interface_name(name: str) -> bool:
+    """Whether ``name`` reads as an interface name we know (not a MAC, number or free text).
+
+    Used to choose between an LLDP port id and its port description.
+
+    >>> is_interface_name("Gi1/0/1"), is_interface_name("eth0"), is_interface_name("ge-0/0/1")
+    (True, True, True)
+    >>> is_interface_name("94f1.2879.5555"), is_interface_name("13"), is_interface_name("SW PORT")
+    (False, False, False)
+    """
+    text = name.strip() if name else ""
+    if not text:
+        return False
+    if _JUNOS.match(text) or (_NATIVE_LOWER.match(text) and "/" not in text):
+        return True
+    match = _SPLIT.match(text)
+    return match is not None and _resolve_prefix(match["prefix"], spaced=match["space"] != "") is not None
+
+
+_PARENTHESISED = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 def device_name(name: str) -> str:
     """The key we match device names by: lower case, first DNS label.
 
+    IP addresses are kept whole; a trailing ``(serial)`` that NX-OS adds to its
+    CDP device id is dropped.
+
     >>> device_name("Core1.City.gov.cn")
     'core1'
+    >>> device_name("10.1.2.3")
+    '10.1.2.3'
+    >>> device_name("N5K-A(FOX1234ABCD)")
+    'n5k-a'
+    >>> device_name("")
+    ''
     """
-    return name.strip().split(".", 1)[0].lower() if name else ""
-
-
-def interface_name(name: str) -> str:
-    """The canonical long form of an interface name (``Gi0/1`` -> ``GigabitEthernet0/1``).
-
-    Placeholder: returns the name stripped; the abbreviation tables come with the parsers.
-    """
-    return name.strip()
+    text = name.strip() if name else ""
+    if not text:
+        return ""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    text = _PARENTHESISED.sub("", text) or text
+    return text.split(".", 1)[0].lower()

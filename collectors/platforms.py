@@ -3,7 +3,8 @@
 One :class:`Platform` per inventory platform name. Each lists its commands with the
 fact kind they feed and the TextFSM template that parses them. ``template`` is the
 ntc-templates command name when ntc-templates covers it, ``"own:<file>"`` for a
-template shipped in ``collectors/templates/``, and ``None`` for raw text (configs).
+template shipped in ``collectors/templates/``, ``"json"`` for output that is JSON
+(``ip -j``, ``lldpcli -f json``), and ``None`` for raw text (configs, ``hostname``).
 
 Adding a platform is adding an entry here, plus templates and a test folder
 (see README "Adding a platform").
@@ -23,7 +24,7 @@ class Command:
 
     kind: FactKind
     command: str
-    template: str | None  # ntc command name, "own:<file>.textfsm", or None (raw)
+    template: str | None  # ntc command name, "own:<file>.textfsm", "json", or None (raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,9 @@ class Platform:
 _CISCO_ERRORS = ("% Invalid input", "% Incomplete command", "% Ambiguous command", "% Unknown command")
 _HUAWEI_ERRORS = ("Error: Unrecognized command", "Error: Wrong parameter", "Error: Incomplete command")
 _COMWARE_ERRORS = ("% Unrecognized command found", "% Incomplete command found", "% Wrong parameter found")
+_JUNOS_ERRORS = ("unknown command.", "syntax error, expecting", "error: syntax error", "error: command is not valid")
+_LINUX_ERRORS = ("command not found", "No such file or directory", "unable to connect to lldpd",
+                 "Permission denied")
 
 PLATFORMS: dict[str, Platform] = {
     p.name: p
@@ -74,8 +78,9 @@ PLATFORMS: dict[str, Platform] = {
             napalm_driver=None,
             commands=(
                 Command("facts", "display version", "display version"),
-                Command("interfaces", "display interface", "display interface"),
-                Command("lldp", "display lldp neighbor", "display lldp neighbor"),
+                Command("facts", "display esn", "own:huawei_vrp_display_esn.textfsm"),
+                Command("interfaces", "display interface", "own:huawei_vrp_display_interface.textfsm"),
+                Command("lldp", "display lldp neighbor", "own:huawei_vrp_display_lldp_neighbor.textfsm"),
                 Command("config", "display current-configuration", None),
             ),
             error_markers=_HUAWEI_ERRORS,
@@ -89,15 +94,75 @@ PLATFORMS: dict[str, Platform] = {
             commands=(
                 Command("facts", "display version", "own:hp_comware_display_version.textfsm"),
                 Command("facts", "display device manuinfo", "display device manuinfo"),
-                Command("interfaces", "display interface", "display interface"),
+                Command("interfaces", "display interface", "own:hp_comware_display_interface.textfsm"),
                 Command(
                     "lldp",
                     "display lldp neighbor-information verbose",
-                    "display lldp neighbor-information verbose",
+                    "own:hp_comware_display_lldp_neighbor-information_verbose.textfsm",
                 ),
                 Command("config", "display current-configuration", None),
             ),
             error_markers=_COMWARE_ERRORS,
+        ),
+        Platform(
+            name="cisco_nxos",
+            vendor="Cisco",
+            netmiko_device_type="cisco_nxos",
+            ntc_platform="cisco_nxos",
+            napalm_driver="nxos_ssh",
+            commands=(
+                Command("facts", "show version", "show version"),
+                Command("interfaces", "show interface", "show interface"),
+                Command("addresses", "show ip interface vrf all", "show ip interface vrf all"),
+                Command("lldp", "show lldp neighbors detail", "show lldp neighbors detail"),
+                Command("cdp", "show cdp neighbors detail", "show cdp neighbors detail"),
+                Command("config", "show running-config", None),
+            ),
+            error_markers=_CISCO_ERRORS + ("% Invalid command", "% Permission denied"),
+        ),
+        Platform(
+            name="arista_eos",
+            vendor="Arista",
+            netmiko_device_type="arista_eos",
+            ntc_platform="arista_eos",
+            napalm_driver="eos",
+            commands=(
+                Command("facts", "show version", "show version"),
+                Command("facts", "show hostname", "show hostname"),
+                Command("interfaces", "show interfaces", "show interfaces"),
+                Command("lldp", "show lldp neighbors detail", "show lldp neighbors detail"),
+                Command("config", "show running-config", None),
+            ),
+            error_markers=_CISCO_ERRORS,
+        ),
+        Platform(
+            name="juniper_junos",
+            vendor="Juniper",
+            netmiko_device_type="juniper_junos",
+            ntc_platform="juniper_junos",
+            napalm_driver="junos",
+            commands=(
+                Command("facts", "show version", "show version"),
+                Command("facts", "show chassis hardware", "show chassis hardware"),
+                Command("interfaces", "show interfaces", "show interfaces"),
+                Command("lldp", "show lldp neighbors", "show lldp neighbors"),
+                Command("config", "show configuration", None),
+            ),
+            error_markers=_JUNOS_ERRORS,
+        ),
+        Platform(
+            name="linux",
+            vendor="Linux",
+            netmiko_device_type="linux",
+            ntc_platform="linux",
+            napalm_driver=None,
+            commands=(
+                Command("facts", "hostname", None),
+                Command("facts", "uname -sr", None),
+                Command("interfaces", "ip -j address show", "json"),
+                Command("lldp", "lldpcli show neighbors -f json", "json"),
+            ),
+            error_markers=_LINUX_ERRORS,
         ),
     )
 }

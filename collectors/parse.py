@@ -1,0 +1,240 @@
+"""Raw outputs -> normalised facts: a pure function that never raises.
+
+For each command of the device's platform that has an output:
+
+1. empty output -> ``CommandProblem(reason="empty")`` (unless empty is a normal
+   answer for that command, e.g. IOS CDP with no neighbour);
+2. a platform error marker in the first lines -> ``"device_error"`` (devices
+   answer errors as ordinary text);
+3. the running configuration is redacted (:func:`collectors.redact.redact_config`)
+   before anything else looks at it;
+4. TextFSM (ntc-templates, or ``collectors/templates/`` for ``own:`` entries),
+   JSON, or the raw text, depending on the command's template;
+5. the platform's reader turns that into a fragment of facts with normalised names.
+
+A TextFSM error, a reader error, or no records from output that is not an empty
+table -> ``"parse_error"``. Fragments merge in command order: the first value of
+a device field wins; interfaces merge by normalised name; neighbours reported
+by both LLDP and CDP are kept once (see :func:`merge_neighbours`).
+
+Status: ``"ok"`` (no problem), ``"partial"`` (some), ``"parse_failed"`` (no
+command gave anything), or the collector's own status when it already failed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import textfsm
+
+from collectors.base import RawOutputs
+from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
+from collectors.normalise import device_name
+from collectors.parsers import PARSERS
+from collectors.parsers.base import CommandParser, Fragment, ParseError
+from collectors.parsers.templates import TemplateNotFound, parse_text
+from collectors.platforms import PLATFORMS, Command, Platform
+from collectors.redact import redact_config
+
+__all__ = ["parse_outputs", "merge_interfaces", "merge_neighbours"]
+
+JSON_TEMPLATE = "json"
+#: Device errors come back at the top of the output; deeper down, the same words
+#: may be ordinary text (a login banner in a configuration).
+_ERROR_SCAN_LINES = 5
+_MESSAGE_LIMIT = 160
+
+_COLLECTOR_OK = ("ok", "partial")
+
+
+def parse_outputs(raw: RawOutputs) -> DeviceFacts:
+    """Parse one device's raw outputs into :class:`DeviceFacts`; never raises.
+
+    An unknown platform gives status ``"error"``; every per-command failure is a
+    :class:`CommandProblem` naming the command.
+    """
+    try:
+        return _parse(raw)
+    except Exception as exc:  # last line of defence: one device never stops a survey
+        return DeviceFacts(
+            device=raw.device,
+            platform=raw.platform,
+            status="error",
+            problems=tuple(raw.problems),
+            error=_short(f"internal parser error: {type(exc).__name__}: {exc}"),
+        )
+
+
+def _parse(raw: RawOutputs) -> DeviceFacts:
+    platform = PLATFORMS.get(raw.platform)
+    if platform is None:
+        known = ", ".join(sorted(PLATFORMS))
+        error = f"unknown platform {raw.platform!r} (known: {known})"
+        if raw.error:
+            error = f"{raw.error}; {error}"
+        return DeviceFacts(raw.device, raw.platform, status="error",
+                           problems=tuple(raw.problems), error=error)
+
+    readers = PARSERS.get(platform.name, {})
+    problems: list[CommandProblem] = list(raw.problems)
+    fragments: list[Fragment] = []
+    config: str | None = None
+    answered = 0
+    for cmd in platform.commands:
+        text = raw.outputs.get(cmd.command)
+        if text is None:
+            continue
+        if cmd.kind == "config" and text.strip() and _device_error(text, platform) is None:
+            try:
+                text = redact_config(platform.name, text)
+            except Exception as exc:  # never keep an unredacted configuration
+                problems.append(CommandProblem(cmd.command, "parse_error",
+                                               _short(f"redaction failed: {exc}")))
+                continue
+        outcome = _read_command(platform, cmd, readers.get(cmd.command), text)
+        if isinstance(outcome, CommandProblem):
+            problems.append(outcome)
+            continue
+        answered += 1
+        if cmd.kind == "config":
+            config = text if config is None else f"{config}\n{text}"
+        if outcome is not None:
+            fragments.append(outcome)
+
+    if raw.status not in _COLLECTOR_OK:
+        status = raw.status
+    elif answered == 0:
+        status = "parse_failed"
+    elif problems:
+        status = "partial"
+    else:
+        status = "ok"
+
+    info: dict[str, str] = {}
+    for fragment in fragments:
+        for key, value in fragment.info.items():
+            if value and key not in info:
+                info[key] = value
+    return DeviceFacts(
+        device=raw.device,
+        platform=raw.platform,
+        status=status,
+        info=DeviceInfo(
+            hostname=info.get("hostname"),
+            vendor=info.get("vendor") or platform.vendor,
+            model=info.get("model"),
+            os_version=info.get("os_version"),
+            serial=info.get("serial"),
+            uptime=info.get("uptime"),
+        ),
+        interfaces=merge_interfaces(i for f in fragments for i in f.interfaces),
+        neighbours=merge_neighbours(n for f in fragments for n in f.neighbours),
+        config=config,
+        problems=tuple(problems),
+        error=raw.error,
+    )
+
+
+def _read_command(
+    platform: Platform, cmd: Command, reader: CommandParser | None, text: str
+) -> Fragment | CommandProblem | None:
+    """One command's fragment, ``None`` for a valid answer with nothing in it, or its problem."""
+    if not text.strip():
+        if reader is not None and reader.empty_output_ok:
+            return None
+        return CommandProblem(cmd.command, "empty", "the output is empty")
+    error_line = _device_error(text, platform)
+    if error_line is not None:
+        return CommandProblem(cmd.command, "device_error", _short(error_line))
+    if reader is None:
+        if cmd.template is None:  # raw text nobody needs to read (a config without a reader)
+            return None
+        return CommandProblem(cmd.command, "parse_error", f"no parser for {platform.name} {cmd.command!r}")
+
+    data: object
+    if cmd.template is None:
+        data = text
+    elif cmd.template == JSON_TEMPLATE:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            return CommandProblem(cmd.command, "parse_error", _short(f"not valid JSON: {exc}"))
+    else:
+        try:
+            data = parse_text(platform.ntc_platform, cmd.template, text)
+        except TemplateNotFound as exc:
+            return CommandProblem(cmd.command, "parse_error", _short(str(exc)))
+        except textfsm.TextFSMError as exc:
+            return CommandProblem(cmd.command, "parse_error", _short(f"TextFSM: {exc}"))
+        if not data:
+            if reader.empty_table is not None and reader.empty_table.search(text):
+                return None
+            return CommandProblem(cmd.command, "parse_error", "no records recognised in the output")
+    try:
+        return reader.read(data)
+    except ParseError as exc:
+        return CommandProblem(cmd.command, "parse_error", _short(str(exc)))
+    except Exception as exc:  # a reader meeting a shape it did not expect
+        return CommandProblem(cmd.command, "parse_error", _short(f"{type(exc).__name__}: {exc}"))
+
+
+def _device_error(text: str, platform: Platform) -> str | None:
+    """The line carrying one of the platform's error markers near the top, if any."""
+    seen = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if any(marker in line for marker in platform.error_markers):
+            return line.strip()
+        seen += 1
+        if seen >= _ERROR_SCAN_LINES:
+            break
+    return None
+
+
+def _short(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 3] + "..."
+
+
+def merge_interfaces(interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
+    """One interface per name: the first known value of each field, all addresses."""
+    merged: dict[str, Interface] = {}
+    for itf in interfaces:
+        old = merged.get(itf.name)
+        if old is None:
+            merged[itf.name] = itf
+            continue
+        merged[itf.name] = Interface(
+            name=old.name,
+            description=old.description or itf.description,
+            admin_up=old.admin_up if old.admin_up is not None else itf.admin_up,
+            oper_up=old.oper_up if old.oper_up is not None else itf.oper_up,
+            speed_mbps=old.speed_mbps if old.speed_mbps is not None else itf.speed_mbps,
+            addresses=old.addresses + tuple(a for a in itf.addresses if a not in old.addresses),
+            vrf=old.vrf or itf.vrf,
+        )
+    return tuple(merged.values())
+
+
+def merge_neighbours(neighbours: Iterable[Neighbour]) -> tuple[Neighbour, ...]:
+    """Neighbours without duplicates of ``(local_port, device_name(remote_name), remote_port)``.
+
+    When LLDP and CDP both report a neighbour, the LLDP entry is kept (it is the
+    standard protocol, and what non-Cisco ends report too) and a management
+    address only CDP carried is copied onto it. The order of first report is kept.
+    """
+    kept: dict[tuple[str, str, str], Neighbour] = {}
+    for item in neighbours:
+        key = (item.local_port, device_name(item.remote_name), item.remote_port)
+        old = kept.get(key)
+        if old is None:
+            kept[key] = item
+            continue
+        winner, loser = (item, old) if old.protocol == "cdp" and item.protocol == "lldp" else (old, item)
+        if winner.remote_address is None and loser.remote_address is not None:
+            winner = Neighbour(winner.local_port, winner.remote_name, winner.remote_port,
+                               loser.remote_address, winner.protocol)
+        kept[key] = winner
+    return tuple(kept.values())

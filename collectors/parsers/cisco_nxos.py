@@ -1,0 +1,90 @@
+"""Cisco NX-OS: version, interfaces, addresses with VRFs, LLDP and CDP detail (ntc-templates)."""
+
+from __future__ import annotations
+
+import re
+
+from collectors.facts import Interface
+from collectors.normalise import interface_name
+from collectors.parsers.base import CommandParser, Fragment, Row, first, ipv4_interfaces
+from collectors.parsers.common import (
+    config_hostname,
+    interface_from_states,
+    lldp_neighbours,
+    require_rows,
+)
+
+
+def read_version(rows: list[Row]) -> Fragment:
+    """Hostname ("Device name"), chassis model, NX-OS version, serial, uptime."""
+    row = require_rows(rows, "version record")[0]
+    info = {
+        "hostname": first(row.get("hostname")),
+        "model": first(row.get("platform")),
+        "os_version": first(row.get("os")),
+        "serial": first(row.get("serial")),
+        "uptime": first(row.get("uptime")),
+    }
+    return Fragment(info={k: v for k, v in info.items() if v})
+
+
+def read_interfaces(rows: list[Row]) -> Fragment:
+    """``show interface``: NX-OS prints admin state separately ("admin state is down")."""
+    interfaces = []
+    for row in require_rows(rows, "interface"):
+        link, admin = first(row.get("link_status")), first(row.get("admin_state")).lower()
+        if admin == "down" or "administratively" in link.lower():
+            link = "administratively down"
+        address, prefix = first(row.get("ip_address")), first(row.get("prefix_length"))
+        interfaces.append(interface_from_states(
+            first(row.get("interface")),
+            link=link,
+            protocol=first(row.get("link_status")),
+            description=first(row.get("description")),
+            speed=first(row.get("speed")),
+            bandwidth_kbit=first(row.get("bandwidth")),
+            addresses=[f"{address}/{prefix}"] if address and prefix else [],
+        ))
+    return Fragment(interfaces=interfaces)
+
+
+def read_addresses(rows: list[Row]) -> Fragment:
+    """``show ip interface vrf all``: every primary and secondary address, with its VRF."""
+    interfaces = []
+    for row in rows:
+        subnet_len = first(row.get("subnet")).partition("/")[2]
+        primary = first(row.get("ip_address"))
+        candidates = [f"{primary}/{subnet_len}"] if primary and subnet_len else []
+        for address, subnet in zip(row.get("secondary_ip_address") or [],
+                                   row.get("secondary_ip_subnet") or [], strict=False):
+            candidates.append(f"{address}/{subnet.partition('/')[2]}")
+        interfaces.append(Interface(
+            name=interface_name(first(row.get("interface"))),
+            addresses=ipv4_interfaces(candidates),
+            vrf=first(row.get("vrf")) or None,
+        ))
+    return Fragment(interfaces=interfaces)
+
+
+def read_lldp(rows: list[Row]) -> Fragment:
+    """``show lldp neighbors detail``: the template's port id is the remote port."""
+    return lldp_neighbours(rows, port_id="neighbor_interface", port_description="")
+
+
+def read_cdp(rows: list[Row]) -> Fragment:
+    """``show cdp neighbors detail``: the system name, else the Device ID (``name(SERIAL)``)."""
+    return lldp_neighbours(rows, port_id="neighbor_interface", port_description="", protocol="cdp")
+
+
+_NO_LLDP = re.compile(r"Total entries displayed\s*:\s*0\b|LLDP is not enabled|feature lldp", re.IGNORECASE)
+_NO_CDP = re.compile(r"CDP is not enabled|Total cdp entries displayed\s*:\s*0\b", re.IGNORECASE)
+_NO_ADDRESS = re.compile(r"IP Interface Status for VRF", re.IGNORECASE)
+
+PARSERS: dict[str, CommandParser] = {
+    "show version": CommandParser(read_version),
+    "show interface": CommandParser(read_interfaces),
+    "show ip interface vrf all": CommandParser(read_addresses, empty_table=_NO_ADDRESS, empty_output_ok=True),
+    "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP),
+    "show cdp neighbors detail": CommandParser(read_cdp, empty_table=_NO_CDP, empty_output_ok=True),
+    "show running-config": CommandParser(config_hostname),
+}

@@ -1,0 +1,144 @@
+"""Readers that several platforms share (same TextFSM field names or same config syntax)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from collectors.facts import Interface, Neighbour
+from collectors.normalise import interface_name
+from collectors.parsers.base import (
+    Fragment,
+    ParseError,
+    Row,
+    admin_up,
+    first,
+    ipv4_interfaces,
+    neighbour,
+    speed_mbps,
+    status_up,
+)
+
+#: Interfaces whose nominal bandwidth is no line speed (only a stated speed counts).
+VIRTUAL_PREFIXES = (
+    "Loopback", "Vlan", "Tunnel", "Null", "Dialer", "Virtual-", "BVI", "nve",
+    "Cellular", "NVI", "InLoop", "Register", "REG", "lo",
+)
+
+_HOSTNAME = re.compile(r"^\s*(?:hostname|sysname|host-name)\s+\"?([^\s\";]+)", re.MULTILINE)
+
+
+_INTERFACE_BLOCK = re.compile(r"^interface\s+(\S+)\s*$")
+#: How an interface joins a VRF: IOS ``vrf forwarding X`` / ``ip vrf forwarding X``,
+#: EOS ``vrf X``, NX-OS ``vrf member X``, Huawei and H3C ``ip binding vpn-instance X``.
+_INTERFACE_VRF = re.compile(
+    r"^\s+(?:ip\s+)?(?:vrf\s+(?:forwarding\s+|member\s+)?|binding\s+vpn-instance\s+)(\S+)\s*$"
+)
+
+
+def config_hostname(text: str) -> Fragment:
+    """The hostname set in a configuration (``hostname``, ``sysname``, Junos ``host-name``),
+    and the VRF of each interface bound to one (``show interfaces`` does not say).
+
+    Every configuration of a network platform sets a hostname (factory defaults too),
+    so text without it is no configuration (a login banner, a truncated capture).
+    """
+    match = _HOSTNAME.search(text or "")
+    if match is None:
+        raise ParseError("no hostname/sysname line: not a configuration")
+    return Fragment(info={"hostname": match.group(1)}, interfaces=list(config_vrfs(text)))
+
+
+def config_vrfs(text: str) -> Iterable[Interface]:
+    r"""Interfaces with their VRF, from ``interface`` blocks of an indented configuration.
+
+    >>> [(i.name, i.vrf) for i in config_vrfs("interface Gi0/1\n vrf forwarding MGMT\n!\n")]
+    [('GigabitEthernet0/1', 'MGMT')]
+    """
+    current: str | None = None
+    for line in text.splitlines():
+        block = _INTERFACE_BLOCK.match(line)
+        if block:
+            current = block.group(1)
+        elif line[:1] not in (" ", "\t"):
+            current = None
+        elif current is not None:
+            vrf = _INTERFACE_VRF.match(line)
+            if vrf:
+                yield Interface(name=interface_name(current), vrf=vrf.group(1))
+
+
+def is_virtual(name: str) -> bool:
+    """Whether a (normalised) interface is virtual, so its bandwidth figure is nominal."""
+    return name.startswith(VIRTUAL_PREFIXES)
+
+
+def require_rows(rows: list[Row], what: str) -> list[Row]:
+    """The rows, or a :class:`ParseError` saying that nothing was recognised."""
+    if not rows:
+        raise ParseError(f"no {what} recognised in the output")
+    return rows
+
+
+def lldp_neighbours(
+    rows: Iterable[Row],
+    *,
+    local: str = "local_interface",
+    name: str = "neighbor_name",
+    port_id: str = "neighbor_port_id",
+    port_description: str = "neighbor_interface",
+    address: str = "mgmt_address",
+    chassis: str = "chassis_id",
+    protocol: str = "lldp",
+) -> Fragment:
+    """Neighbours from rows with the usual ntc field names (override the names per template)."""
+    found: list[Neighbour] = []
+    for row in rows:
+        item = neighbour(
+            local_port=first(row.get(local, "")),
+            remote_name=first(row.get(name, "")),
+            port_id=first(row.get(port_id, "")),
+            port_description=first(row.get(port_description, "")),
+            address=first(row.get(address, "")),
+            protocol=protocol,
+            chassis_id=first(row.get(chassis, "")),
+        )
+        if item is not None:
+            found.append(item)
+    return Fragment(neighbours=found)
+
+
+def interface_from_states(
+    raw_name: str,
+    *,
+    link: str,
+    protocol: str,
+    description: str = "",
+    speed: str = "",
+    bandwidth_kbit: str = "",
+    addresses: Iterable[str] = (),
+    vrf: str | None = None,
+) -> Interface:
+    """An :class:`Interface` from the link/protocol state words most vendors print.
+
+    ``oper_up`` follows the line protocol when shown (the link passes traffic),
+    else the link state. The speed is the stated one; the bandwidth figure is
+    used only for an interface that is up and not virtual (a down port or a VLAN
+    interface shows a nominal bandwidth, not a line speed).
+    """
+    name = interface_name(raw_name)
+    oper = status_up(protocol)
+    if oper is None:
+        oper = status_up(link)
+    speed_value = speed_mbps(speed)
+    if speed_value is None and oper and not is_virtual(name):
+        speed_value = speed_mbps(bandwidth_kbit, default_unit="k")
+    return Interface(
+        name=name,
+        description=(description or "").strip(),
+        admin_up=admin_up(link),
+        oper_up=oper,
+        speed_mbps=speed_value,
+        addresses=ipv4_interfaces(addresses),
+        vrf=vrf or None,
+    )
