@@ -6,13 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import networkx as nx
 
 from analysis.findings import Finding
 from collectors.facts import DeviceFacts
 from inventory.model import Inventory
+
+if TYPE_CHECKING:
+    from analysis.measurements import UtilisationSample
 
 
 @dataclass
@@ -32,6 +35,9 @@ class AuditContext:
     runs_since_success: Mapping[str, int] = field(default_factory=dict)
     #: a device not collected for more than this many runs is stale (INV005)
     stale_after_runs: int = 3
+    #: circuit id -> utilisation samples (analysis.measurements.UtilisationSample), for
+    #: LIN004 and LIN003's measured demand; empty when no counters were collected
+    utilisation: Mapping[str, Sequence["UtilisationSample"]] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> nx.MultiGraph:

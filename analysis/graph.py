@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 
 from collectors.facts import DeviceFacts
-from collectors.normalise import device_name
+from collectors.normalise import device_name, is_interface_name
 from inventory.model import Circuit, Inventory
 
 __all__ = [
@@ -72,7 +72,8 @@ def build_graph(inventory: Inventory, facts: Mapping[str, DeviceFacts]) -> nx.Mu
     for room in inventory.rooms.values():
         G.add_node(room_node(room.id), kind="room", id=room.id, site=room.site,
                    department=room.department, role=room.role, isolation=room.isolation)
-        G.add_edge(site_node(room.site), room_node(room.id), key="located", kind="located")
+        if G.has_node(site_node(room.site)):
+            G.add_edge(site_node(room.site), room_node(room.id), key="located", kind="located")
     for dev in inventory.devices.values():
         f = facts.get(dev.name)
         G.add_node(device_node(dev.name), kind="device", id=dev.name, declared=True,
@@ -80,13 +81,15 @@ def build_graph(inventory: Inventory, facts: Mapping[str, DeviceFacts]) -> nx.Mu
                    site=inventory.device_site(dev.name), room=dev.room, role=dev.role,
                    networks=dev.networks, status=f.status if f else "missing")
         parent = room_node(dev.room) if dev.room else site_node(dev.site or "")
-        G.add_edge(parent, device_node(dev.name), key="located", kind="located")
+        if G.has_node(parent):  # a dangling reference is the loader's to report, not a node
+            G.add_edge(parent, device_node(dev.name), key="located", kind="located")
 
     _mark_backbone_sites(G, inventory)
     _add_links(G, inventory, facts)
-    _add_l3_adjacencies(G, facts)
+    _add_l3_adjacencies(G, inventory, facts)
     for circuit in inventory.circuits.values():
         _add_circuit(G, inventory, facts, circuit)
+    _tag_riding_edges(G, inventory)
     return G
 
 
@@ -102,67 +105,148 @@ def _mark_backbone_sites(G: nx.MultiGraph, inventory: Inventory) -> None:
             G.nodes[site_node(s)]["backbone"] = True
 
 
-def _resolver(inventory: Inventory) -> dict[str, str]:
-    """Map advertised names and management addresses to declared device names."""
-    index: dict[str, str] = {}
-    for dev in inventory.devices.values():
-        index.setdefault(device_name(dev.name), dev.name)
-        index.setdefault(dev.host, dev.name)
-    return index
+class _Resolver:
+    """Match an LLDP/CDP neighbour to a declared device (DESIGN.md section 5).
+
+    Neighbours carry no serial number, so: management address first, then the
+    normalised name, preferring a device at the reporting device's site when the
+    same short name is declared at several sites (``sw1`` is a popular name).
+    """
+
+    def __init__(self, inventory: Inventory) -> None:
+        self._inventory = inventory
+        self._by_address: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for dev in inventory.devices.values():
+            self._by_address.setdefault(dev.host, dev.name)
+            self._by_name.setdefault(device_name(dev.name), []).append(dev.name)
+
+    def resolve(self, remote_name: str, remote_address: str | None, local: str) -> str | None:
+        """The declared device name, or None when the neighbour matches none."""
+        if remote_address and remote_address in self._by_address:
+            return self._by_address[remote_address]
+        candidates = self._by_name.get(device_name(remote_name), [])
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        here = self._inventory.device_site(local)
+        same_site = [c for c in candidates if self._inventory.device_site(c) == here]
+        return (same_site or sorted(candidates))[0]
+
+
+def _undeclared_id(remote_name: str, remote_address: str | None) -> str:
+    """The node id of a neighbour that matches no declared device (INV001's subject)."""
+    return device_name(remote_name) or (remote_address or "?")
 
 
 def _add_links(G: nx.MultiGraph, inventory: Inventory, facts: Mapping[str, DeviceFacts]) -> None:
-    """One ``link`` edge per physical link, even though both ends report it."""
-    index = _resolver(inventory)
-    seen: dict[frozenset[tuple[str, str]], tuple[str, str, str]] = {}
+    """One ``link`` edge per physical link, even though both ends report it.
+
+    Reports are merged when their port pairs agree (LLDP and CDP of one link, or
+    both ends of it). A remote port id that is not an interface name (a MAC
+    address, a description) makes the two ends disagree; then a device pair with
+    exactly one unmatched report from each side, one of which names the other's
+    port by such an id, is merged too, each side's own local port being the one it
+    names with authority. Two reports that both name real ports stay two links.
+    """
+    resolver = _Resolver(inventory)
+    edges: dict[frozenset[tuple[str, str]], dict] = {}
     for local, f in sorted(facts.items()):
+        if local not in inventory.devices:  # facts of an undeclared device: nothing to anchor
+            continue
         for n in f.neighbours:
-            remote = index.get(device_name(n.remote_name)) or (
-                index.get(n.remote_address) if n.remote_address else None)
+            remote = resolver.resolve(n.remote_name, n.remote_address, local)
             if remote is None:
-                remote = device_name(n.remote_name) or (n.remote_address or "?")
-                node = device_node(remote)
-                if not G.has_node(node):
-                    G.add_node(node, kind="device", id=remote, declared=False,
-                               advertised_name=n.remote_name, address=n.remote_address,
-                               seen_by=[], site=inventory.device_site(local))
-                G.nodes[node]["seen_by"].append(f"{local}:{n.local_port}")
+                remote = _undeclared_id(n.remote_name, n.remote_address)
+                _note_undeclared(G, inventory, remote, n.remote_name, n.remote_address,
+                                 f"{local}:{n.local_port}", local)
             ends = frozenset({(local, n.local_port), (remote, n.remote_port)})
-            if ends in seen:
-                G.edges[seen[ends]]["protocols"].add(n.protocol)
-                G.edges[seen[ends]]["reported_by"].append(local)
-                continue
-            key = f"link:{local}:{n.local_port}"
-            G.add_edge(device_node(local), device_node(remote), key=key, kind="link",
-                       ports={local: n.local_port, remote: n.remote_port},
-                       protocols={n.protocol}, reported_by=[local])
-            seen[ends] = (device_node(local), device_node(remote), key)
+            edge = edges.get(ends)
+            if edge is None:
+                edges[ends] = {"key": f"link:{local}:{n.local_port}", "u": local, "v": remote,
+                               "ports": {local: n.local_port, remote: n.remote_port},
+                               "protocols": {n.protocol}, "reported_by": [local]}
+            else:
+                edge["protocols"].add(n.protocol)
+                if local not in edge["reported_by"]:
+                    edge["reported_by"].append(local)
+    for edge in _merge_one_sided(edges.values()):
+        G.add_edge(device_node(edge["u"]), device_node(edge["v"]), key=edge["key"], kind="link",
+                   ports=edge["ports"], protocols=edge["protocols"],
+                   reported_by=sorted(edge["reported_by"]), circuit=None)
 
 
-def _add_l3_adjacencies(G: nx.MultiGraph, facts: Mapping[str, DeviceFacts]) -> None:
-    """An ``l3`` edge between two devices with addresses in one /30 or /31 subnet."""
-    by_subnet: dict[ipaddress.IPv4Network, list[tuple[str, str]]] = {}
+def _merge_one_sided(edges: Iterable[dict]) -> list[dict]:
+    """Merge the two one-sided reports of a device pair when each side has exactly one."""
+    edges = list(edges)
+    one_sided: dict[tuple[str, str], list[dict]] = {}
+    for edge in edges:
+        if len(edge["reported_by"]) == 1 and edge["u"] != edge["v"]:
+            one_sided.setdefault((edge["u"], edge["v"]), []).append(edge)
+    merged: set[int] = set()
+    for (a, b), from_a in sorted(one_sided.items()):
+        from_b = one_sided.get((b, a), [])
+        if a < b and len(from_a) == 1 and len(from_b) == 1:
+            first, second = from_a[0], from_b[0]
+            if is_interface_name(first["ports"][b]) and is_interface_name(second["ports"][a]):
+                continue  # both name real ports that disagree: two links, each seen from one side
+            first["ports"] = {a: first["ports"][a], b: second["ports"][b]}
+            first["protocols"] |= second["protocols"]
+            first["reported_by"] = [a, b]
+            merged.add(id(second))
+    return [e for e in edges if id(e) not in merged]
+
+
+def _note_undeclared(G: nx.MultiGraph, inventory: Inventory, remote: str, advertised: str,
+                     address: str | None, seen_from: str, local: str) -> None:
+    """Add (once) the node of a neighbour matching no declared device; record who saw it."""
+    node = device_node(remote)
+    if not G.has_node(node):
+        G.add_node(node, kind="device", id=remote, declared=False, advertised_name=advertised,
+                   address=address, seen_by=[], site=inventory.device_site(local))
+    if seen_from not in G.nodes[node]["seen_by"]:
+        G.nodes[node]["seen_by"].append(seen_from)
+
+
+def _add_l3_adjacencies(G: nx.MultiGraph, inventory: Inventory,
+                        facts: Mapping[str, DeviceFacts]) -> None:
+    """An ``l3`` edge between two devices with addresses in one /30 or /31 subnet.
+
+    Subnets are compared per VRF (the global table being one more VRF), so the same
+    /30 reused in two VRFs links nothing. A subnet with more than two interfaces,
+    or two interfaces of one device, or one address on both ends, is no
+    point-to-point adjacency and gives no edge.
+    """
+    by_subnet: dict[tuple[str, ipaddress.IPv4Network], list[tuple[str, str, str]]] = {}
     for name, f in facts.items():
+        if name not in inventory.devices:
+            continue
         for itf in f.interfaces:
             for addr in itf.addresses:
+                if not addr.endswith(("/30", "/31")):  # most addresses: skip the costly parse
+                    continue
                 try:
                     iface = ipaddress.IPv4Interface(addr)
                 except ValueError:
                     continue
-                if iface.network.prefixlen in (30, 31) and itf.vrf is None:
-                    by_subnet.setdefault(iface.network, []).append((name, itf.name))
-    for subnet, ends in sorted(by_subnet.items()):
-        if len(ends) == 2 and ends[0][0] != ends[1][0]:
-            (a, ai), (z, zi) = sorted(ends)
-            G.add_edge(device_node(a), device_node(z), key=f"l3:{subnet}", kind="l3",
-                       subnet=str(subnet), ports={a: ai, z: zi})
+                if iface.network.prefixlen in (30, 31):
+                    by_subnet.setdefault((itf.vrf or "", iface.network), []).append(
+                        (name, itf.name, str(iface.ip)))
+    for (vrf, subnet), ends in sorted(by_subnet.items(), key=lambda item: (item[0][0], item[0][1])):
+        if len(ends) != 2 or ends[0][0] == ends[1][0] or ends[0][2] == ends[1][2]:
+            continue
+        (a, ai, _), (z, zi, _) = sorted(ends)
+        key = f"l3:{subnet}" if not vrf else f"l3:{vrf}:{subnet}"
+        G.add_edge(device_node(a), device_node(z), key=key, kind="l3", subnet=str(subnet),
+                   vrf=vrf or None, ports={a: ai, z: zi}, circuit=None)
 
 
 def circuit_end_status(facts: Mapping[str, DeviceFacts], device: str | None,
                        interface: str | None) -> bool | None:
     """Whether a circuit end's interface was seen up: True, False, or None (cannot tell).
 
-    None when the end names no device or interface, or the device was not collected.
+    None when the end names no device or interface, the device was not collected,
+    the device has no interface of that name (an inventory typo is not a dead
+    line), or the device did not say whether the interface is up.
     """
     if not device or not interface:
         return None
@@ -172,7 +256,9 @@ def circuit_end_status(facts: Mapping[str, DeviceFacts], device: str | None,
     from collectors.normalise import interface_name
 
     itf = f.interface(interface_name(interface))
-    return bool(itf and itf.oper_up)
+    if itf is None or itf.oper_up is None:
+        return None
+    return itf.oper_up
 
 
 def _add_circuit(G: nx.MultiGraph, inventory: Inventory, facts: Mapping[str, DeviceFacts],
@@ -189,9 +275,32 @@ def _add_circuit(G: nx.MultiGraph, inventory: Inventory, facts: Mapping[str, Dev
                seen_up=up)
 
 
+def _tag_riding_edges(G: nx.MultiGraph, inventory: Inventory) -> None:
+    """Set ``circuit`` on link and l3 edges that run over a declared circuit's end port.
+
+    A leased line is often also seen as an LLDP link and a /30: one physical line,
+    three edges. The tag lets capacity questions count it once and lets
+    ``site_graph(without=...)`` remove all three.
+    """
+    from collectors.normalise import interface_name
+
+    ends: dict[tuple[str, str], str] = {}
+    for c in inventory.circuits.values():
+        for end in (c.a, c.z):
+            if end.device and end.interface:
+                ends.setdefault((end.device, interface_name(end.interface)), c.id)
+    if not ends:
+        return
+    for _, _, data in G.edges(data=True):
+        if data["kind"] in ("link", "l3"):
+            ports = ((dev, interface_name(port)) for dev, port in data["ports"].items())
+            hits = sorted(ends[dp] for dp in ports if dp in ends)
+            data["circuit"] = hits[0] if hits else None
+
+
 def _node_site(G: nx.MultiGraph, node: str) -> str | None:
     data = G.nodes[node]
-    if data["kind"] == "site":
+    if data.get("kind") == "site":
         return data["id"]
     return data.get("site")
 
@@ -201,7 +310,8 @@ def site_graph(G: nx.MultiGraph, *, without: Iterable[str] = ()) -> nx.MultiGrap
 
     Circuits keep their attributes (``capacity`` = bandwidth); links between devices
     of two sites become edges whose ``capacity`` is ``None`` (unknown) unless set.
-    ``without`` drops circuits by id (for what-if questions).
+    ``without`` drops circuits by id (for what-if questions), with the link and l3
+    edges that run over them (their ``circuit`` attribute).
 
     Examples
     --------
@@ -213,13 +323,16 @@ def site_graph(G: nx.MultiGraph, *, without: Iterable[str] = ()) -> nx.MultiGrap
     >>> list(site_graph(G).edges(keys=True))
     [('a', 'b', 'circuit:c1')]
     """
-    dropped = {f"circuit:{c}" for c in without}
+    dropped = set(without)
     S = nx.MultiGraph()
     for node, data in G.nodes(data=True):
-        if data["kind"] == "site":
+        if data.get("kind") == "site":
             S.add_node(data["id"], **{k: v for k, v in data.items() if k != "kind"})
     for u, v, key, data in G.edges(keys=True, data=True):
-        if data["kind"] == "located" or key in dropped:
+        kind = data.get("kind")
+        if kind == "located" or (kind == "circuit" and data["id"] in dropped):
+            continue
+        if data.get("circuit") in dropped:  # a link or /30 riding a dropped circuit
             continue
         su, sv = _node_site(G, u), _node_site(G, v)
         if not su or not sv or su == sv or su not in S or sv not in S:

@@ -176,6 +176,33 @@ class Waiver(Entity):
     expires: dt.date | None = None
 
 
+class RoomPlanPolicy(Entity):
+    """Parameters of the machine-room consolidation plan (analysis/roomplan.py).
+
+    The plan minimises ``horizon_years`` x yearly cost of the kept rooms plus the
+    one-off migration cost (``migration_cost_per_rack_cny`` per rack moved).
+    """
+
+    migration_cost_per_rack_cny: float = Field(default=30000.0, ge=0)
+    horizon_years: float = Field(default=5.0, gt=0)  # years over which migration must pay back
+    max_hops: int = Field(default=2, ge=0)  # max site-graph hops between a room and its target
+    max_rooms_kept: int | None = Field(default=None, ge=0)  # a consolidation target, if any
+    close: tuple[Id, ...] = ()  # rooms the planners have decided to close
+
+
+class LinePolicy(Entity):
+    """Parameters of the leased-line checks (analysis/checks/lines.py, docs/checks.md "lines")."""
+
+    district_level: int = Field(default=1, ge=1)  # LIN002: leading "/"-parts of a district name
+    min_departments: int = Field(default=2, ge=2)  # LIN002: departments sharing a district pair
+    underuse_percentile: float = Field(default=95.0, gt=0, le=100)  # LIN004
+    underuse_threshold: float = Field(default=0.2, gt=0, lt=1)  # LIN004: share of bandwidth
+    underuse_min_samples: int = Field(default=24, ge=1)  # LIN004: fewer samples decide nothing
+    target_utilisation: float = Field(default=0.5, gt=0, le=1)  # LIN004: size a downgrade for this
+    unmeasured_load: float = Field(default=0.0, ge=0, le=1)  # LIN003: assumed load of unmeasured lines
+    decision_lead_days: int = Field(default=30, ge=0)  # LIN005: warn this long before the notice date
+
+
 class Policy(Entity):
     """The city's rules that the checks enforce."""
 
@@ -186,6 +213,8 @@ class Policy(Entity):
     address_plan: dict[Id, tuple[str, ...]] = Field(default_factory=dict)  # department -> prefixes
     # Cost model for merged lines: price(B) = price(B0) * (B / B0) ** exponent (see docs/checks.md).
     tariff_bandwidth_exponent: float = Field(default=0.6, gt=0, le=1)
+    room_plan: RoomPlanPolicy = Field(default_factory=RoomPlanPolicy)
+    lines: LinePolicy = Field(default_factory=LinePolicy)
 
 
 #: The YAML section names and the model each holds; ``key`` is the id field.

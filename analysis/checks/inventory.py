@@ -1,0 +1,186 @@
+"""Reconciliation of what was declared with what was seen (docs/checks.md, "inventory").
+
+INV001 undeclared neighbour, INV002 declared device with no usable capture,
+INV003 zombie line, INV004 inter-site link with no circuit record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analysis.context import AuditContext
+from analysis.costs import cancellation
+from analysis.findings import Evidence, Finding, Severity
+from analysis.lineplan import authority_of, is_classified, line_plan
+from analysis.registry import check, spec
+from collectors.platforms import PLATFORMS, FactKind
+from inventory.model import Circuit
+
+#: Collection outcomes that leave nothing to audit. "partial" is usable: some commands parsed.
+USABLE_STATUSES = ("ok", "partial")
+
+#: What to do about each failed collection status.
+_STATUS_HINTS = {
+    "missing": "collect it (or add its saved outputs to the capture directory)",
+    "auth_failed": "check its credentials profile",
+    "timeout": "check that its management address is reachable from the collector",
+    "refused": "check that SSH is enabled and the port is right",
+    "host_key_mismatch": "verify its SSH host key and update known_hosts if the change is legitimate",
+    "prompt_not_found": "check its platform in the inventory",
+    "command_failed": "check its platform and the collector account's privileges",
+    "parse_failed": "check its platform in the inventory and the saved outputs",
+    "error": "see the error and fix the inventory entry or the collector",
+}
+
+
+def command_source(ctx: AuditContext, device: str, kind: FactKind) -> str:
+    """Evidence source of a device's output of one fact kind (its capture file)."""
+    dev = ctx.inventory.devices.get(device)
+    platform = PLATFORMS.get(dev.platform) if dev else None
+    commands = platform.command(kind) if platform else ()
+    if not commands:
+        return ctx.inventory.source("devices", device)
+    return ctx.capture_source(device, commands[0].command)
+
+
+@check("INV001", "inventory", Severity.MEDIUM, "undeclared-device")
+def undeclared_devices(ctx: AuditContext) -> Iterator[Finding]:
+    """Device seen as an LLDP/CDP neighbour but absent from the inventory."""
+    me = spec("INV001")
+    G = ctx.graph
+    for node, data in sorted(G.nodes(data=True)):
+        if data.get("kind") != "device" or data.get("declared", True):
+            continue
+        name = data["id"]
+        evidence, seen_by = [], []
+        for _, _, edge in sorted(G.edges(node, data=True), key=lambda e: sorted(e[2].get("ports", {}).items())):
+            if edge.get("kind") != "link":
+                continue
+            for reporter in edge["reported_by"]:
+                port = edge["ports"][reporter]
+                protocols = sorted(edge["protocols"])
+                seen_by.append(f"{reporter}:{port}")
+                evidence.append(Evidence(
+                    command_source(ctx, reporter, protocols[0]),
+                    f"{reporter} port {port} sees {data.get('advertised_name') or name}"
+                    f"{' (' + data['address'] + ')' if data.get('address') else ''}"
+                    f" port {edge['ports'].get(name, '?')} via {'/'.join(p.upper() for p in protocols)}"))
+        yield me.finding(
+            subjects=(name,),
+            title=f"{name} is seen as a neighbour of {len(seen_by)} port(s) but is not in the inventory",
+            recommendation=("Declare it in the devices section (site, department, management address, "
+                            "platform) so it is surveyed, or record why it is outside the survey "
+                            "(e.g. a carrier's customer-premises equipment) with a waiver."),
+            evidence=evidence,
+            device=name, advertised_name=data.get("advertised_name"), address=data.get("address"),
+            seen_by=seen_by, site=data.get("site"),
+        )
+
+
+@check("INV002", "inventory", Severity.MEDIUM, "no-usable-capture")
+def devices_without_capture(ctx: AuditContext) -> Iterator[Finding]:
+    """Declared device with no usable capture (not collected, or nothing parsed)."""
+    me = spec("INV002")
+    for name in sorted(ctx.inventory.devices):
+        f = ctx.facts.get(name)
+        status = f.status if f else "missing"
+        if status in USABLE_STATUSES:
+            continue
+        why = (f.error if f and f.error else None) or "; ".join(str(p) for p in (f.problems if f else ())) \
+            or "no capture"
+        folder = f"{ctx.captures}/{name}/" if ctx.captures else f"{name}/"
+        yield me.finding(
+            subjects=(name,),
+            title=f"{name} has no usable capture ({status})",
+            recommendation=f"{_STATUS_HINTS.get(status, _STATUS_HINTS['error']).capitalize()}, "
+                           "then collect it again: until then its links, addresses and lines are unknown.",
+            evidence=[Evidence(ctx.inventory.source("devices", name), f"{name} is declared"),
+                      Evidence(folder, why)],
+            device=name, status=status, error=why,
+        )
+
+
+@check("INV003", "inventory", Severity.HIGH, "zombie-line")
+def zombie_lines(ctx: AuditContext) -> Iterator[Finding]:
+    """Zombie line: declared (and billed) but seen down at both ends."""
+    me = spec("INV003")
+    plan = line_plan(ctx)
+    for cid in plan.zombies:
+        c = ctx.inventory.circuits[cid]
+        evidence = [Evidence(ctx.inventory.source("circuits", cid),
+                             f"{cid}: {c.carrier} {c.bandwidth_mbps:g} Mbit/s, "
+                             f"{c.yearly_cost_cny:,.0f} CNY/year")]
+        for end in (c.a, c.z):
+            evidence.append(Evidence(command_source(ctx, end.device or "", "interfaces"),
+                                     f"{end.device} {end.interface} is down"))
+        saving, recommendation = _zombie_advice(ctx, c)
+        yield me.finding(
+            subjects=(cid,),
+            title=f"Line {cid} ({c.a.site}-{c.z.site}) is billed but down at both ends",
+            recommendation=recommendation,
+            evidence=evidence,
+            saving_cny_per_year=saving,
+            circuit=cid, sites=[c.a.site, c.z.site], yearly_cost_cny=c.yearly_cost_cny,
+            bandwidth_mbps=c.bandwidth_mbps, department=c.department,
+        )
+
+
+def _zombie_advice(ctx: AuditContext, c: Circuit) -> tuple[float | None, str]:
+    """Saving and recommendation of a zombie line: cancel it, unless it may not be touched."""
+    check_first = "Confirm with the department that the line is really unused"
+    if is_classified(ctx.inventory, c):
+        return None, (f"{check_first}; it belongs to a physically isolated network, so its owner's "
+                      "security officer decides: netcensus never proposes removing such a line.")
+    authority = authority_of(ctx.inventory, c)
+    if authority:
+        return None, f"{check_first}, then raise its cancellation with {authority}, which mandates its network."
+    return c.yearly_cost_cny, f"{check_first}, then {cancellation_advice(c, ctx)}."
+
+
+def cancellation_advice(c: Circuit, ctx: AuditContext) -> str:
+    """How to cancel a line: at its contract end, or now when the early fee costs less."""
+    plan = cancellation(c, ctx.today)
+    if plan.early:
+        return (f"terminate it now: the early-termination fee ({plan.early_termination_cny:,.0f} CNY) is "
+                f"less than the {plan.remaining_cny:,.0f} CNY still owed until {c.contract_end}")
+    if plan.notice_missed:
+        return (f"cancel it: the notice date ({plan.notice_by}) for the contract end on {c.contract_end} "
+                "has passed, so negotiate with the carrier before it renews")
+    if c.contract_end and c.contract_end > ctx.today:
+        return f"cancel it at the contract end on {plan.effective} (give notice by {plan.notice_by})"
+    return f"give notice now: it ends on {plan.effective} after the {c.notice_days}-day notice period"
+
+
+@check("INV004", "inventory", Severity.LOW, "unrecorded-link")
+def unrecorded_links(ctx: AuditContext) -> Iterator[Finding]:
+    """Inter-site link seen (LLDP/CDP or a shared /30) with no circuit record."""
+    me = spec("INV004")
+    S = ctx.site_graph
+    loose_pairs = {c.site_pair for c in ctx.inventory.circuits.values()
+                   if not (c.a.interface and c.z.interface and c.a.device and c.z.device)}
+    seen: dict[tuple[str, str], list[Evidence]] = {}
+    for u, v, key, d in sorted(S.edges(keys=True, data=True), key=lambda e: e[2]):
+        if d.get("kind") not in ("link", "l3") or d.get("circuit"):
+            continue
+        pair = (u, v) if u <= v else (v, u)
+        if pair in loose_pairs:  # a declared line not pinned to ports may well be this one
+            continue
+        ports = ", ".join(f"{dev} {port}" for dev, port in sorted(d["ports"].items()))
+        if d["kind"] == "link":
+            reporter = d["reported_by"][0]
+            detail = f"{'/'.join(sorted(p.upper() for p in d['protocols']))} link {ports}"
+            source = command_source(ctx, reporter, sorted(d["protocols"])[0])
+        else:
+            reporter = sorted(d["ports"])[0]
+            detail = f"shared subnet {d['subnet']}: {ports}"
+            source = command_source(ctx, reporter, "interfaces")
+        seen.setdefault(pair, []).append(Evidence(source, detail))
+    for (a, b), evidence in sorted(seen.items()):
+        yield me.finding(
+            subjects=(a, b),
+            title=f"Sites {a} and {b} are connected ({len(evidence)} observation(s)) but no line is declared",
+            recommendation=("Declare the line in the circuits section (carrier, bandwidth, cost, end ports), "
+                            "or record that it is the city's own fibre: undeclared lines escape the plan."),
+            evidence=evidence,
+            sites=[a, b], observations=len(evidence),
+        )
