@@ -122,6 +122,8 @@ def audit(
     cache: Annotated[Optional[Path], typer.Option(
         help="Parsed-facts cache folder (default OUT/.facts-cache).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-parse every capture.")] = False,
+    utilisation: Annotated[Optional[Path], typer.Option(
+        help="Line utilisation CSV from the NMS (circuit,time,in_mbps,out_mbps) for LIN003/LIN004.")] = None,
     quiet: Annotated[bool, typer.Option(help="Print only problems (for cron).")] = False,
     on_new_findings: Annotated[Optional[str], typer.Option(
         help="Command to run with the JSON report's path when there are new findings.")] = None,
@@ -146,7 +148,7 @@ def audit(
                    ignore=ignore or (), today=audit_day, store=store, baseline=baseline,
                    keep_runs=keep_runs, max_failed=max_failed, fail_on=threshold,
                    on_new_findings=on_new_findings, stale_after_runs=stale_after,
-                   cache=cache, use_cache=not no_cache)
+                   cache=cache, use_cache=not no_cache, utilisation=utilisation)
     try:
         outcome = run_job(job, log)
     except (InputError, NetcensusError) as e:

@@ -50,6 +50,7 @@ class AuditJob:
     stale_after_runs: int = 3
     cache: Path | None = None  # parsed-facts cache; default <out>/.facts-cache
     use_cache: bool = True
+    utilisation: Path | None = None  # NMS utilisation CSV for LIN003/LIN004
     collector: Collector | None = field(default=None, compare=False)
 
     @property
@@ -107,7 +108,8 @@ def run_job(job: AuditJob, log: Log = lambda _m: None) -> JobOutcome:
             result = audit(job.inventory, job.captures, select=job.select, ignore=job.ignore,
                            today=job.today, collector=job.collector, cache_dir=job.cache_dir,
                            runs_since_success=since,
-                           stale_after_runs=job.stale_after_runs, inventory=inventory)
+                           stale_after_runs=job.stale_after_runs, inventory=inventory,
+                           utilisation_csv=job.utilisation)
             failed = sorted(n for n, f in result.facts.items() if f.status not in ("ok", "partial"))
             limit = parse_max_failed(job.max_failed, len(result.facts))
             degraded = limit is not None and len(failed) > limit

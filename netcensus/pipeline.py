@@ -17,6 +17,7 @@ from typing import Iterator
 
 from analysis.context import AuditContext, AuditResult
 from analysis.findings import Finding
+from analysis.measurements import load_utilisation_csv
 from analysis.registry import run_checks, selected_checks
 from collectors.base import Collector
 from collectors.facts import DeviceFacts
@@ -118,10 +119,12 @@ def audit(
     runs_since_success: Mapping[str, int] | None = None,
     stale_after_runs: int = 3,
     inventory: Inventory | None = None,
+    utilisation_csv: Path | str | None = None,
 ) -> AuditResult:
     """Run a full offline (or given-collector) audit and return what reports render.
 
-    ``inventory`` skips loading when the caller already has it. Raises
+    ``inventory`` skips loading when the caller already has it; ``utilisation_csv`` is an
+    NMS export of line utilisation (``circuit,time,in_mbps,out_mbps``) for LIN003/LIN004. Raises
     :class:`netcensus.errors.InventoryError` on a bad inventory and
     :class:`netcensus.errors.CheckSelectionError` on an unknown check.
     """
@@ -139,7 +142,8 @@ def audit(
         facts = collect_facts(inventory, collector, cache=cache, workers=workers)
     ctx = AuditContext(inventory, facts, today=today,
                        captures=Path(captures_path) if captures_path else None,
-                       runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs)
+                       runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs,
+                       utilisation=load_utilisation_csv(utilisation_csv) if utilisation_csv else {})
     with _timed(timings, "build_graph"):
         graph, sgraph = ctx.graph, ctx.site_graph
     with _timed(timings, "checks"):

@@ -57,7 +57,7 @@ POLICY_DATE = dt.date(2022, 7, 1)
 
 #: Sites each base department needs so that every plant has somewhere to go.
 BASE_SITES = {"psb": 3, "jiyao": 1, "market": 2, "transport": 2, "edu": 2, "tax": 1, "hrss": 1,
-              "health": 1, "housing": 1, "finance": 1, "emergency": 1}
+              "health": 2, "housing": 1, "finance": 1, "emergency": 1}
 _DC_FIXED = 4  # per data centre besides its core routers: two core switches, a firewall, a switch
 _CLASSIFIED_DEVICES = 6  # a router and a switch at each of the three classified sites
 _DEVICES_PER_SITE = 3.2
@@ -123,6 +123,7 @@ def build_city(devices: int, seed: int) -> City:
     _add_access_lines(city, book)
     plants.mandated_network(city, book)
     plants.classified_network(city, book)
+    plants.critical_behind_private_line(city, book)
     plants.parallel_lines(city, book)
     plants.zombie_line(city, book)
     plants.line_made_unnecessary(city, book)
@@ -493,11 +494,11 @@ def _add_access_lines(city: City, book: AddressBook) -> None:
     """Each department site's WAN router to its district node; critical sites to a second node too."""
     districts = list(city.districts)
     for site in city.sites.values():
-        if site.kind != "department" or site.id == city.roles.get("island"):
+        if site.kind != "department" or site.id in city.roles["without_access"]:
             continue
         wan = city.wan_router(site.id)
         homes = [site.district]
-        if site.critical and site.id not in city.roles.get("single_homed_critical", ()):
+        if site.critical:
             homes.append(districts[(districts.index(site.district) + 1) % len(districts)])
         for district in homes:
             kind = city.rng.choices(("mstp", "mpls_vpn", "sdh"), weights=(55, 30, 15))[0]

@@ -20,12 +20,13 @@ from netcensus.sample.tariff import add_years
 
 #: Assumptions about the checks' semantics that the records below rely on.
 NOTES = {
-    "backbone": "policy.backbone is the e-gov extranet; backbone sites are the sites of devices whose "
-                "networks include it (district nodes and data centres). Department sites reach it over "
-                "access lines whose network is the backbone.",
-    "ADR003": "addresses inside the backbone network's prefixes (172.16.0.0/12, the extranet's "
-              "point-to-point links) belong to the backbone, not to a department; every other "
-              "address must lie in its device's department plan.",
+    "backbone": "policy.backbone is the e-gov extranet; a backbone site has a device whose networks "
+                "include it (district nodes, data centres) or a line of the backbone network (every "
+                "department site with an extranet access line).",
+    "ADR003": "addresses inside the backbone network's prefixes (172.16.0.0/12: the extranet's "
+              "point-to-point links, and links between two departments' routers) and addresses of "
+              "mandated or physically isolated networks follow their own plan; every other address "
+              "must lie in its device's department plan.",
     "LIN002": "counted over lines that are not of the backbone, not of a physically isolated network, "
               "not of a mandated network, and join two different sites; several departments' lines "
               "between the same (sorted) district pair, same-district pairs included.",
@@ -95,14 +96,10 @@ def mark_critical_sites(city: City) -> None:
         city.sites[sid].critical = True
     city.clean["critical_dual_homed_sites"] = dual
 
-    single = site_of(city, "health")
-    city.sites[single].critical = True
-    city.roles["single_homed_critical"] = [single]
-    city.plant("CON002", (single,), "critical site (health headquarters) hangs on one extranet access "
-                                     "line: that line is its single point of failure")
-
+    behind = site_of(city, "health", 1)
+    city.sites[behind].critical = True
     island = site_of(city, "housing")
-    city.roles["island"] = island
+    city.roles["without_access"] = {behind, island}
     city.plant("CON001", (island,), "housing headquarters has devices but no line at all: no path to the "
                                      "backbone")
 
@@ -189,20 +186,38 @@ def mandated_network(city: City, book: AddressBook) -> None:
         {"networks": sorted(["edu-lan", nid]), "why": "psb-vpn is in VRF psb (logically isolated)"})
 
 
+def critical_behind_private_line(city: City, book: AddressBook) -> None:
+    """CON002: a critical health site reaches the backbone only over a private line to its headquarters.
+
+    It has no extranet line of its own, so it is no backbone site: every path runs over that
+    line and through the headquarters (and its single access line).
+    """
+    from netcensus.sample.build import private_network
+    from netcensus.sample.lines import add_line
+
+    hq, branch = _wan(city, "health", 0), _wan(city, "health", 1)
+    circuit = add_line(city, a=branch, z=hq, kind="mstp", bandwidth_mbps=50, department="health",
+                       network=private_network(city, book, "health"), subnet=book.blocks["health"].next_p2p())
+    _join(city, circuit.network, hq, branch)
+    city.plant("CON002", (branch.site,), f"critical site whose only way to the backbone is {circuit.id} to "
+                                          f"{hq.site} (and {hq.site}'s single extranet line)")
+
+
 def parallel_lines(city: City, book: AddressBook) -> None:
     """LIN001: the tax and the social security bureaus each pay a line between the same two sites.
 
     The smaller one is also made unnecessary by the other (LIN003); the larger one is not,
-    since nothing else between the two sites carries 1000 Mbit/s.
+    since nothing else between the two sites carries 1000 Mbit/s. A link between two
+    departments' routers is numbered from the extranet's interconnect range.
     """
     from netcensus.sample.build import private_network
     from netcensus.sample.lines import add_line
 
     tax, hrss = _wan(city, "tax"), _wan(city, "hrss")
     big = add_line(city, a=tax, z=hrss, kind="dark_fibre", bandwidth_mbps=1000, department="tax",
-                   network=private_network(city, book, "tax"), subnet=book.blocks["tax"].next_p2p())
+                   network=private_network(city, book, "tax"), subnet=book.backbone_link())
     small = add_line(city, a=hrss, z=tax, kind="mstp", bandwidth_mbps=100, department="hrss",
-                     network=private_network(city, book, "hrss"), subnet=book.blocks["hrss"].next_p2p())
+                     network=private_network(city, book, "hrss"), subnet=book.backbone_link())
     _join(city, big.network, tax, hrss)
     _join(city, small.network, tax, hrss)
     city.plant("LIN001", sorted((big.id, small.id)), f"two lines of two departments (tax, hrss) between "
@@ -258,8 +273,10 @@ def internet_lines(city: City, book: AddressBook) -> None:
     from netcensus.sample.lines import add_line
 
     fw = next(d for d in city.devices.values() if d.site == "xy-dc1" and d.role == "firewall")
+    public = book.public_block()
     add_line(city, a=fw, z=None, kind="internet", bandwidth_mbps=1000, department="bdb", network=None,
-             subnet=book.public_block(), carrier="CT")
+             subnet=public, carrier="CT")
+    city.address_plan["bdb"].append(str(public))
 
     market = _wan(city, "market")
     public = book.public_block()

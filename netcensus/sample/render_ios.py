@@ -255,11 +255,16 @@ def _long(short: str) -> str:
 
 
 # -- show running-config ------------------------------------------------------------------------
+def _train(version: str) -> str:
+    """``16.9.4`` -> ``16.9``; ``15.2(7)E3`` -> ``15.2`` (the ``version`` line of a config)."""
+    return re.match(r"\d+\.\d+", version).group()
+
+
 def running_config(view: DeviceView) -> str:
     dev, rng = view.device, view.rng
     lines = ["Building configuration...", "", "Current configuration : {size} bytes", "!",
              f"! Last configuration change at {view.now:%H:%M:%S} CST {view.now:%a %b %-d %Y} by netadmin", "!",
-             f"version {re.match(r'\d+\.\d+', dev.model.os_version).group()}",
+             f"version {_train(dev.model.os_version)}",
              "service timestamps debug datetime msec localtime", "service timestamps log datetime msec localtime",
              "service password-encryption", "!", f"hostname {hostname(dev)}", "!", "boot-start-marker",
              "boot-end-marker", "!"]
