@@ -155,10 +155,9 @@ def audit(
         raise _fail(e) from None
 
     if format == "json":
-        from reports.json_report import report_dict
+        from reports.json_report import dumps, report_dict
 
-        json.dump(report_dict(outcome.result), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(dumps(report_dict(outcome.result)))  # the same text as netcensus-report.json
     elif not quiet:
         from reports.registry import RenderOptions, render
 
