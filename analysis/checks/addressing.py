@@ -1,0 +1,399 @@
+"""Addressing checks: overlaps between interconnecting networks, duplicate addresses, plan drift.
+
+ADR001 overlapping prefixes between networks that share a routing table over the backbone;
+ADR002 one address on two devices in the global table; ADR003 an address outside the
+department's block in ``policy.address_plan``.
+
+Address space comes from the declared network prefixes and from the addresses observed
+on interfaces. An observed address belongs to the network among its device's networks
+whose declared prefix holds it; failing that, to the device's only network other than
+the backbone; failing that, to none (it is then used for ADR002 only).
+
+Networks that do not interconnect are left out of ADR001: physically or logically
+isolated and classified networks. A network with a VRF shares addresses only with
+networks in the same VRF. Point-to-point (/30, /31) and host (/32) subnets seen on
+interfaces are not compared: both ends of a link between two networks share one.
+
+Everything is sort-based, O(n log n) in the number of prefixes and addresses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network, collapse_addresses
+
+from analysis.context import AuditContext
+from analysis.findings import Evidence, Finding, Severity
+from analysis.registry import check, spec
+from collectors.platforms import PLATFORMS
+from inventory.model import Inventory, Network
+
+__all__ = ["Claim", "NetworkIndex", "Observed", "interconnects", "observed_addresses", "overlapping_pairs",
+           "parse_interface_address"]
+
+#: Evidence examples kept per finding.
+_EXAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A network's claim on address space, with where it comes from."""
+
+    network: str
+    domain: str  # routing table: "" global, else the VRF name
+    prefix: IPv4Network
+    source: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """One address configured on one device interface (kept as integers: cheap at scale)."""
+
+    device: str
+    interface: str
+    vrf: str | None
+    ip: int
+    prefixlen: int
+
+    @property
+    def address(self) -> str:
+        """The dotted address, ``10.1.2.1``."""
+        return str(IPv4Address(self.ip))
+
+    @property
+    def with_prefixlen(self) -> str:
+        """``10.1.2.1/30``."""
+        return f"{self.address}/{self.prefixlen}"
+
+    @property
+    def subnet(self) -> tuple[int, int]:
+        """The interface's subnet as (first address, prefix length)."""
+        return self.ip & _mask(self.prefixlen), self.prefixlen
+
+
+def _mask(prefixlen: int) -> int:
+    return (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF
+
+
+_DOTTED = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+
+
+def _octets(text: str) -> int | None:
+    match = _DOTTED.fullmatch(text)
+    if match is None:
+        return None
+    a, b, c, d = (int(x) for x in match.groups())
+    if a > 255 or b > 255 or c > 255 or d > 255:
+        return None
+    return a << 24 | b << 16 | c << 8 | d
+
+
+def parse_interface_address(text: str) -> tuple[int, int] | None:
+    """``"10.1.2.1/30"`` (or ``/255.255.255.252``, or no length: /32) -> (address, length).
+
+    A hand-rolled parser: the standard ``ipaddress`` constructors cost ~50 us each, which
+    is seconds on a 10,000-device city. None for anything that is not an IPv4 interface.
+
+    >>> parse_interface_address("10.1.2.1/30"), parse_interface_address("10.1.2.1/255.255.255.0")
+    ((167838209, 30), (167838209, 24))
+    >>> parse_interface_address("10.1.2.300/24"), parse_interface_address("fe80::1/64")
+    (None, None)
+    """
+    address, _, length = text.strip().partition("/")
+    ip = _octets(address)
+    if ip is None:
+        return None
+    if not length:
+        return ip, 32
+    if length.isascii() and length.isdigit():
+        return (ip, int(length)) if int(length) <= 32 else None
+    mask = _octets(length)
+    if mask is None:
+        return None
+    prefixlen = bin(mask).count("1")
+    return (ip, prefixlen) if mask == _mask(prefixlen) else None
+
+
+def interconnects(network: Network) -> bool:
+    """Whether a network shares routes over the backbone (not isolated, not classified)."""
+    return network.isolation == "none" and network.kind != "classified"
+
+
+def _parse_prefix(text: str) -> IPv4Network | None:
+    try:
+        return IPv4Network(text, strict=False)
+    except ValueError:
+        return None
+
+
+def _ignored(ip: int) -> bool:
+    """Loopback 127/8, link-local 169.254/16 and 0.0.0.0 are never an addressing problem."""
+    return ip >> 24 == 127 or ip >> 16 == 0xA9FE or ip == 0
+
+
+class _CaptureSources:
+    """The capture file that shows a device's interface addresses, looked up once per device."""
+
+    def __init__(self, ctx: AuditContext) -> None:
+        self._ctx = ctx
+        self._known: dict[str, str] = {}
+
+    def __call__(self, device: str) -> str:
+        source = self._known.get(device)
+        if source is None:
+            source = self._known[device] = self._lookup(device)
+        return source
+
+    def _lookup(self, device: str) -> str:
+        facts = self._ctx.facts.get(device)
+        platform = PLATFORMS.get(facts.platform) if facts else None
+        for kind in ("addresses", "interfaces"):
+            commands = platform.command(kind) if platform else ()  # type: ignore[arg-type]
+            if commands:
+                return self._ctx.capture_source(device, commands[0].command)
+        return self._ctx.capture_source(device, "interfaces")
+
+
+def observed_addresses(ctx: AuditContext) -> Iterator[Observed]:
+    """Every parsable, meaningful interface address of every collected device."""
+    for name, facts in ctx.facts.items():
+        for itf in facts.interfaces:
+            for text in itf.addresses:
+                parsed = parse_interface_address(text)
+                if parsed is not None and not _ignored(parsed[0]):
+                    yield Observed(name, itf.name, itf.vrf, parsed[0], parsed[1])
+
+
+class NetworkIndex:
+    """Declared prefixes by network, and the attribution of observed addresses to networks."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+        self.prefixes: dict[str, list[IPv4Network]] = {
+            n.id: sorted((p for p in map(_parse_prefix, n.prefixes) if p is not None),
+                         key=lambda p: -p.prefixlen)  # most specific first
+            for n in inventory.networks.values()
+        }
+        #: network id -> [(first, last, length)], most specific first
+        self._ranges = {net: [(int(p.network_address), int(p.broadcast_address), p.prefixlen) for p in prefixes]
+                        for net, prefixes in self.prefixes.items()}
+
+    def network_of(self, device: str, ip: int) -> str | None:
+        """The network an address on ``device`` belongs to (see the module docstring)."""
+        dev = self.inventory.devices.get(device)
+        if dev is None:
+            return None
+        best: tuple[int, str] | None = None
+        for net in dev.networks:
+            for first, last, length in self._ranges.get(net, ()):
+                if first <= ip <= last:
+                    if best is None or length > best[0]:
+                        best = (length, net)
+                    break
+        if best is not None:
+            return best[1]
+        others = [n for n in dev.networks if n != self.inventory.policy.backbone]
+        return others[0] if len(others) == 1 else None
+
+    def in_backbone(self, ip: int) -> bool:
+        """Whether an address lies in a declared prefix of the backbone network."""
+        backbone = self.inventory.policy.backbone
+        return any(first <= ip <= last for first, last, _ in self._ranges.get(backbone or "", ()))
+
+
+def _claims(ctx: AuditContext, index: NetworkIndex) -> list[Claim]:
+    """Declared and observed claims of interconnecting networks, one per (domain, prefix, network)."""
+    inventory = ctx.inventory
+    capture_source = _CaptureSources(ctx)
+    claims: dict[tuple[str, IPv4Network, str], Claim] = {}
+    for net in inventory.networks.values():
+        if not interconnects(net):
+            continue
+        for prefix in index.prefixes[net.id]:
+            key = (net.vrf or "", prefix, net.id)
+            claims.setdefault(key, Claim(net.id, key[0], prefix, inventory.source("networks", net.id),
+                                         f"network {net.id} declares {prefix}"))
+    seen: set[tuple[str, int, int, str]] = set()
+    for obs in observed_addresses(ctx):
+        if obs.prefixlen >= 30:
+            continue  # link nets and host routes: shared by design between the two ends
+        net_id = index.network_of(obs.device, obs.ip)
+        net = inventory.networks.get(net_id or "")
+        if net is None or not interconnects(net):
+            continue
+        domain = obs.vrf or net.vrf or ""
+        first, length = obs.subnet
+        if (domain, first, length, net.id) in seen:
+            continue
+        seen.add((domain, first, length, net.id))
+        subnet = IPv4Network((first, length))
+        claims.setdefault((domain, subnet, net.id), Claim(
+            net.id, domain, subnet, capture_source(obs.device),
+            f"{obs.device} {obs.interface} has {obs.with_prefixlen} (network {net.id})"))
+    return list(claims.values())
+
+
+def overlapping_pairs(claims: Iterable[Claim], *, aggregate: str | None = None
+                      ) -> dict[tuple[str, str], list[tuple[Claim, Claim]]]:
+    """Pairs of networks whose claims overlap in one routing domain, with the claim pairs.
+
+    CIDR prefixes are either nested or disjoint, so one sweep in address order with a
+    stack of the enclosing prefixes finds every overlap: O(n log n) plus the output.
+    ``aggregate`` names a network (the backbone) whose prefixes may strictly contain other
+    networks' prefixes without it being an overlap (a summary of what it carries).
+
+    >>> c = lambda net, p: Claim(net, "", IPv4Network(p), "x", "y")
+    >>> sorted(overlapping_pairs([c("a", "10.0.0.0/16"), c("b", "10.0.5.0/24"), c("c", "10.1.0.0/16")]))
+    [('a', 'b')]
+    """
+    by_domain: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by_domain.setdefault(claim.domain, []).append(claim)
+    pairs: dict[tuple[str, str], list[tuple[Claim, Claim]]] = {}
+    for domain_claims in by_domain.values():
+        domain_claims.sort(key=lambda c: (int(c.prefix.network_address), -int(c.prefix.broadcast_address),
+                                          c.network))
+        stack: list[Claim] = []
+        for claim in domain_claims:
+            start = int(claim.prefix.network_address)
+            while stack and int(stack[-1].prefix.broadcast_address) < start:
+                stack.pop()
+            for outer in stack:  # each encloses (or equals) this claim
+                if outer.network == claim.network:
+                    continue
+                if outer.network == aggregate and outer.prefix != claim.prefix:
+                    continue
+                key = tuple(sorted((outer.network, claim.network)))
+                examples = pairs.setdefault(key, [])  # type: ignore[arg-type]
+                if len(examples) < _EXAMPLES:
+                    examples.append((outer, claim))
+            stack.append(claim)
+    return pairs
+
+
+@check("ADR001", "addressing", Severity.HIGH, "overlapping prefixes")
+def overlapping_prefixes(ctx: AuditContext) -> Iterable[Finding]:
+    """Overlapping prefixes between networks that must interconnect over the backbone."""
+    index = NetworkIndex(ctx.inventory)
+    pairs = overlapping_pairs(_claims(ctx, index), aggregate=ctx.inventory.policy.backbone)
+    for (a, b), examples in sorted(pairs.items()):
+        shown = [f"{x.prefix} ({x.network}) / {y.prefix} ({y.network})" for x, y in examples]
+        evidence = []
+        for x, y in examples:
+            evidence += [Evidence(x.source, x.detail), Evidence(y.source, y.detail)]
+        yield spec("ADR001").finding(
+            subjects=(a, b),
+            title=f"networks {a} and {b} use overlapping addresses: {'; '.join(shown)}",
+            recommendation="Renumber one of them into its department's block of the address plan "
+                           "before they are interconnected over the backbone (or NAT at the boundary).",
+            evidence=list(dict.fromkeys(evidence)),
+            networks=[a, b], prefixes=[[str(x.prefix), str(y.prefix)] for x, y in examples],
+            vrf=examples[0][0].domain or None,
+        )
+
+
+@check("ADR002", "addressing", Severity.HIGH, "duplicate address")
+def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
+    """One IP address configured on two or more devices in the global routing table."""
+    index = NetworkIndex(ctx.inventory)
+    capture_source = _CaptureSources(ctx)
+    holders: dict[int, list[Observed]] = {}
+    for obs in observed_addresses(ctx):
+        if obs.vrf is None:
+            holders.setdefault(obs.ip, []).append(obs)
+    for ip in sorted(holders):
+        found = holders[ip]
+        if len({o.device for o in found}) < 2:
+            continue
+        # An isolated network keeps its own address space: only interconnecting holders count.
+        found = [o for o in found if _interconnecting(ctx, index, o)]
+        devices = sorted({o.device for o in found})
+        if len(devices) < 2:
+            continue
+        address = IPv4Address(ip)
+        yield spec("ADR002").finding(
+            subjects=(str(address),),
+            title=f"address {address} is configured on {len(devices)} devices: {', '.join(devices)}",
+            recommendation="Give each device its own address from its department's block; a duplicate "
+                           "breaks routing for both as soon as they share the backbone.",
+            evidence=[Evidence(capture_source(o.device),
+                               f"{o.device} {o.interface} has {o.with_prefixlen}") for o in found],
+            address=str(address), devices=devices,
+        )
+
+
+def _interconnecting(ctx: AuditContext, index: NetworkIndex, obs: Observed) -> bool:
+    net = ctx.inventory.networks.get(index.network_of(obs.device, obs.ip) or "")
+    return net is None or interconnects(net)
+
+
+def _plan(inventory: Inventory) -> dict[str, tuple[list[int], list[int], list[IPv4Network]]]:
+    """Department -> its allocated blocks merged into disjoint, sorted (starts, ends, blocks)."""
+    out = {}
+    for department, texts in inventory.policy.address_plan.items():
+        blocks = sorted(collapse_addresses(p for p in map(_parse_prefix, texts) if p is not None))
+        out[department] = ([int(p.network_address) for p in blocks],
+                           [int(p.broadcast_address) for p in blocks], blocks)
+    return out
+
+
+def _inside(blocks: tuple[list[int], list[int], list[IPv4Network]], ip: int) -> bool:
+    """Whether an address lies in one of the disjoint sorted blocks (bisection)."""
+    starts, ends, _ = blocks
+    k = bisect.bisect_right(starts, ip) - 1
+    return k >= 0 and ends[k] >= ip
+
+
+def _exempt_networks(inventory: Inventory) -> set[str]:
+    """Networks whose addresses follow someone else's plan: the backbone, mandated, isolated."""
+    out = {n.id for n in inventory.networks.values()
+           if n.mandated_by or n.isolation == "physical" or n.kind == "classified"}
+    if inventory.policy.backbone:
+        out.add(inventory.policy.backbone)
+    return out
+
+
+@check("ADR003", "addressing", Severity.LOW, "address outside the plan")
+def outside_address_plan(ctx: AuditContext) -> Iterable[Finding]:
+    """Address outside the department's allocated block in the address plan."""
+    inventory = ctx.inventory
+    plan = _plan(inventory)
+    if not plan:
+        return
+    index = NetworkIndex(inventory)
+    exempt = _exempt_networks(inventory)
+    policy_source = inventory.source("policy", "policy")
+    capture_source = _CaptureSources(ctx)
+    allocations = {dep: [str(p) for p in blocks[2]] for dep, blocks in plan.items()}
+    for obs in sorted(observed_addresses(ctx), key=lambda o: (o.device, o.ip, o.interface)):
+        dev = inventory.devices.get(obs.device)
+        if dev is None or index.in_backbone(obs.ip):
+            continue
+        net_id = index.network_of(obs.device, obs.ip)
+        if net_id in exempt:
+            continue
+        # An address in another department's network (a shared line's router) is that
+        # department's allocation: judge it by the network owner's block.
+        net = inventory.networks.get(net_id or "")
+        department = net.department if net is not None else dev.department
+        blocks = plan.get(department)
+        if blocks is None or _inside(blocks, obs.ip):
+            continue
+        allocated = ", ".join(allocations[department]) or "nothing"
+        address = obs.with_prefixlen
+        yield spec("ADR003").finding(
+            subjects=(obs.device, address),
+            title=f"{obs.device} {obs.interface} uses {address}, outside "
+                  f"{department}'s allocation ({allocated})",
+            recommendation=f"Renumber into {department}'s block, or amend the address plan if the "
+                           "allocation is out of date.",
+            evidence=[Evidence(capture_source(obs.device), f"{obs.device} {obs.interface} has {address}"
+                               + (f" (network {net_id})" if net_id else "")),
+                      Evidence(policy_source, f"address plan: {department} -> {allocated}")],
+            device=obs.device, interface=obs.interface, address=address, network=net_id,
+            department=department, allocated=allocations[department],
+        )
