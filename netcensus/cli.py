@@ -239,6 +239,49 @@ def diff(
         console.print(text, markup=False, highlight=False)
 
 
+@app.command()
+def whatif(
+    inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
+    captures: Annotated[Optional[Path], typer.Option(help="Capture directory (saved outputs).")] = None,
+    cancel: Annotated[Optional[list[str]], typer.Option(help="Circuit id to cancel (repeatable).")] = None,
+    close: Annotated[Optional[list[str]], typer.Option(help="Room id to close (repeatable).")] = None,
+    format: Annotated[str, typer.Option("--format", help="terminal or json.")] = "terminal",
+    today: Annotated[Optional[str], typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Test a proposal before making it: which sites lose their backup or are cut off, and the saving.
+
+    Exit 0 when the proposal is safe, 1 when it cuts a site off, leaves a critical site on a
+    single path, loses capacity or cannot place a closed room's equipment, 2 on bad input.
+    """
+    from analysis.whatif import whatif as run_whatif
+    from netcensus.pipeline import prepare
+
+    if not cancel and not close:
+        raise _fail("give at least one --cancel CIRCUIT or --close ROOM")
+    try:
+        ctx = prepare(inventory, captures, today=dt.date.fromisoformat(today) if today else None)
+        answer = run_whatif(ctx, cancel or [], close or [])
+    except (InputError, NetcensusError, ValueError) as e:
+        raise _fail(e) from None
+    if format == "json":
+        json.dump(answer.to_dict(), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        console = Console(highlight=False)
+        verdict = "[green]safe[/green]" if answer.safe else "[red]not safe[/red]"
+        console.print(f"Proposal: cancel {', '.join(answer.cancel) or '-'}; close {', '.join(answer.close) or '-'}: {verdict}")
+        for c in answer.circuits:
+            left = "unlimited (backbone)" if c.remaining_mbps is None else f"{c.remaining_mbps:g} Mbit/s"
+            console.print(f"  line {c.circuit} {c.sites[0]}-{c.sites[1]}: {c.bandwidth_mbps:g} Mbit/s, "
+                          f"{left} left between its ends", markup=False)
+        for problem in answer.problems:
+            console.print(f"  [red]![/red] {problem}", soft_wrap=True)
+        console.print(f"Yearly saving: CNY {answer.yearly_saving_cny:,.0f} "
+                      f"(lines {answer.lines_saving_cny:,.0f}, rooms {answer.rooms_saving_cny:,.0f}); "
+                      f"one-off migration CNY {answer.migration_cost_cny:,.0f}")
+    raise typer.Exit(EXIT_OK if answer.safe else EXIT_FINDINGS)
+
+
 def _logger(quiet: bool):  # noqa: ANN202
     """Log lines to stderr: timestamped when not on a terminal (cron, systemd)."""
     stamped = not sys.stderr.isatty()

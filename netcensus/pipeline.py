@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from analysis.context import AuditContext, AuditResult
 from analysis.findings import Finding
@@ -106,12 +106,10 @@ def apply_waivers(findings: Iterable[Finding], inventory: Inventory, today: dt.d
     return out
 
 
-def audit(
+def prepare(
     inventory_path: Path | str,
     captures_path: Path | str | None,
     *,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
     today: dt.date | None = None,
     collector: Collector | None = None,
     cache_dir: Path | str | None = None,
@@ -120,36 +118,54 @@ def audit(
     stale_after_runs: int = 3,
     inventory: Inventory | None = None,
     utilisation_csv: Path | str | None = None,
-) -> AuditResult:
-    """Run a full offline (or given-collector) audit and return what reports render.
+    timings: dict[str, float] | None = None,
+) -> AuditContext:
+    """Load, collect and parse: the context every check (and what-if) reads.
 
     ``inventory`` skips loading when the caller already has it; ``utilisation_csv`` is an
-    NMS export of line utilisation (``circuit,time,in_mbps,out_mbps``) for LIN003/LIN004. Raises
-    :class:`netcensus.errors.InventoryError` on a bad inventory and
-    :class:`netcensus.errors.CheckSelectionError` on an unknown check.
+    NMS export of line utilisation (``circuit,time,in_mbps,out_mbps``) for LIN003/LIN004.
+    Raises :class:`netcensus.errors.InventoryError` on a bad inventory.
     """
-    timings: dict[str, float] = {}
-    started = dt.datetime.now(dt.timezone.utc)
-    today = today or dt.date.today()
-    checks = selected_checks(select, ignore)  # fail fast on a bad --select
+    timings = {} if timings is None else timings
     with _timed(timings, "load_inventory"):
         if inventory is None:
             inventory = load_inventory(Path(inventory_path))
+        utilisation = load_utilisation_csv(utilisation_csv) if utilisation_csv else {}
     if collector is None:
         collector = OfflineCollector(captures_path) if captures_path else _NoCaptures()
     with _timed(timings, "parse_captures"):
         cache = FactsCache(cache_dir) if cache_dir else None
         facts = collect_facts(inventory, collector, cache=cache, workers=workers)
-    ctx = AuditContext(inventory, facts, today=today,
-                       captures=Path(captures_path) if captures_path else None,
-                       runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs,
-                       utilisation=load_utilisation_csv(utilisation_csv) if utilisation_csv else {})
+    return AuditContext(inventory, facts, today=today or dt.date.today(),
+                        captures=Path(captures_path) if captures_path else None,
+                        runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs,
+                        utilisation=utilisation)
+
+
+def audit(
+    inventory_path: Path | str,
+    captures_path: Path | str | None,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    **context_options: Any,
+) -> AuditResult:
+    """Run a full offline (or given-collector) audit and return what reports render.
+
+    ``context_options`` are those of :func:`prepare`. Raises
+    :class:`netcensus.errors.InventoryError` on a bad inventory and
+    :class:`netcensus.errors.CheckSelectionError` on an unknown check.
+    """
+    timings: dict[str, float] = {}
+    started = dt.datetime.now(dt.timezone.utc)
+    checks = selected_checks(select, ignore)  # fail fast on a bad --select
+    ctx = prepare(inventory_path, captures_path, timings=timings, **context_options)
     with _timed(timings, "build_graph"):
         graph, sgraph = ctx.graph, ctx.site_graph
     with _timed(timings, "checks"):
-        findings = apply_waivers(run_checks(ctx, checks), inventory, today)
+        findings = apply_waivers(run_checks(ctx, checks), ctx.inventory, ctx.today)
     return AuditResult(
-        inventory=inventory, facts=facts, findings=findings, graph=graph, site_graph=sgraph,
+        inventory=ctx.inventory, facts=dict(ctx.facts), findings=findings, graph=graph, site_graph=sgraph,
         started=started, inventory_path=str(inventory_path),
         captures_path=str(captures_path) if captures_path else None, timings=timings,
         extras=ctx.extras,

@@ -1,0 +1,59 @@
+"""Host key policy: the connection arguments per mode and trust-on-first-use recording."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import paramiko
+
+from collectors.hostkeys import HostKeyPolicy, known_hosts_name
+
+
+def test_strict_mode_loads_the_file_and_rejects_unknown_keys(tmp_path: Path) -> None:
+    args = HostKeyPolicy("strict", tmp_path / "kh").connection_args()
+    assert args["ssh_strict"] is True and args["alt_host_keys"] is True
+    assert args["alt_key_file"] == str(tmp_path / "kh") and args["system_host_keys"] is False
+
+
+def test_accept_new_still_loads_the_file_so_changed_keys_fail(tmp_path: Path) -> None:
+    args = HostKeyPolicy("accept_new", tmp_path / "kh").connection_args()
+    assert args["ssh_strict"] is False and args["alt_key_file"] == str(tmp_path / "kh")
+
+
+def test_off_mode_loads_nothing() -> None:
+    args = HostKeyPolicy("off").connection_args()
+    assert args["ssh_strict"] is False and args["alt_host_keys"] is False
+
+
+def test_record_appends_a_new_key_once_with_the_port_form(tmp_path: Path) -> None:
+    path = tmp_path / "kh"
+    path.write_text("# my hosts\n10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBn6Nq3Ztl3N3yJyKzq9c1vQ5q8oY0pX2n7v8w9x0y1z")
+    policy = HostKeyPolicy("accept_new", path)
+    key = paramiko.ECDSAKey.generate()
+    assert policy.record("127.0.0.1", 2222, key) is True
+    assert policy.record("127.0.0.1", 2222, key) is False
+    text = path.read_text()
+    assert text.startswith("# my hosts\n10.0.0.1 ")  # the user's lines are kept
+    assert text.count("[127.0.0.1]:2222 ecdsa-sha2-nistp256 ") == 1
+    loaded = paramiko.HostKeys(str(path))
+    assert loaded.lookup(known_hosts_name("127.0.0.1", 2222))["ecdsa-sha2-nistp256"] == key
+    assert policy.recorded == ["[127.0.0.1]:2222"]
+
+
+def test_record_does_nothing_in_strict_mode(tmp_path: Path) -> None:
+    policy = HostKeyPolicy("strict", tmp_path / "kh")
+    assert policy.record("127.0.0.1", 22, paramiko.ECDSAKey.generate()) is False
+    assert not (tmp_path / "kh").exists()
+
+
+def test_concurrent_first_contacts_all_land(tmp_path: Path) -> None:
+    policy = HostKeyPolicy("accept_new", tmp_path / "sub" / "kh")
+    keys = [paramiko.ECDSAKey.generate() for _ in range(8)]
+    threads = [threading.Thread(target=policy.record, args=("127.0.0.1", 3000 + i, k)) for i, k in enumerate(keys)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    loaded = paramiko.HostKeys(str(tmp_path / "sub" / "kh"))
+    assert all(loaded.lookup(f"[127.0.0.1]:{3000 + i}") for i in range(8))
