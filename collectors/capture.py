@@ -36,7 +36,11 @@ def output_path(captures: Path, device: str, command: str) -> Path:
 
 def write_output(captures: Path, device: str, command: str, text: str) -> Path:
     """Write one output atomically (temporary name, fsync, rename)."""
-    path = output_path(captures, device, command)
+    return write_file(output_path(captures, device, command), text)
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write any capture file atomically (temporary name, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + TMP_SUFFIX)
     with open(tmp, "w", encoding="utf-8", newline="") as handle:

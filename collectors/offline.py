@@ -33,6 +33,13 @@ class OfflineCollector:
         if not folder.is_dir():
             return RawOutputs(device.name, device.platform, status="missing",
                               error=f"no capture folder {folder}")
+        from collectors.napalm_facts import has_napalm_capture, read_napalm_capture
+
+        if has_napalm_capture(folder):  # napalm getter JSON instead of command outputs
+            outputs, napalm_problems = read_napalm_capture(self.captures, device.name)
+            status = "ok" if not napalm_problems else ("partial" if outputs else "missing")
+            return RawOutputs(device.name, device.platform, outputs, status=status,
+                              problems=tuple(napalm_problems), elapsed_s=time.perf_counter() - start)
         outputs: dict[str, str] = {}
         problems: list[CommandProblem] = []
         for cmd in platform.commands:

@@ -34,6 +34,7 @@ from collectors.normalise import device_name
 from collectors.parsers import PARSERS
 from collectors.parsers.base import CommandParser, Fragment, ParseError
 from collectors.parsers.templates import TemplateNotFound, parse_text
+from collectors.napalm_facts import facts_from_napalm, is_napalm
 from collectors.platforms import PLATFORMS, Command, Platform
 from collectors.redact import redact_config
 
@@ -67,6 +68,8 @@ def parse_outputs(raw: RawOutputs) -> DeviceFacts:
 
 
 def _parse(raw: RawOutputs) -> DeviceFacts:
+    if is_napalm(raw):  # napalm getters give structured facts: no text to parse
+        return facts_from_napalm(raw)
     platform = PLATFORMS.get(raw.platform)
     if platform is None:
         known = ", ".join(sorted(PLATFORMS))

@@ -98,11 +98,72 @@ def list_checks() -> None:
 
 
 @app.command()
+def collect(
+    inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
+    out: Annotated[Path, typer.Option("--out", help="Capture directory to write.")],
+    workers: Annotated[int, typer.Option(min=1, help="Devices collected at once.")] = 20,
+    department: Annotated[Optional[list[str]], typer.Option(help="Only these departments.")] = None,
+    site: Annotated[Optional[list[str]], typer.Option(help="Only these sites.")] = None,
+    role: Annotated[Optional[list[str]], typer.Option(help="Only these roles.")] = None,
+    platform: Annotated[Optional[list[str]], typer.Option(help="Only these platforms.")] = None,
+    device: Annotated[Optional[list[str]], typer.Option(help="Only these devices (names or globs).")] = None,
+    resume: Annotated[bool, typer.Option(help="Skip devices already collected in OUT.")] = False,
+    accept_new_host_keys: Annotated[bool, typer.Option(
+        help="Trust unknown host keys on first use and record them (a changed key is still refused).")] = False,
+    no_host_key_check: Annotated[bool, typer.Option(help="Do not check SSH host keys at all.")] = False,
+    known_hosts: Annotated[Optional[Path], typer.Option(help="known_hosts file (default ~/.ssh/known_hosts).")] = None,
+    credentials_file: Annotated[Optional[Path], typer.Option(
+        help="Credentials file outside the repository, mode 0600.")] = None,
+    connect_timeout: Annotated[float, typer.Option(help="Seconds to connect.")] = 10.0,
+    command_timeout: Annotated[float, typer.Option(help="Seconds for one command's output.")] = 60.0,
+) -> None:
+    """Collect raw outputs from the inventory's devices over SSH into a capture directory."""
+    from inventory.loader import load_inventory
+
+    try:
+        run = _collect(load_inventory(inventory), out, workers=workers, department=department, site=site,
+                       role=role, platform=platform, device=device, resume=resume,
+                       accept_new_host_keys=accept_new_host_keys, no_host_key_check=no_host_key_check,
+                       known_hosts=known_hosts, credentials_file=credentials_file,
+                       connect_timeout=connect_timeout, command_timeout=command_timeout)
+    except (InputError, NetcensusError) as e:
+        raise _fail(e) from None
+    print(f"captures written to {out} ({len(run.manifest.devices)} devices, {len(run.failed)} failed)")
+    if run.interrupted:
+        raise typer.Exit(130)
+
+
+def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=None, role=None,  # noqa: ANN001, ANN202
+             platform=None, device=None, resume: bool = False, accept_new_host_keys: bool = False,
+             no_host_key_check: bool = False, known_hosts: Path | None = None,
+             credentials_file: Path | None = None, connect_timeout: float = 10.0,
+             command_timeout: float = 60.0):
+    """Build the collection options from CLI values and run it."""
+    from netcensus.collect import CollectOptions, DeviceFilter, collect as run_collect
+
+    if accept_new_host_keys and no_host_key_check:
+        raise NetcensusError("--accept-new-host-keys and --no-host-key-check exclude each other")
+    mode = "off" if no_host_key_check else "accept_new" if accept_new_host_keys else "strict"
+    options = CollectOptions(
+        workers=workers, resume=resume, host_keys=mode, credentials_file=credentials_file,
+        filters=DeviceFilter(departments=tuple(department or ()), sites=tuple(site or ()),
+                             roles=tuple(role or ()), platforms=tuple(platform or ()),
+                             devices=tuple(device or ())),
+        connect_timeout_s=connect_timeout, command_timeout_s=command_timeout,
+        **({"known_hosts": known_hosts} if known_hosts else {}))
+    return run_collect(inventory, out, options, console=err)
+
+
+@app.command()
 def audit(
     inventory: Annotated[Optional[Path], typer.Argument(
         help="Inventory directory. Omitted: audit the bundled sample city.")] = None,
     captures: Annotated[Optional[Path], typer.Option(help="Capture directory (saved outputs).")] = None,
     out: Annotated[Path, typer.Option(help="Output folder for the reports.")] = DEFAULT_OUT,
+    collect_first: Annotated[bool, typer.Option("--collect", help=(
+        "Collect live over SSH into --captures first (strict host keys; see `netcensus collect`)."))] = False,
+    accept_new_host_keys: Annotated[bool, typer.Option(help="With --collect: trust new host keys on first use.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="With --collect: devices collected at once.")] = 20,
     format: Annotated[str, typer.Option(
         "--format", help="What to print on stdout: terminal or json.")] = "terminal",
     fail_on: Annotated[Optional[str], typer.Option(
@@ -143,7 +204,21 @@ def audit(
         raise _fail(e) from None
     log = _logger(quiet)
     if inventory is None:
+        if collect_first:
+            raise _fail("--collect needs an INVENTORY_DIR (the sample city has no live devices)")
         inventory, captures, audit_day = _bundled_sample(out, audit_day, log)
+    elif collect_first:
+        from inventory.loader import load_inventory
+
+        if captures is None:
+            raise _fail("--collect needs --captures DIR: where the raw outputs are written")
+        try:
+            run = _collect(load_inventory(inventory), captures, workers=workers,
+                           accept_new_host_keys=accept_new_host_keys)
+        except (InputError, NetcensusError) as e:
+            raise _fail(e) from None
+        if run.interrupted:
+            log("collection interrupted: auditing what was collected")
     job = AuditJob(inventory=inventory, captures=captures, out=out, lang=lang, select=select or (),
                    ignore=ignore or (), today=audit_day, store=store, baseline=baseline,
                    keep_runs=keep_runs, max_failed=max_failed, fail_on=threshold,

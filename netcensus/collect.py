@@ -15,6 +15,8 @@
 * writes each output redacted and atomically; a device folder reflects its latest
   attempt (survey files the attempt did not produce are removed, so an audit
   never mixes two runs);
+* holds a lock on the directory (``.collect.lock``): a second run into the same
+  directory is refused while the first goes on;
 * on Ctrl-C stops starting devices, lets sessions in progress end after their
   current command, records devices never started as ``missing`` and writes the
   manifest (``"interrupted": true``); a second Ctrl-C stops waiting.
@@ -22,13 +24,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import fnmatch
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +48,7 @@ from collectors.live.session import SessionSettings
 from collectors.manifest import (
     DeviceRecord, Manifest, complete_devices, now, read_manifest, tool_versions, write_manifest,
 )
-from collectors.napalm_facts import GETTERS, KEY_PREFIX, facts_from_napalm, is_napalm, napalm_filename
+from collectors.napalm_facts import GETTERS, KEY_PREFIX, napalm_filename
 from collectors.platforms import PLATFORMS
 from inventory.model import Device, Inventory
 from netcensus.errors import InputError, Problem
@@ -195,10 +199,29 @@ def collect(
             manifest.devices[name] = record
     run = CollectionRun(out_dir, manifest)
     out_dir.mkdir(parents=True, exist_ok=True)
-    reporter = reporter_for(console)
-    reporter.start(len(todo), len(done_before), options.workers)
-    _Runner(run, settings, collectors(settings), reporter, options.parse).run(todo)
+    with _exclusive(out_dir):
+        reporter = reporter_for(console)
+        reporter.start(len(todo), len(done_before), options.workers)
+        _Runner(run, settings, collectors(settings), reporter, options.parse).run(todo)
     return run
+
+
+LOCK_NAME = ".collect.lock"
+
+
+@contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    """One collection at a time per capture directory (two would interleave files and manifests)."""
+    with open(out_dir / LOCK_NAME, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError([Problem(str(out_dir), None, None,
+                                      "another netcensus collect is writing to this directory")]) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class _Runner:
@@ -242,6 +265,8 @@ class _Runner:
                     manifest.devices[device.name] = _record(device, "missing", "not collected: run interrupted")
             finally:
                 pool.shutdown(wait=not ctrl_c.pressed_twice, cancel_futures=True)
+                if self.settings.host_keys.recorded:  # trusted on first use in this run
+                    manifest.options["host_keys_recorded"] = sorted(self.settings.host_keys.recorded)
                 manifest.finished = now()
                 write_manifest(self.run_.out_dir, manifest)
                 self.reporter.finish(manifest)
@@ -334,9 +359,7 @@ class _CtrlC:
 
 
 def _parse(raw: RawOutputs) -> DeviceFacts:
-    if is_napalm(raw):
-        return facts_from_napalm(raw)
-    from collectors.parse import parse_outputs
+    from collectors.parse import parse_outputs  # routes napalm getter results too
 
     return parse_outputs(raw)
 

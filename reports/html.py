@@ -24,6 +24,7 @@ script inside a CDATA section), so a test can check its whole element tree.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ from reports.svg import Highlights, PictureLabels, network_svg
 __all__ = ["FILE_STEM", "build_html", "embed_json", "render_html", "report_filename"]
 
 FILE_STEM = "netcensus-report"
+#: Rows of the cost tables and department sections laid out when the page opens; the rest
+#: wait behind a "show all" button, so a city of thousands of sites still opens quickly.
+ROWS_SHOWN = 25
 TEMPLATES = Path(__file__).with_name("templates")
 #: Characters that could end a script element or a CDATA section, or start an entity.
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -110,9 +114,8 @@ def page_context(result: AuditResult, summary: AuditSummary, lang: str) -> dict[
     proposal = view.proposal_view(result, summary, lang)
     data = view.findings_payload(result, summary, lang)
     return {
-        "lang": lang,
         "t": lambda key, **params: t(key, lang, **params),
-        "money": lambda amount: money(amount, lang),
+        "shown": ROWS_SHOWN,
         "started": result.started.strftime("%Y-%m-%d %H:%M %Z").strip(),
         "sources": t("report.sources", lang, inventory=result.inventory_path,
                      captures=result.captures_path or t("report.no_captures", lang)),
@@ -128,10 +131,10 @@ def page_context(result: AuditResult, summary: AuditSummary, lang: str) -> dict[
         "dept_costs": view.cost_rows(summary.departments, {d: names.department(d) for d in inv.departments}, lang),
         "site_costs": view.cost_rows(summary.sites, {s: names.site(s) for s in inv.sites}, lang),
         "families": [(fam, data["families"][fam], n) for fam, n in summary.by_family.items() if n],
-        "severity_filters": [(str(int(_severity_value(s))), label, summary.by_severity[s])
-                             for s, label in ((s, t(f"severity.{s}", lang)) for s in SEVERITIES)
-                             if summary.by_severity.get(s)],
-        "dept_filters": sorted(data["departments"].items(), key=lambda kv: kv[1]),
+        "severity_filters": [(str(_severity_value(s)), t(f"severity.{s}", lang), n)
+                             for s, n in summary.by_severity.items() if n],
+        "dept_filters": sorted(((d, short, data["departmentsFull"][d]) for d, short in data["departments"].items()),
+                               key=lambda option: option[1]),
         "code_filters": _code_counts(result),
         "findings_total": summary.findings_total,
         "data": embed_json(data),
@@ -150,33 +153,42 @@ def _surveyed(summary: AuditSummary) -> dict[str, int]:
             "devices": s.devices, "circuits": s.circuits, "websites": s.websites}
 
 
-def _kpis(summary: AuditSummary, lang: str) -> list[dict[str, str]]:
-    """The headline cards: cost today, saving, cost after, removals, urgent findings, collection."""
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    """One headline card; ``target`` is the section it links to."""
+
+    cls: str
+    target: str
+    label: str
+    value: str
+    detail: str
+
+
+def _kpis(summary: AuditSummary, lang: str) -> list[Kpi]:
+    """The headline cards: cost today, saving, cost after, urgent findings, collection."""
     city = summary.city
-    total = city.total_cny
-    saving = summary.proposed_saving_cny
+    total, saving = city.total_cny, summary.proposed_saving_cny
     share = f"{100 * saving / total:.1f}" if total > 0 else "0"
     urgent = summary.by_severity.get("critical", 0) + summary.by_severity.get("high", 0)
     collected = summary.collection_by_status.get("ok", 0)
     return [
-        {"cls": "cost", "target": "costs", "label": t("html.kpi.cost_today", lang), "value": money(total, lang),
-         "detail": t("html.kpi.cost_split", lang, lines_cny=city.lines_cny, rooms_cny=city.rooms_cny)},
-        {"cls": "saving", "target": "proposal", "label": t("html.kpi.saving", lang), "value": money(saving, lang),
-         "detail": t("html.kpi.saving_share", lang, percent=share)},
-        {"cls": "after", "target": "proposal", "label": t("html.kpi.after", lang), "value": money(max(total - saving, 0.0), lang),
-         "detail": t("html.kpi.removed", lang, lines=city.lines_removed, rooms=city.rooms_closed)},
-        {"cls": "urgent", "target": "findings", "label": t("html.kpi.urgent", lang), "value": str(urgent),
-         "detail": t("html.kpi.urgent_detail", lang, total=summary.findings_total)},
-        {"cls": "collected", "target": "collection", "label": t("html.kpi.collected", lang),
-         "value": f"{collected} / {summary.surveyed.devices}",
-         "detail": t("html.kpi.collected_detail", lang, failed=summary.devices_failed)},
+        Kpi("cost", "costs", t("html.kpi.cost_today", lang), money(total, lang),
+            t("html.kpi.cost_split", lang, lines_cny=city.lines_cny, rooms_cny=city.rooms_cny)),
+        Kpi("saving", "proposal", t("html.kpi.saving", lang), money(saving, lang),
+            t("html.kpi.saving_share", lang, percent=share)),
+        Kpi("after", "proposal", t("html.kpi.after", lang), money(max(total - saving, 0.0), lang),
+            t("html.kpi.removed", lang, lines=city.lines_removed, rooms=city.rooms_closed)),
+        Kpi("urgent", "findings", t("html.kpi.urgent", lang), str(urgent),
+            t("html.kpi.urgent_detail", lang, total=summary.findings_total)),
+        Kpi("collected", "collection", t("html.kpi.collected", lang), f"{collected} / {summary.surveyed.devices}",
+            t("html.kpi.collected_detail", lang, failed=summary.devices_failed)),
     ]
 
 
 def _matrix(summary: AuditSummary, lang: str) -> list[dict[str, Any]]:
     """Rows of the family x severity table (every family, so an empty one reads as 'nothing')."""
     return [{"family": fam, "label": t(f"family.{fam}", lang) if has(f"family.{fam}") else fam,
-             "cells": [(s, str(int(_severity_value(s))), summary.by_family_severity[fam].get(s, 0))
+             "cells": [(s, str(_severity_value(s)), summary.by_family_severity[fam].get(s, 0))
                        for s in SEVERITIES],
              "total": summary.by_family[fam],
              "saving": money(summary.saving_by_family.get(fam, 0.0), lang)

@@ -70,6 +70,13 @@ class Names:
         site = self.inventory.sites.get(site_id or "")
         return display_name(site.name, site.local_name, self.lang) if site else (site_id or "—")
 
+    def department_short(self, dept_id: str) -> str:
+        """One name only, in the reader's language when there is one (table cells)."""
+        dept = self.inventory.departments.get(dept_id)
+        if dept is None:
+            return dept_id
+        return (dept.local_name or dept.name) if self.lang == "zh" else dept.name
+
     def site_short(self, site_id: str) -> str:
         """One name only, in the reader's language when there is one (map labels)."""
         site = self.inventory.sites.get(site_id)
@@ -131,7 +138,7 @@ def finding_sites(finding: Finding, inventory: Inventory) -> tuple[str, ...]:
     """The sites a finding concerns: its site subjects and where its lines, rooms and devices are."""
     inv = inventory
     found: set[str] = set()
-    for i in _mentioned_ids(finding):
+    for i in _mentioned_ids(finding, ("site", "sites")):
         if i in inv.sites:
             found.add(i)
         if i in inv.circuits:
@@ -144,10 +151,15 @@ def finding_sites(finding: Finding, inventory: Inventory) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _mentioned_ids(finding: Finding) -> list[str]:
+#: Args whose values are entity ids (checks pass them; see docs/checks.md).
+_ENTITY_ARGS = ("circuit", "circuits", "room", "rooms", "device", "devices", "network", "networks",
+                "department", "departments")
+
+
+def _mentioned_ids(finding: Finding, extra: tuple[str, ...] = ()) -> list[str]:
     """Subjects plus the entity ids a check passed in its args (``circuits``, ``room``, ...)."""
     ids: list[str] = list(finding.subjects)
-    for name in ("circuits", "rooms", "circuit", "room", "device", "department"):
+    for name in _ENTITY_ARGS + extra:
         value = finding.args.get(name)
         if isinstance(value, str):
             ids.append(value)
@@ -185,7 +197,7 @@ def findings_payload(result: AuditResult, summary: AuditSummary, lang: str) -> d
         rows.append({
             "key": f.key, "code": f.code, "family": f.family, "sev": int(f.severity),
             "title": finding_title(f, lang), "rec": finding_recommendation(f, lang),
-            "subjects": list(f.subjects), "depts": list(depts), "sites": list(at),
+            "depts": list(depts), "sites": list(at),
             "saving": f.saving_cny_per_year, "savingText": money(f.saving_cny_per_year, lang)
             if f.saving_cny_per_year else "",
             "status": f.status, "new": f.key in new,
@@ -196,7 +208,8 @@ def findings_payload(result: AuditResult, summary: AuditSummary, lang: str) -> d
         "pageSize": 50,
         "families": {fam: _family_label(fam, lang) for fam in summary.by_family},
         "severities": {str(int(Severity.parse(s))): t(f"severity.{s}", lang) for s in SEVERITIES},
-        "departments": {d: names.department(d) for d in sorted(departments)},
+        "departments": {d: names.department_short(d) for d in sorted(departments)},
+        "departmentsFull": {d: names.department(d) for d in sorted(departments)},
         "sites": {s: names.site(s) for s in sorted(sites)},
         "statuses": {s: t(f"status.{s}", lang) for s in ("open", "waived", "unknown")},
         "text": {
@@ -206,7 +219,6 @@ def findings_payload(result: AuditResult, summary: AuditSummary, lang: str) -> d
             "noneMatch": t("html.findings.none_match", lang),
             "recommendation": t("label.recommendation", lang),
             "evidence": t("label.evidence", lang),
-            "source": t("html.findings.source", lang),
             "noEvidence": t("html.findings.no_evidence", lang),
             "key": t("label.key", lang),
             "new": t("html.findings.new", lang),

@@ -159,9 +159,8 @@ def _simple_graph(S: nx.MultiGraph) -> nx.Graph:
     return G
 
 
-def _topology_layout(G: nx.Graph, seed: int,
-                     districts: Mapping[str, str] | None) -> dict[str, tuple[float, float]]:
-    """A seeded layout of a graph without coordinates.
+def _topology_layout(G: nx.Graph, districts: Mapping[str, str] | None) -> dict[str, tuple[float, float]]:
+    """A deterministic layout of a graph without coordinates (same graph, same picture).
 
     Kamada-Kawai for small graphs, with the distance between two components set to
     one more than the largest distance inside any component, so islands sit near the
@@ -176,11 +175,11 @@ def _topology_layout(G: nx.Graph, seed: int,
         start = nx.circular_layout(G)
         pos = nx.kamada_kawai_layout(G, dist=dist, pos=start)
     else:
-        return _district_layout(G, districts or {}, seed)
+        return _district_layout(G, districts or {})
     return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
 
 
-def _district_layout(G: nx.Graph, districts: Mapping[str, str], seed: int) -> dict[str, tuple[float, float]]:
+def _district_layout(G: nx.Graph, districts: Mapping[str, str]) -> dict[str, tuple[float, float]]:
     """Large graphs: lay out the districts, then each district's sites as a sunflower around it.
 
     A force layout of hundreds of sites costs seconds and draws a hairball; districts
@@ -196,7 +195,7 @@ def _district_layout(G: nx.Graph, districts: Mapping[str, str], seed: int) -> di
         du, dv = districts.get(u) or "?", districts.get(v) or "?"
         if du != dv:
             D.add_edge(du, dv)
-    centres = _topology_layout(D, seed, None) if len(D) <= KAMADA_KAWAI_MAX_SITES else nx.circular_layout(D)
+    centres = _topology_layout(D, None) if len(D) <= KAMADA_KAWAI_MAX_SITES else nx.circular_layout(D)
     # Cluster radius: districts must not overlap, so scale by the closest pair of centres.
     points = list(centres.values())
     closest = min((math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1:]), default=1.0)
@@ -219,7 +218,7 @@ def site_positions(S: nx.MultiGraph, *, width: float = MAP_WIDTH, height: float 
 
     Returns the positions and whether they come from coordinates (True) or from the
     topology (False). When only some sites have coordinates, the others are placed by
-    a seeded spring layout with the known sites held fixed.
+    a spring layout (seeded by ``seed``) with the known sites held fixed.
 
     Examples
     --------
@@ -236,7 +235,7 @@ def site_positions(S: nx.MultiGraph, *, width: float = MAP_WIDTH, height: float 
     known = {s: tuple(S.nodes[s]["coordinates"]) for s in sites if S.nodes[s].get("coordinates")}
     if not known:
         districts = {s: str(S.nodes[s].get("district") or "") for s in sites}
-        return _fit(_topology_layout(_simple_graph(S), seed, districts), width, height, margin), False
+        return _fit(_topology_layout(_simple_graph(S), districts), width, height, margin), False
     projected = _project(known)  # type: ignore[arg-type]
     if len(known) < len(sites):
         projected = _place_unknown(_simple_graph(S), projected, seed)
@@ -420,7 +419,9 @@ def _draw_sites(S: nx.MultiGraph, inventory: Inventory, pos: Mapping[str, tuple[
             parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{fill}" stroke="{stroke}" stroke-width="1.8"/>')
         parts.append("</g>")
         shapes.append("".join(parts))
-        important = backbone or data.get("critical") or site in hl.flagged_sites or site in closing_sites
+        # A crowded map labels only what the reader must find: critical, flagged and closing
+        # sites (being on the backbone is not enough: most sites are).
+        important = data.get("critical") or site in hl.flagged_sites or site in closing_sites
         if label_all or important:
             priority = (2 * backbone + bool(data.get("critical")) + (site in hl.flagged_sites)
                         + (site in closing_sites))

@@ -7,6 +7,7 @@ which lists the cases planted for the checks to find (and the clean ones they mu
 leave alone). The same arguments always give byte-identical files.
 """
 
+from netcensus.sample.build import MIN_DEVICES
 from netcensus.sample.generate import SampleCity, generate
 
-__all__ = ["SampleCity", "generate"]
+__all__ = ["MIN_DEVICES", "SampleCity", "generate"]

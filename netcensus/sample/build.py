@@ -19,6 +19,7 @@ Shape (``k = devices / 80``):
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import math
 import random
 from dataclasses import dataclass
@@ -31,14 +32,12 @@ from netcensus.sample.city import (
     Department,
     Device,
     District,
-    Link,
     Network,
     Room,
     Site,
     Website,
     offset,
 )
-from netcensus.sample.hardware import model_for
 from netcensus.sample.lines import add_line
 from netcensus.sample.names import (
     BRANCHING,
@@ -49,18 +48,19 @@ from netcensus.sample.names import (
     PORTAL_DOMAIN,
     STREETS,
 )
+from netcensus.sample.parts import cable, new_device, private_network, switch_side, text
+from netcensus.sample.plants import BASE_SITES
 
 #: The fixed "today" of the sample city (contracts and notice periods are relative to it).
 TODAY = dt.date(2025, 6, 30)
 #: From this date every new room, network, line or website needs an approval.
 POLICY_DATE = dt.date(2022, 7, 1)
 
-#: Sites each base department needs so that every plant has somewhere to go.
-BASE_SITES = {"psb": 3, "jiyao": 1, "market": 2, "transport": 2, "edu": 2, "tax": 1, "hrss": 1,
-              "health": 2, "housing": 1, "finance": 1, "emergency": 1}
 _DC_FIXED = 4  # per data centre besides its core routers: two core switches, a firewall, a switch
 _CLASSIFIED_DEVICES = 6  # a router and a switch at each of the three classified sites
 _DEVICES_PER_SITE = 3.2
+#: The smallest city that holds every planted case (6 districts, one core router per data centre).
+MIN_DEVICES = 2 * (1 + _DC_FIXED) + 2 * 6 + _CLASSIFIED_DEVICES + 3 * sum(BASE_SITES.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +112,10 @@ def build_city(devices: int, seed: int) -> City:
     _add_departments(city, plan.extra_departments)
     _add_sites(city, plan)
     plants.place_room_near_centre(city)
-    plants.mark_critical_sites(city)
+    plants.critical_sites(city)
+    plants.island(city)
     book = AddressBook()
-    book.allocate_blocks({d: sum(1 for s in city.sites.values() if s.department == d) + 1
+    book.allocate_blocks({d: len(city.roles["department_sites"].get(d, ())) + (2 + plan.districts) * (d == "bdb")
                           for d in city.departments})
     _add_rooms(city, plan)
     _add_devices(city, plan, book)
@@ -128,6 +129,7 @@ def build_city(devices: int, seed: int) -> City:
     plants.zombie_line(city, book)
     plants.line_made_unnecessary(city, book)
     plants.kept_private_line(city, book)
+    plants.website_behind_static_nat(city, book)
     plants.internet_lines(city, book)
     _add_private_lines(city, book)
     plants.undeclared_switch(city)
@@ -136,7 +138,8 @@ def build_city(devices: int, seed: int) -> City:
     plants.duplicate_address(city)
     plants.address_outside_plan(city)
     plants.contract_in_notice(city)
-    plants.rooms(city)
+    plants.room_to_merge(city)
+    plants.room_without_approval(city)
     _add_websites(city)
     plants.independent_website(city)
     _add_approvals(city)
@@ -264,8 +267,9 @@ def _add_rooms(city: City, plan: Layout) -> None:
     for site in plants.room_sites(city):
         city.rooms[f"{site}-room"] = _departmental_room(city, site, racks=rng.randint(10, 16),
                                                         built=dt.date(2014, 6, 1))
+    claimed = plants.claimed_sites(city)
     free = [s for s in city.sites.values() if s.kind == "department" and f"{s.id}-room" not in city.rooms
-            and s.id not in plants.claimed_sites(city)]
+            and s.id not in claimed]
     rng.shuffle(free)
     for site in free[: max(0, plan.rooms - len(city.rooms))]:
         built = dt.date(rng.randint(2006, 2021), rng.randint(1, 12), rng.randint(1, 28))
@@ -288,76 +292,27 @@ def _departmental_room(city: City, site_id: str, *, racks: int, built: dt.date, 
 
 
 # -- devices and cables ----------------------------------------------------------------------------
-_OUI = {"cisco_ios": 0x7C210E, "huawei": 0x00E0FC, "hp_comware": 0x70BAEF}
-
-
-def _serial(city: City, platform: str, index: int) -> str:
-    rng = city.rng
-    if platform == "cisco_ios":
-        return f"FDO{rng.randint(18, 24)}{rng.randint(10, 52)}{index:04X}"
-    if platform == "huawei":
-        return f"21023{rng.randint(10000, 99999)}{index:010d}"
-    return f"210235A{rng.choice('ABCDEFGH')}{rng.choice('JKLMNP')}{rng.randint(1, 9)}{index:010d}"
-
-
-def new_device(city: City, name: str, platform: str, role: str, site: str, department: str, *,
-               model_role: str | None = None, declared: bool = True) -> Device:
-    """Create a device (declared unless told otherwise) with serial, MAC and description language."""
-    index = len(city.devices) + 1 + city.roles.setdefault("_undeclared", 0)
-    here = city.rooms.get(f"{site}-room")
-    # Equipment of the site's own department sits in its room, unless the room is an isolated one.
-    room = here.id if here and here.department == department and here.isolation == "none" else None
-    dev = Device(name=name, platform=platform, model=model_for(platform, model_role or role), role=role,
-                 department=department, site=site, room=room, serial=_serial(city, platform, index),
-                 mac=(_OUI[platform] << 24) | (index * 64), declared=declared)
-    city.roles["chinese"][name] = city.rng.random() < 0.7
-    if declared:
-        city.devices[name] = dev
-    else:
-        city.roles["_undeclared"] += 1
-        city.roles.setdefault("undeclared", {})[name] = dev
-    return dev
-
-
-def _text(city: City, dev: Device, chinese: str, english: str) -> str:
-    return chinese if city.roles["chinese"][dev.name] else english
-
-
-def cable(city: City, a: Device, a_pool: str, b: Device, b_pool: str, *, a_text: tuple[str, str],
-          b_text: tuple[str, str], a_attrs: dict | None = None, b_attrs: dict | None = None) -> None:
-    """A cable inside a site between new ports of ``a`` and ``b`` (descriptions: Chinese, English)."""
-    pa = a.new_port(a_pool, description=_text(city, a, *a_text), **(a_attrs or {}))
-    pb = b.new_port(b_pool, description=_text(city, b, *b_text), **(b_attrs or {}))
-    city.links.append(Link(a.name, pa.name, b.name, pb.name))
-
-
-def _switch_side(dev: Device, vlan: int = 10, trunk: bool = False) -> dict:
-    """Port attributes for the switch end of a cable (routers get routed ports)."""
-    if dev.model.routed:
-        return {}
-    return {"trunk": True} if trunk else {"access_vlan": vlan}
-
-
 def _lan(city: City, router: Device, switch: Device, address: str) -> None:
     """Cable a router's LAN port (gateway ``address``) to a switch's uplink."""
     cable(city, router, "downlink", switch, "uplink",
           a_text=(f"至核心交换机-{switch.name}", f"TO-{switch.name.upper()}-LAN"),
           b_text=(f"上联出口路由器-{router.name}", f"UPLINK-{router.name.upper()}"),
-          a_attrs={"address": address}, b_attrs=_switch_side(switch))
+          a_attrs={"address": address}, b_attrs=switch_side(switch))
 
 
 def _user_ports(city: City, switch: Device, users: int) -> None:
     for _ in range(users):
-        switch.new_port("downlink", description=_text(city, switch, "办公终端", "USER"), access_vlan=10)
-    switch.new_port("downlink", description=_text(city, switch, "备用", "SPARE"), access_vlan=10, shutdown=True)
+        switch.new_port("downlink", description=text(city, switch, "办公终端", "USER"), access_vlan=10)
+    switch.new_port("downlink", description=text(city, switch, "备用", "SPARE"), access_vlan=10, shutdown=True)
 
 
 def _mgmt(city: City, switch: Device, address: str) -> None:
-    switch.add_vlan_interface(10, address, _text(city, switch, "办公网及设备管理", "MGMT-OFFICE"))
+    switch.add_vlan_interface(10, address, text(city, switch, "办公网及设备管理", "MGMT-OFFICE"))
     switch.host = address.split("/")[0]
 
 
 def _add_devices(city: City, plan: Layout, book: AddressBook) -> None:
+    """Devices and cables of every site; extra access switches go to random department sites."""
     rng = city.rng
     bdb = book.blocks["bdb"]
     for n in (1, 2):
@@ -374,7 +329,7 @@ def _add_devices(city: City, plan: Layout, book: AddressBook) -> None:
     plants.classified_devices(city, book)
 
 
-def _dc_site(city: City, sid: str, cores: int, lan) -> None:
+def _dc_site(city: City, sid: str, cores: int, lan: ipaddress.IPv4Network) -> None:
     csw = [new_device(city, f"{sid}-csw{i}", "hp_comware", "core", sid, "bdb", model_role="core_switch")
            for i in (1, 2)]
     cable(city, csw[0], "uplink", csw[1], "uplink", a_text=("核心交换机互联", "PEER-LINK"),
@@ -397,6 +352,7 @@ def _dc_site(city: City, sid: str, cores: int, lan) -> None:
           b_text=(f"至防火墙-{fw.name}", f"TO-{fw.name.upper()}"), a_attrs={"address": address},
           b_attrs={"access_vlan": 10})
     fw.host = address.split("/")[0]
+    fw.new_port("downlink", description=text(city, fw, "备用", "SPARE"), shutdown=True)
     platform = city.rng.choice(("huawei", "hp_comware"))
     asw = new_device(city, f"{sid}-asw1", platform, "access", sid, "bdb")
     cable(city, asw, "uplink", csw[0], "downlink", a_text=("上联核心交换机", "UPLINK-CORE"),
@@ -407,7 +363,7 @@ def _dc_site(city: City, sid: str, cores: int, lan) -> None:
     _user_ports(city, asw, 1)
 
 
-def _node_site(city: City, sid: str, lan) -> None:
+def _node_site(city: City, sid: str, lan: ipaddress.IPv4Network) -> None:
     agg = new_device(city, f"{sid}-agg1", "huawei", "router", sid, "bdb")
     agg.networks = ["egov-extranet", "bdb-lan"]
     sw = new_device(city, f"{sid}-sw1", city.rng.choice(("huawei", "hp_comware")), "access", sid, "bdb")
@@ -418,7 +374,7 @@ def _node_site(city: City, sid: str, lan) -> None:
     _user_ports(city, sw, 1)
 
 
-def _department_site(city: City, site: Site, access: int, lan) -> None:
+def _department_site(city: City, site: Site, access: int, lan: ipaddress.IPv4Network) -> None:
     rng = city.rng
     wan_platform = rng.choices(("huawei", "cisco_ios", "hp_comware"), weights=(5, 3, 2))[0]
     # A Cisco router gets Cisco switches, so every Cisco device has a CDP neighbour.
@@ -441,8 +397,8 @@ def _department_site(city: City, site: Site, access: int, lan) -> None:
               a_attrs={"trunk": True}, b_attrs={"trunk": True})
         _mgmt(city, asw, host(lan, 2 + i))
         _user_ports(city, asw, 1)
-    wan.new_port("downlink", description=_text(city, wan, "备用", "SPARE"), shutdown=True)
-    csw.new_port("downlink", description=_text(city, csw, "备用", "SPARE"), access_vlan=10, shutdown=True)
+    wan.new_port("downlink", description=text(city, wan, "备用", "SPARE"), shutdown=True)
+    csw.new_port("downlink", description=text(city, csw, "备用", "SPARE"), access_vlan=10, shutdown=True)
 
 
 # -- networks and lines -----------------------------------------------------------------------------
@@ -454,21 +410,10 @@ def _add_networks(city: City, book: AddressBook) -> None:
     for dept in city.departments.values():
         block = book.blocks[dept.id]
         city.networks[f"{dept.id}-lan"] = Network(
-            f"{dept.id}-lan", f"{dept.local_name}局域网", dept.id, "lan", [str(block.lan_part)],
+            f"{dept.id}-lan", f"{dept.name} LAN", dept.id, "lan", [str(block.lan_part)],
             dt.date(rng.randint(2003, 2016), rng.randint(1, 12), 1))
         city.address_plan[dept.id] = [str(block.block)]
     city.address_plan["bdb"].append("172.16.0.0/12")
-
-
-def private_network(city: City, book: AddressBook, dept: str, built: dt.date | None = None) -> str:
-    """The department's private network (created on its first private line)."""
-    nid = f"{dept}-private"
-    if nid not in city.networks:
-        department = city.departments[dept]
-        built = built or dt.date(city.rng.randint(2011, 2021), city.rng.randint(1, 12), 1)
-        city.networks[nid] = Network(nid, f"{department.local_name}业务专网", dept, "private",
-                                     [str(book.blocks[dept].p2p_part)], built)
-    return nid
 
 
 def _add_backbone(city: City, book: AddressBook) -> None:
@@ -476,7 +421,8 @@ def _add_backbone(city: City, book: AddressBook) -> None:
     core1, core2 = city.wan_router("xy-dc1"), city.wan_router("xy-dc2")
     add_line(city, a=core1, z=core2, kind="dark_fibre", bandwidth_mbps=10000, department="bdb",
              network=city.backbone, subnet=book.backbone_link(), carrier="CT", years=5)
-    cores = {dc: [d for d in city.site_devices(dc) if d.role == "core"] for dc in ("xy-dc1", "xy-dc2")}
+    cores = {dc: [d for d in city.site_devices(dc) if d.role == "core" and d.model.kind == "router"]
+             for dc in ("xy-dc1", "xy-dc2")}
     for i, district in enumerate(city.districts):
         agg = city.wan_router(f"{district}-node")
         for dc, carrier in (("xy-dc1", "CT"), ("xy-dc2", "CU")):

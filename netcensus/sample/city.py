@@ -270,11 +270,18 @@ class City:
 
     def wan_router(self, site: str) -> Device:
         """The device that terminates a site's lines (wan, node router or first core)."""
-        for role in ("wan", "router", "core"):
+        index = self.roles.get("_routers")
+        if index is None or index[0] != len(self.devices):  # rebuilt when devices were added
+            rank = {"wan": 0, "router": 1, "core": 2}
+            best: dict[str, Device] = {}
             for dev in self.devices.values():
-                if dev.site == site and dev.role == role and dev.declared:
-                    return dev
-        raise LookupError(f"site {site} has no router")
+                if dev.role in rank and dev.model.kind == "router" and (dev.site not in best or rank[dev.role] < rank[best[dev.site].role]):
+                    best[dev.site] = dev
+            index = self.roles["_routers"] = (len(self.devices), best)
+        try:
+            return index[1][site]
+        except KeyError:
+            raise LookupError(f"site {site} has no router") from None
 
     def plant(self, code: str, subjects: tuple[str, ...] | list[str], why: str) -> None:
         self.planted.append(Planted(code, tuple(subjects), why))

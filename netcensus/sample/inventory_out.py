@@ -2,15 +2,14 @@
 
 Every record goes through its :mod:`inventory.model` class first, so the sample can
 only ever write an inventory the models accept. Files hold one mapping each,
-``{section: [entries]}`` (``{policy: {...}}`` for the policy).
+``{section: [entries]}`` (``{policy: {...}}`` for the policy), written by
+:mod:`netcensus.sample.yaml_out`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from inventory.model import (
     Approval,
@@ -26,6 +25,7 @@ from inventory.model import (
 )
 from netcensus.sample import city as plan
 from netcensus.sample.names import PORTAL_DOMAIN
+from netcensus.sample.yaml_out import dump_section
 
 #: Section -> file name, in the order files are written.
 FILES = {
@@ -39,9 +39,6 @@ FILES = {
     "approvals": "approvals.yaml",
     "policy": "policy.yaml",
 }
-
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
 
 def entities(city: plan.City) -> dict[str, Any]:
     """The inventory of the city: section -> list of entities (``policy`` -> one Policy)."""
@@ -91,10 +88,8 @@ def write_inventory(city: plan.City, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for section, items in entities(city).items():
-        data = {section: _dump(items) if section == "policy" else [_dump(item) for item in items]}
+        data = _dump(items) if section == "policy" else [_dump(item) for item in items]
         path = folder / FILES[section]
-        text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120,
-                         default_flow_style=False)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(dump_section(section, data), encoding="utf-8")
         written.append(path)
     return written

@@ -29,13 +29,13 @@ def _circuit_id(city: City, carrier: str, kind: str, year: int) -> str:
 def _describe(city: City, local: Device, remote_site: str, remote: Device | None, carrier: str,
               kind: str, cid: str) -> str:
     """A WAN port description, Chinese on most devices (as Chinese engineers write them)."""
-    name, local_carrier = _CARRIER[carrier]
+    local_carrier = _CARRIER[carrier][1]
     if city.roles["chinese"].get(local.name, True):
         if remote is None:
             return f"{local_carrier}互联网出口-{cid}"
         return f"至{city.sites[remote_site].local_name}-{local_carrier}{KIND_LOCAL[kind]}专线-{cid}"
     peer = remote.name.upper() if remote is not None else "INTERNET"
-    return f"TO-{peer}-{carrier}-{_KIND_CODE[kind]}-{cid}"
+    return f"TO-{peer}-{cid}"
 
 
 def add_line(

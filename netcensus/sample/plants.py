@@ -14,15 +14,22 @@ import ipaddress
 from collections import defaultdict
 
 from netcensus.sample.addressing import AddressBook, host
-from netcensus.sample.city import City, Network, Website, offset
+from netcensus.sample.city import City, Device, Network, StaticNat, Website, offset
+from netcensus.sample.lines import add_line
 from netcensus.sample.names import PORTAL_DOMAIN
+from netcensus.sample.parts import cable, new_device, private_network
 from netcensus.sample.tariff import add_years
+
+#: Sites each base department needs so that every plant has somewhere to go.
+BASE_SITES = {"psb": 3, "jiyao": 1, "market": 2, "transport": 2, "edu": 2, "tax": 1, "hrss": 1,
+              "health": 2, "housing": 1, "finance": 1, "emergency": 1}
 
 #: Assumptions about the checks' semantics that the records below rely on.
 NOTES = {
     "backbone": "policy.backbone is the e-gov extranet; a backbone site has a device whose networks "
                 "include it (district nodes, data centres) or a line of the backbone network (every "
-                "department site with an extranet access line).",
+                "department site with an extranet access line). Lines are counted once: a /30 or LLDP "
+                "link riding a line is that line.",
     "ADR003": "addresses inside the backbone network's prefixes (172.16.0.0/12: the extranet's "
               "point-to-point links, and links between two departments' routers) and addresses of "
               "mandated or physically isolated networks follow their own plan; every other address "
@@ -30,11 +37,17 @@ NOTES = {
     "LIN002": "counted over lines that are not of the backbone, not of a physically isolated network, "
               "not of a mandated network, and join two different sites; several departments' lines "
               "between the same (sorted) district pair, same-district pairs included.",
-    "LIN003": "candidates are lines of no backbone, isolated or mandated network: the site graph "
-              "without the line still carries at least the line's bandwidth between its two sites. "
-              "Access lines (backbone network) are never candidates.",
+    "LIN003": "candidates are lines of no backbone, isolated or mandated network and no bridge: the "
+              "site graph without the line still carries its bandwidth between its two sites (lines "
+              "down at an end carry nothing). Every other private line is 1000 Mbit/s, more than any "
+              "detour.",
+    "LIN005": "the notice date (contract_end - notice_days) is at most policy.lines.decision_lead_days "
+              "away or has passed, and the contract has not ended; every other contract's notice date "
+              "is at least 60 days after today.",
     "ROM001": "central rooms have spare racks for exactly one small room; every other departmental "
               "room uses more racks than any room has spare; an isolated room never moves.",
+    "CON002": "the planted site has no backbone line of its own (so it is no backbone site): its only "
+              "way is a private line to a backbone site. Dual-homed critical sites are clean.",
     "GOV001": "applies to rooms, networks, circuits (contract_start) and websites built on or after "
               "policy.approval_required_from without an approval reference.",
     "INV003": "a zombie line is billed and its interfaces are down (administratively or not) at both ends.",
@@ -52,8 +65,6 @@ def site_of(city: City, department: str, index: int = 0) -> str:
 
 def claimed_sites(city: City) -> set[str]:
     """Sites that carry a plant; generic growth (rooms, private lines) leaves them alone."""
-    from netcensus.sample.build import BASE_SITES
-
     return {site_of(city, dept, i) for dept, count in BASE_SITES.items() for i in range(count)}
 
 
@@ -63,19 +74,21 @@ def room_sites(city: City) -> list[str]:
             site_of(city, "finance")]
 
 
-def _wan(city: City, department: str, index: int = 0):
+def _wan(city: City, department: str, index: int = 0) -> Device:
     return city.wan_router(site_of(city, department, index))
 
 
-def _device(city: City, department: str, index: int, role: str):
+def _device(city: City, department: str, index: int, suffix: str) -> Device:
+    """The device of a base department's ``index``-th site whose name ends with ``suffix`` (``csw1``)."""
     site = site_of(city, department, index)
-    return next(d for d in city.devices.values() if d.site == site and d.name.endswith(role))
+    return next(d for d in city.devices.values() if d.site == site and d.name.endswith(suffix))
 
 
-def _join(city: City, circuit_network: str | None, *devices) -> None:
+def _join(network: str | None, *devices: Device) -> None:
+    """Record that the devices are part of the network a line of theirs carries."""
     for dev in devices:
-        if circuit_network and circuit_network not in dev.networks:
-            dev.networks.append(circuit_network)
+        if network and network not in dev.networks:
+            dev.networks.append(network)
 
 
 # -- sites -------------------------------------------------------------------------------------------
@@ -85,8 +98,12 @@ def place_room_near_centre(city: City) -> None:
     site.coordinates = offset(city.sites["xy-dc1"].coordinates, 1.5, 1.0)
 
 
-def mark_critical_sites(city: City) -> None:
-    """Critical sites: dual-homed ones (clean), one single-homed (CON002) and an island (CON001)."""
+def critical_sites(city: City) -> None:
+    """Clean: critical sites get two access lines to two district nodes (the builder adds them).
+
+    The CON002 site is critical too, but gets no access line of its own (see
+    :func:`critical_behind_private_line`).
+    """
     dual = [site_of(city, "psb"), site_of(city, "emergency")]
     claimed = claimed_sites(city)
     for site in city.sites.values():
@@ -95,13 +112,16 @@ def mark_critical_sites(city: City) -> None:
     for sid in dual:
         city.sites[sid].critical = True
     city.clean["critical_dual_homed_sites"] = dual
-
     behind = site_of(city, "health", 1)
     city.sites[behind].critical = True
-    island = site_of(city, "housing")
-    city.roles["without_access"] = {behind, island}
-    city.plant("CON001", (island,), "housing headquarters has devices but no line at all: no path to the "
-                                     "backbone")
+    city.roles.setdefault("without_access", set()).add(behind)
+
+
+def island(city: City) -> None:
+    """CON001: the housing headquarters has devices but no line at all."""
+    site = site_of(city, "housing")
+    city.roles.setdefault("without_access", set()).add(site)
+    city.plant("CON001", (site,), "housing headquarters has devices but no line at all: no path to the backbone")
 
 
 # -- the classified network --------------------------------------------------------------------------
@@ -115,8 +135,6 @@ def classified_devices(city: City, book: AddressBook) -> None:
     They take the last /24 of the health LAN part: an overlap with ``health-lan`` that is no
     finding, because the classified network is physically isolated.
     """
-    from netcensus.sample.build import cable, new_device
-
     target = book.blocks["health"].overlap_target
     quarters = list(target.subnets(new_prefix=26))
     city.roles["classified_p2p"] = quarters[0].subnets(new_prefix=30)
@@ -132,6 +150,7 @@ def classified_devices(city: City, book: AddressBook) -> None:
               b_text=("上联涉密网路由器", "UPLINK-CLASSIFIED"), a_attrs={"address": host(lan, 1)},
               b_attrs={"access_vlan": 10})
         router.host = str(lan.network_address + 1)
+        router.new_port("downlink", description="备用", shutdown=True)
         switch.add_vlan_interface(10, host(lan, 2), "涉密网管理")
         switch.host = str(lan.network_address + 2)
         city.roles["classified_routers"][sid] = router
@@ -139,11 +158,9 @@ def classified_devices(city: City, book: AddressBook) -> None:
 
 def classified_network(city: City, book: AddressBook) -> None:
     """Clean: the classified network and its own parallel lines, never proposed for merging."""
-    from netcensus.sample.lines import add_line
-
     target = book.blocks["health"].overlap_target
     nid = "jiyao-classified"
-    city.networks[nid] = Network(nid, "汐月市电子政务内网（涉密）", "jiyao", "classified", [str(target)],
+    city.networks[nid] = Network(nid, "E-government intranet (classified, 电子政务内网)", "jiyao", "classified", [str(target)],
                                  dt.date(2008, 8, 1), isolation="physical")
     city.address_plan["jiyao"].append(str(target))
     routers = city.roles["classified_routers"]
@@ -167,11 +184,9 @@ def mandated_network(city: City, book: AddressBook) -> None:
     It lives in VRF ``psb`` and reuses the last /24 of the education LAN part: an overlap
     with ``edu-lan`` that is no finding (a VRF keeps it apart).
     """
-    from netcensus.sample.lines import add_line
-
     target = book.blocks["edu"].overlap_target
     nid = "psb-vpn"
-    city.networks[nid] = Network(nid, "公安视频专网", "psb", "private", [str(target)], dt.date(2011, 5, 1),
+    city.networks[nid] = Network(nid, "Public security video network (公安视频专网)", "psb", "private", [str(target)], dt.date(2011, 5, 1),
                                  isolation="logical", mandated_by=MANDATING_AUTHORITY, vrf="psb")
     city.address_plan["psb"].append(str(target))
     links = target.subnets(new_prefix=30)
@@ -180,7 +195,7 @@ def mandated_network(city: City, book: AddressBook) -> None:
         remote = city.wan_router(sid)
         circuit = add_line(city, a=hub, z=remote, kind="mpls_vpn", bandwidth_mbps=city.rng.choice((20, 50)),
                            department="psb", network=nid, subnet=next(links), carrier="CT", vrf="psb")
-        _join(city, nid, hub, remote)
+        _join(nid, hub, remote)
         city.clean.setdefault("mandated_circuits", []).append(circuit.id)
     city.clean.setdefault("overlaps_not_findings", []).append(
         {"networks": sorted(["edu-lan", nid]), "why": "psb-vpn is in VRF psb (logically isolated)"})
@@ -192,13 +207,10 @@ def critical_behind_private_line(city: City, book: AddressBook) -> None:
     It has no extranet line of its own, so it is no backbone site: every path runs over that
     line and through the headquarters (and its single access line).
     """
-    from netcensus.sample.build import private_network
-    from netcensus.sample.lines import add_line
-
     hq, branch = _wan(city, "health", 0), _wan(city, "health", 1)
     circuit = add_line(city, a=branch, z=hq, kind="mstp", bandwidth_mbps=50, department="health",
                        network=private_network(city, book, "health"), subnet=book.blocks["health"].next_p2p())
-    _join(city, circuit.network, hq, branch)
+    _join(circuit.network, hq, branch)
     city.plant("CON002", (branch.site,), f"critical site whose only way to the backbone is {circuit.id} to "
                                           f"{hq.site} (and {hq.site}'s single extranet line)")
 
@@ -210,16 +222,13 @@ def parallel_lines(city: City, book: AddressBook) -> None:
     since nothing else between the two sites carries 1000 Mbit/s. A link between two
     departments' routers is numbered from the extranet's interconnect range.
     """
-    from netcensus.sample.build import private_network
-    from netcensus.sample.lines import add_line
-
     tax, hrss = _wan(city, "tax"), _wan(city, "hrss")
     big = add_line(city, a=tax, z=hrss, kind="dark_fibre", bandwidth_mbps=1000, department="tax",
                    network=private_network(city, book, "tax"), subnet=book.backbone_link())
     small = add_line(city, a=hrss, z=tax, kind="mstp", bandwidth_mbps=100, department="hrss",
                      network=private_network(city, book, "hrss"), subnet=book.backbone_link())
-    _join(city, big.network, tax, hrss)
-    _join(city, small.network, tax, hrss)
+    _join(big.network, tax, hrss)
+    _join(small.network, tax, hrss)
     city.plant("LIN001", sorted((big.id, small.id)), f"two lines of two departments (tax, hrss) between "
                                                       f"{tax.site} and {hrss.site}")
     city.plant("LIN003", (small.id,), f"parallel to {big.id} (1000 Mbit/s), which alone carries its "
@@ -228,13 +237,10 @@ def parallel_lines(city: City, book: AddressBook) -> None:
 
 def zombie_line(city: City, book: AddressBook) -> None:
     """INV003: an old education fibre, still billed, shut at one end and dark at the other."""
-    from netcensus.sample.build import private_network
-    from netcensus.sample.lines import add_line
-
     a, z = _wan(city, "edu", 0), _wan(city, "edu", 1)
     circuit = add_line(city, a=a, z=z, kind="dark_fibre", bandwidth_mbps=1000, department="edu",
                        network=private_network(city, book, "edu"), subnet=book.blocks["edu"].next_p2p())
-    _join(city, circuit.network, a, z)
+    _join(circuit.network, a, z)
     a.ports[circuit.a.interface].shutdown = True
     z.ports[circuit.z.interface].carrier = False
     city.plant("INV003", (circuit.id,), f"billed; {a.name} {circuit.a.interface} is administratively down "
@@ -243,41 +249,27 @@ def zombie_line(city: City, book: AddressBook) -> None:
 
 def line_made_unnecessary(city: City, book: AddressBook) -> None:
     """LIN003: a 10 Mbit/s market supervision line whose two sites reach each other over the extranet."""
-    from netcensus.sample.build import private_network
-    from netcensus.sample.lines import add_line
-
     a, z = _wan(city, "market", 0), _wan(city, "market", 1)
     circuit = add_line(city, a=a, z=z, kind="mstp", bandwidth_mbps=10, department="market",
                        network=private_network(city, book, "market"), subnet=book.blocks["market"].next_p2p())
-    _join(city, circuit.network, a, z)
+    _join(circuit.network, a, z)
     city.plant("LIN003", (circuit.id,), "both ends have extranet access lines of at least 20 Mbit/s: the "
                                          "backbone carries this line's 10 Mbit/s")
 
 
 def kept_private_line(city: City, book: AddressBook) -> None:
     """Clean: a transport fibre built after the policy date, with its approval, bigger than any detour."""
-    from netcensus.sample.build import private_network
-    from netcensus.sample.lines import add_line
-
     a, z = _wan(city, "transport", 0), _wan(city, "transport", 1)
     network = private_network(city, book, "transport", built=dt.date(2023, 4, 10))
     circuit = add_line(city, a=a, z=z, kind="dark_fibre", bandwidth_mbps=1000, department="transport",
                        network=network, subnet=book.blocks["transport"].next_p2p())
-    _join(city, network, a, z)
+    _join(network, a, z)
     city.clean.setdefault("kept_private_circuits", []).append(circuit.id)
     city.clean["networks_approved_after_policy"] = [network]
 
 
-def internet_lines(city: City, book: AddressBook) -> None:
-    """Internet access: the data centre's, one publishing a website by static NAT (GOV004), plain PAT ones."""
-    from netcensus.sample.lines import add_line
-
-    fw = next(d for d in city.devices.values() if d.site == "xy-dc1" and d.role == "firewall")
-    public = book.public_block()
-    add_line(city, a=fw, z=None, kind="internet", bandwidth_mbps=1000, department="bdb", network=None,
-             subnet=public, carrier="CT")
-    city.address_plan["bdb"].append(str(public))
-
+def website_behind_static_nat(city: City, book: AddressBook) -> None:
+    """GOV004: the market supervision router publishes an undeclared website by static NAT of tcp/443."""
     market = _wan(city, "market")
     public = book.public_block()
     line = add_line(city, a=market, z=None, kind="internet", bandwidth_mbps=100, department="market",
@@ -289,6 +281,14 @@ def internet_lines(city: City, book: AddressBook) -> None:
     city.plant("GOV004", (market.name, inside), f"static NAT of tcp/443 to {inside} on {market.name}: a website "
                                                   "no inventory entry declares")
 
+
+def internet_lines(city: City, book: AddressBook) -> None:
+    """Clean: the data centre's internet access, and routers with plain outbound NAT (no website)."""
+    fw = next(d for d in city.devices.values() if d.site == "xy-dc1" and d.role == "firewall")
+    public = book.public_block()
+    add_line(city, a=fw, z=None, kind="internet", bandwidth_mbps=1000, department="bdb", network=None,
+             subnet=public, carrier="CT")
+    city.address_plan["bdb"].append(str(public))
     plain = [site_of(city, "transport")]
     claimed = claimed_sites(city)
     others = [s.id for s in city.sites.values() if s.kind == "department" and s.id not in claimed]
@@ -302,26 +302,26 @@ def internet_lines(city: City, book: AddressBook) -> None:
         city.clean.setdefault("nat_overload_devices", []).append(router.name)
 
 
-def _public_block_of(city: City, router, port_name: str) -> str:
+def _public_block_of(router: Device, port_name: str) -> str:
     return str(ipaddress.IPv4Interface(router.ports[port_name].address).network)
 
 
-def _publish(city: City, router, outside: str, inside_port: str, inside: str, global_address: str) -> None:
-    from netcensus.sample.city import StaticNat
-
+def _publish(city: City, router: Device, outside: str, inside_port: str, inside: str, global_address: str) -> None:
+    """A static NAT of tcp/443; the line's public block joins the department's address plan."""
     router.ports[outside].nat_outside = True
     router.ports[inside_port].nat_inside = True
     router.static_nats.append(StaticNat(outside, global_address, inside, 443))
-    city.address_plan[router.department].append(_public_block_of(city, router, outside))
+    city.address_plan[router.department].append(_public_block_of(router, outside))
 
 
-def _pat(city: City, router, outside: str) -> None:
+def _pat(city: City, router: Device, outside: str) -> None:
+    """Plain outbound NAT (many to one) of the site LAN: publishes nothing."""
     router.ports[outside].nat_outside = True
     for port in router.ports.values():
         if port.address and port.address.startswith(f"{router.host}/"):
             port.nat_inside = True
     router.nat_overload = outside
-    city.address_plan[router.department].append(_public_block_of(city, router, outside))
+    city.address_plan[router.department].append(_public_block_of(router, outside))
 
 
 def contract_in_notice(city: City) -> None:
@@ -338,8 +338,6 @@ def contract_in_notice(city: City) -> None:
 # -- devices -----------------------------------------------------------------------------------------
 def undeclared_switch(city: City) -> None:
     """INV001: a switch nobody declared, plugged into a transport distribution switch."""
-    from netcensus.sample.build import cable, new_device
-
     sid = site_of(city, "transport", 1)
     csw = _device(city, "transport", 1, "csw1")
     stray = new_device(city, "jtj-temp-sw01", "hp_comware", "access", sid, "transport", declared=False)
@@ -398,8 +396,8 @@ def address_outside_plan(city: City) -> None:
 
 
 # -- rooms, websites, approvals ----------------------------------------------------------------------
-def rooms(city: City) -> None:
-    """ROM001, GOV001 (and its approved twin) and the room GOV002 will cite a wrong approval for."""
+def room_to_merge(city: City) -> None:
+    """ROM001 (part 2): the finance room is small, expensive and fits the main data centre's spare racks."""
     small = city.rooms[f"{site_of(city, 'finance')}-room"]
     small.racks_total, small.racks_used = 8, 4
     small.power_kw, small.power_capacity_kw = 14.5, 18.0
@@ -409,7 +407,12 @@ def rooms(city: City) -> None:
     city.plant("ROM001", (small.id,), f"4 racks for 520,000 CNY a year, 1.8 km from {central.id}, which has "
                                        f"{central.racks_total - central.racks_used} racks and "
                                        f"{central.power_capacity_kw - central.power_kw:.0f} kW spare")
+    city.clean["isolated_rooms"] = [r.id for r in city.rooms.values() if r.isolation == "physical"]
+    city.clean["central_rooms"] = list(city.central_rooms)
 
+
+def room_without_approval(city: City) -> None:
+    """GOV001: the transport room built in 2024 without approval; clean: the health room, approved."""
     unapproved = city.rooms[f"{site_of(city, 'transport')}-room"]
     unapproved.built, unapproved.auto_approve = dt.date(2024, 3, 18), False
     city.plant("GOV001", (unapproved.id,), f"built {unapproved.built}, after {city.policy_date}, with no "
@@ -418,12 +421,6 @@ def rooms(city: City) -> None:
     approved = city.rooms[f"{site_of(city, 'health')}-room"]
     approved.built = dt.date(2023, 5, 20)  # approved by the generic approval pass
     city.clean["rooms_approved_after_policy"] = [approved.id]
-
-    cited = city.rooms[f"{site_of(city, 'emergency')}-room"]
-    cited.built, cited.auto_approve = dt.date(2023, 11, 6), False
-    city.roles["wrong_approval_room"] = cited.id
-    city.clean["isolated_rooms"] = [r.id for r in city.rooms.values() if r.isolation == "physical"]
-    city.clean["central_rooms"] = list(city.central_rooms)
 
 
 def independent_website(city: City) -> None:
@@ -434,8 +431,12 @@ def independent_website(city: City) -> None:
 
 
 def approval_not_covering(city: City) -> None:
-    """GOV002: the emergency room cites an approval that covers other things only."""
-    room = city.rooms[city.roles["wrong_approval_room"]]
+    """GOV002: the emergency room, built in 2023, cites an approval that covers other things only.
+
+    Runs after the generic approvals exist (the room is kept out of them).
+    """
+    room = city.rooms[f"{site_of(city, 'emergency')}-room"]
+    room.built = dt.date(2023, 11, 6)  # set now, so the generic pass did not approve it
     approval = next(a for a in sorted(city.approvals.values(), key=lambda a: a.id) if room.id not in a.covers)
     room.approval = approval.id
     city.plant("GOV002", (room.id,), f"cites {approval.id}, which covers {', '.join(approval.covers[:3])}"

@@ -39,9 +39,7 @@ import datetime as dt
 
 from netcensus.sample.city import Port
 from netcensus.sample.render_common import (
-    ALNUM,
     B64,
-    Advert,
     DeviceView,
     counters,
     fake_secret,
@@ -49,7 +47,6 @@ from netcensus.sample.render_common import (
     mac_dashed,
     mask,
     port_mac,
-    system_description,
     uptime_words,
 )
 
@@ -77,7 +74,7 @@ def _release(view: DeviceView) -> tuple[str, str]:
 
 # -- display version / manuinfo -----------------------------------------------------------------
 def display_version(view: DeviceView) -> str:
-    dev, model = view.device, view.device.model
+    model = view.device.model
     version, release = _release(view)
     up = uptime_words(view.uptime, years=False)
     compact = up.replace(", ", ",")
@@ -208,7 +205,7 @@ def display_lldp(view: DeviceView) -> str:
     entries = []
     index = {name: i + 1 for i, name in enumerate(view.device.ports)}
     for port, ad in view.lldp:
-        caps = "Bridge, Router" if ad.router or ad.platform != "cisco_ios" else "Bridge"
+        caps = "Bridge, Router"
         description = [f" System description  : {ad.description[0]}"]
         description += [f"                       {line}" for line in ad.description[1:]]
         lines = [f"LLDP neighbor-information of port {index[port.name]}[{port.name}]:",

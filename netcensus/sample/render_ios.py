@@ -7,6 +7,7 @@ SVIs; ``show lldp neighbors detail`` uses short local names (``Gi1/0/1``) like I
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from netcensus.sample.city import Port
@@ -15,7 +16,6 @@ from netcensus.sample.names import DNS_DOMAIN
 from netcensus.sample.render_common import (
     ALNUM,
     B64,
-    Advert,
     DeviceView,
     counters,
     fake_secret,
@@ -206,14 +206,13 @@ def show_interfaces(view: DeviceView) -> str:
 def show_lldp(view: DeviceView) -> str:
     entries = []
     for port, ad in view.lldp:
-        caps = "B,R" if ad.router or ad.platform != "cisco_ios" else "B"
-        enabled = "R" if ad.router else "B,R" if ad.platform != "cisco_ios" else "B"
+        enabled = "R" if ad.router else "B"
         lines = ["------------------------------------------------", f"Local Intf: {cisco_short(port.name)}",
                  f"Chassis id: {mac_dotted(ad.chassis_mac)}", f"Port id: {ad.port_id}",
                  f"Port Description: {ad.port_description}", f"System Name: {ad.system_name}", "",
                  "System Description: ", *ad.description, "",
                  f"Time remaining: {view.rng.randint(90, 120)} seconds",
-                 f"System Capabilities: {caps}", f"Enabled Capabilities: {enabled}"]
+                 "System Capabilities: B,R", f"Enabled Capabilities: {enabled}"]
         if ad.mgmt_address:
             lines += ["Management Addresses:", f"    IP: {ad.mgmt_address}"]
         else:
@@ -262,8 +261,9 @@ def _train(version: str) -> str:
 
 def running_config(view: DeviceView) -> str:
     dev, rng = view.device, view.rng
+    changed = view.now - dt.timedelta(days=9, minutes=17)
     lines = ["Building configuration...", "", "Current configuration : {size} bytes", "!",
-             f"! Last configuration change at {view.now:%H:%M:%S} CST {view.now:%a %b %-d %Y} by netadmin", "!",
+             f"! Last configuration change at {changed:%H:%M:%S} CST {changed:%a %b %-d %Y} by netadmin", "!",
              f"version {_train(dev.model.os_version)}",
              "service timestamps debug datetime msec localtime", "service timestamps log datetime msec localtime",
              "service password-encryption", "!", f"hostname {hostname(dev)}", "!", "boot-start-marker",

@@ -6,11 +6,12 @@ line written here is one that real VRP 5 output has (see the fixtures).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from netcensus.sample.city import Port
 from netcensus.sample.render_common import (
     ALNUM,
     HUAWEI_CIPHER,
-    Advert,
     DeviceView,
     counters,
     fake_secret,
@@ -35,8 +36,7 @@ def outputs(view: DeviceView) -> dict[str, str]:
 
 
 def _time(view: DeviceView, offset_minutes: int = 0) -> str:
-    import datetime as dt
-
+    """The device clock ``offset_minutes`` before the capture, as VRP prints it."""
     return (view.now - dt.timedelta(minutes=offset_minutes)).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -60,7 +60,7 @@ def display_version(view: DeviceView) -> str:
         return (f"{head[0]}\n{head[1]}\n{head[2]}\nHUAWEI {model.name} uptime is {up}\n\n"
                 f"MPU 0(Master) : uptime is {up}\nSDRAM Memory Size    : 8192    M bytes\n"
                 "Flash 0 Memory Size  : 4096    M bytes\nMPU version information :\n"
-                "1. PCB      Version  : H8MPUA VER.B\n2. Board    Type     : " f"{model.name}\n")
+                f"1. PCB      Version  : H8MPUA VER.B\n2. Board    Type     : {model.name}\n")
     return (f"{head[0]}\n{head[1]}\n{head[2]}\nHuawei {model.name} Router uptime is {up}\n"
             "BKP 0 version information:\n"
             "1. PCB      Version  : AR01BAK2B VER.A\n"
@@ -162,7 +162,7 @@ def _utilisation(bps: int, port: Port) -> str:
 def display_lldp(view: DeviceView) -> str:
     entries = []
     for port, ad in view.lldp:
-        caps = "bridge router" if ad.router or ad.platform != "cisco_ios" else "bridge"
+        caps = "bridge router"
         lines = [f"{port.name} has 1 neighbor(s):", "", "Neighbor index :1", "Chassis type   :MAC address",
                  f"Chassis ID     :{mac_dashed(ad.chassis_mac)}", "Port ID type   :Interface name",
                  f"Port ID        :{ad.port_id}", f"Port description    :{ad.port_description}",

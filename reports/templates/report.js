@@ -40,7 +40,8 @@
   // Lower-cased text a search looks through, built once per row.
   function haystack(row) {
     if (row._hay === undefined) {
-      var parts = [row.key, row.title, row.rec, deptNames(row), data.families[row.family] || row.family];
+      var parts = [row.key, row.title, row.rec, data.families[row.family] || row.family];
+      row.depts.forEach(function (d) { parts.push(data.departmentsFull[d] || d); });
       row.evidence.forEach(function (e) { parts.push(e[0], e[1]); });
       row._hay = parts.join(" ").toLowerCase();
     }
@@ -120,7 +121,9 @@
     if (row["new"]) { titleCell.appendChild(el("span", "new-badge", data.text["new"])); }
     tr.appendChild(titleCell);
     tr.appendChild(el("td", null, data.families[row.family] || row.family));
-    tr.appendChild(el("td", null, deptNames(row)));
+    var deptCell = el("td", null, deptNames(row));
+    deptCell.title = row.depts.map(function (d) { return data.departmentsFull[d] || d; }).join("\n");
+    tr.appendChild(deptCell);
     tr.appendChild(el("td", "num saving", row.savingText));
     tr.appendChild(el("td", null, data.statuses[row.status] || row.status));
     function toggle() {
@@ -240,6 +243,14 @@
     g.addEventListener("click", function () {
       resetAnd({ site: g.getAttribute("data-site") || "" });
       showTable();
+    });
+  });
+
+  // "Show all" buttons of long tables and lists: reveal the rest, once.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-reveal]"), function (b) {
+    b.addEventListener("click", function () {
+      document.getElementById(b.getAttribute("data-reveal")).hidden = false;
+      b.hidden = true;
     });
   });
 

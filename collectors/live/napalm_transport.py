@@ -1,0 +1,97 @@
+"""The napalm transport: open the driver, call the survey getters, store their JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from collectors.base import RawOutputs
+from collectors.credentials import Credentials
+from collectors.facts import CommandProblem
+from collectors.hostkeys import server_key
+from collectors.live.errors import DeviceError, classify
+from collectors.live.session import Attempt, SessionSettings, collect_with_retries
+from collectors.napalm_facts import GETTERS, output_key
+from collectors.platforms import Platform
+from collectors.redact import redact_config
+from inventory.model import Device
+
+
+def driver_args(device: Device, creds: Credentials, settings: SessionSettings) -> dict[str, Any]:
+    """napalm driver arguments; ``optional_args`` reach netmiko (timeouts, host keys, secret)."""
+    timeout = settings.connect_timeout_s
+    return {
+        "hostname": device.host,
+        "username": creds.username,
+        "password": creds.password,
+        "timeout": int(max(1, settings.command_timeout_s)),
+        "optional_args": {
+            "port": device.port,
+            "secret": creds.secret or "",
+            "conn_timeout": timeout,
+            "banner_timeout": timeout,
+            "auth_timeout": timeout,
+            "read_timeout_override": settings.command_timeout_s,
+            "allow_agent": False,
+            "use_keys": False,
+            **settings.host_keys.connection_args(),
+        },
+    }
+
+
+def redact_getter(platform: str, getter: str, result: Any) -> Any:
+    """A getter's result with configuration texts redacted (only ``get_config`` holds any)."""
+    if getter == "get_config" and isinstance(result, dict):
+        return {k: redact_config(platform, v) if isinstance(v, str) else v for k, v in result.items()}
+    return result
+
+
+class NapalmCollector:
+    """Collect napalm getter results (the :class:`Collector` protocol), stored as JSON."""
+
+    def __init__(self, settings: SessionSettings):
+        self.settings = settings
+
+    def collect(self, device: Device) -> RawOutputs:
+        """Every survey getter, as JSON keyed ``napalm:<getter>``; failures come back as data."""
+        return collect_with_retries(device, self.settings, self._session)
+
+    def _session(self, device: Device, platform: Platform, creds: Credentials, attempt: Attempt) -> None:
+        settings = self.settings
+        where = settings.where(device)
+        if not platform.napalm_driver:
+            raise DeviceError("error", f"{where}: no napalm driver for platform {platform.name!r}; "
+                                       "use transport: netmiko")
+        from napalm import get_network_driver  # imported late: napalm loads every driver it has
+
+        driver = get_network_driver(platform.napalm_driver)(**driver_args(device, creds, settings))
+        try:
+            driver.open()
+        except Exception as exc:
+            raise classify(exc, where=where, phase="connect") from None
+        try:
+            key = server_key(getattr(driver, "device", None))
+            if key is not None:
+                settings.host_keys.record(device.host, device.port, key)
+            for getter in GETTERS:
+                if settings.stop.is_set():
+                    raise DeviceError("error", f"{where}: interrupted before {getter}")
+                try:
+                    call = getattr(driver, getter)
+                    result = call(retrieve="running") if getter == "get_config" else call()
+                except NotImplementedError:
+                    attempt.problems.append(CommandProblem(getter, "device_error", "not implemented by the driver"))
+                    continue
+                except Exception as exc:
+                    err = classify(exc, where=where, phase="command", command=getter)
+                    if err.status != "error":
+                        raise err from None  # the session itself failed
+                    attempt.problems.append(CommandProblem(getter, "device_error", err.message))
+                    continue
+                result = redact_getter(platform.name, getter, result)
+                attempt.outputs[output_key(getter)] = json.dumps(result, indent=2, sort_keys=True, default=str)
+        finally:
+            try:
+                driver.close()
+            except Exception:  # already closed by the device: nothing to report
+                pass

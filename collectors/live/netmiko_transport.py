@@ -1,0 +1,126 @@
+"""The netmiko transport: one SSH session per device, the platform's commands, raw text back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from netmiko import ConnectHandler
+from netmiko.base_connection import log as netmiko_log
+
+from collectors.base import RawOutputs
+from collectors.credentials import Credentials
+from collectors.facts import CommandProblem
+from collectors.hostkeys import server_key
+from collectors.live.errors import DeviceError, classify
+from collectors.live.session import Attempt, SessionSettings, collect_with_retries, error_line
+from collectors.platforms import Platform
+from collectors.redact import redact_config
+from inventory.model import Device
+
+#: Platforms whose read-only commands may need privileged mode (``enable``) first.
+_ENABLE_PLATFORMS = frozenset({"cisco_ios", "cisco_nxos", "arista_eos"})
+
+
+def connect_args(device: Device, platform: Platform, creds: Credentials,
+                 settings: SessionSettings) -> dict[str, Any]:
+    """netmiko ``ConnectHandler`` arguments for one device (timeouts, host keys, no autodetect)."""
+    timeout = settings.connect_timeout_s
+    return {
+        "device_type": platform.netmiko_device_type,
+        "host": device.host,
+        "port": device.port,
+        "username": creds.username,
+        "password": creds.password,
+        "secret": creds.secret or "",
+        "conn_timeout": timeout,
+        "banner_timeout": timeout,
+        "auth_timeout": timeout,
+        "fast_cli": True,
+        # Wait for the echo of each command before looking for the prompt. netmiko turns
+        # this off for Comware (long commands wrap there); ours are short, and without it a
+        # late prompt from an earlier exchange ends the next command's output at once.
+        "global_cmd_verify": True,
+        "allow_agent": False,
+        "use_keys": False,
+        **settings.host_keys.connection_args(),
+    }
+
+
+class NetmikoCollector:
+    """Collect raw command outputs over SSH with netmiko (the :class:`Collector` protocol)."""
+
+    def __init__(self, settings: SessionSettings):
+        self.settings = settings
+
+    def collect(self, device: Device) -> RawOutputs:
+        """Every command of the device's platform, redacted; failures come back as data."""
+        return collect_with_retries(device, self.settings, self._session)
+
+    def _session(self, device: Device, platform: Platform, creds: Credentials, attempt: Attempt) -> None:
+        settings = self.settings
+        where = settings.where(device)
+        try:
+            conn = ConnectHandler(**connect_args(device, platform, creds, settings))
+        except Exception as exc:  # classified below: one device never stops a run
+            raise classify(exc, where=where, phase="connect") from None
+        try:
+            key = server_key(conn)
+            if key is not None:
+                settings.host_keys.record(device.host, device.port, key)
+            if creds.secret and platform.name in _ENABLE_PLATFORMS:
+                try:
+                    if not conn.check_enable_mode():
+                        conn.enable()
+                except Exception as exc:
+                    raise classify(exc, where=where, phase="command", command="enable") from None
+            try:
+                prompt = conn.find_prompt()
+            except Exception as exc:
+                raise classify(exc, where=where, phase="connect") from None
+            # The prompt, at the very end of what was read, ends an answer. Found once here:
+            # netmiko would otherwise look for it again before every command (a round trip each).
+            end_of_answer = re.escape(prompt.strip()) + r"\s*$"
+            for cmd in platform.commands:
+                if settings.stop.is_set():
+                    raise DeviceError("error", f"{where}: interrupted before {cmd.command!r}")
+                try:
+                    text = conn.send_command(cmd.command, expect_string=end_of_answer,
+                                             read_timeout=settings.command_timeout_s)
+                except Exception as exc:
+                    raise classify(exc, where=where, phase="command", command=cmd.command,
+                                   session_closed=not _alive(conn)) from None
+                # Redact every output before it leaves this function (and so before the disk).
+                text = redact_config(platform.name, _as_text_file(str(text)))
+                attempt.outputs[cmd.command] = text
+                bad = error_line(text, platform.error_markers)
+                if bad is not None:
+                    attempt.problems.append(CommandProblem(cmd.command, "device_error", bad))
+        finally:
+            _close(conn)
+
+
+def _as_text_file(text: str) -> str:
+    """netmiko strips the newline before the prompt; put it back so a live capture
+    reads exactly like the same output saved by hand (text files end with a newline)."""
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _alive(conn: Any) -> bool:
+    """Whether the SSH session is still open (a dropped one reads as silence in netmiko)."""
+    channel = getattr(conn, "remote_conn", None)
+    transport = channel.get_transport() if channel is not None else None
+    return bool(transport is not None and transport.is_active() and not channel.closed)
+
+
+def _close(conn: Any) -> None:
+    """Close without the polite logout wait (Huawei waits 2 s of silence after 'quit')."""
+    try:
+        conn.paramiko_cleanup()
+    except Exception:  # the session may already be gone; nothing to report
+        pass
+    # disconnect() would also drop the per-session filter netmiko adds to its logger
+    # (it hides the password in debug logs); without it, filters pile up over a survey.
+    secrets_filter = getattr(conn, "_secrets_filter", None)
+    if secrets_filter is not None:
+        netmiko_log.removeFilter(secrets_filter)

@@ -1,0 +1,106 @@
+"""What every live transport shares: settings, the retry loop, and the RawOutputs it returns."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from collectors.base import RawOutputs
+from collectors.credentials import Credentials
+from collectors.facts import CommandProblem
+from collectors.hostkeys import HostKeyPolicy
+from collectors.live.errors import DeviceError
+from collectors.platforms import PLATFORMS, Platform
+from inventory.model import Device
+
+
+@dataclass
+class SessionSettings:
+    """Everything a transport needs besides the device; shared by all workers of a run."""
+
+    credentials: Mapping[str, Credentials]
+    host_keys: HostKeyPolicy = field(default_factory=HostKeyPolicy)
+    connect_timeout_s: float = 10.0  # TCP connect, SSH banner and authentication, each
+    command_timeout_s: float = 60.0  # netmiko read_timeout: the longest one command may take
+    retries: int = 2  # further attempts after a transient failure (never after bad credentials)
+    backoff_s: float = 2.0  # pause before the first retry; doubles each time
+    stop: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
+    #: device -> attempts made (written by workers, one key each; read for the manifest)
+    attempts: dict[str, int] = field(default_factory=dict)
+
+    def where(self, device: Device) -> str:
+        """How messages name a device's endpoint."""
+        return f"{device.name} ({device.host}:{device.port})"
+
+
+@dataclass
+class Attempt:
+    """What one attempt collected before it ended (outputs survive a dropped session)."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    problems: list[CommandProblem] = field(default_factory=list)
+
+
+Session = Callable[[Device, Platform, Credentials, Attempt], None]
+
+
+def collect_with_retries(device: Device, settings: SessionSettings, session: Session) -> RawOutputs:
+    """Run ``session`` with retries and backoff; every outcome becomes a :class:`RawOutputs`.
+
+    Transient failures (timeout, refused, a dropped session) are retried up to
+    ``settings.retries`` times; authentication, host key and prompt failures
+    are final at once. A Ctrl-C (``settings.stop``) ends the waiting early.
+    """
+    start = time.perf_counter()
+    platform = PLATFORMS.get(device.platform)
+    if platform is None:
+        return RawOutputs(device.name, device.platform, status="error",
+                          error=f"unknown platform {device.platform!r}")
+    creds = settings.credentials.get(device.credentials)
+    if creds is None:
+        return RawOutputs(device.name, device.platform, status="auth_failed",
+                          error=f"no credentials for profile {device.credentials!r}")
+    attempt = Attempt()
+    tries = 0
+    while True:
+        tries += 1
+        settings.attempts[device.name] = tries
+        attempt = Attempt()
+        try:
+            if settings.stop.is_set():
+                raise DeviceError("error", "interrupted before connecting")
+            session(device, platform, creds, attempt)
+        except DeviceError as err:
+            retry = err.transient and tries <= settings.retries and not settings.stop.is_set()
+            if retry and not settings.stop.wait(settings.backoff_s * 2 ** (tries - 1)):
+                continue
+            return _result(device, attempt, start, tries, status=err.status, error=err.message)
+        return _result(device, attempt, start, tries)
+
+
+def _result(device: Device, attempt: Attempt, start: float, tries: int,
+            status: str | None = None, error: str | None = None) -> RawOutputs:
+    if status is None:
+        errored = {p.command for p in attempt.problems}
+        if not errored:
+            status = "ok"
+        elif errored >= set(attempt.outputs):
+            status = "command_failed"
+            error = "every command failed: " + "; ".join(str(p) for p in attempt.problems)
+        else:
+            status = "partial"
+    if tries > 1 and error:
+        error = f"{error} (after {tries} attempts)"
+    return RawOutputs(device.name, device.platform, dict(attempt.outputs), status=status,  # type: ignore[arg-type]
+                      error=error, problems=tuple(attempt.problems),
+                      elapsed_s=time.perf_counter() - start)
+
+
+def error_line(text: str, markers: tuple[str, ...]) -> str | None:
+    """The first line near the top of an output that carries a device error marker."""
+    for line in text.splitlines()[:5]:
+        if any(marker in line for marker in markers):
+            return line.strip()
+    return None

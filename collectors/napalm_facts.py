@@ -1,0 +1,151 @@
+"""napalm getter results in the capture layout, and their facts.
+
+The napalm transport stores each getter's result as JSON in the device folder,
+beside where command outputs would be::
+
+    CAPTURES/<device>/napalm_get_facts.json
+                      napalm_get_interfaces.json
+                      napalm_get_interfaces_ip.json
+                      napalm_get_lldp_neighbors_detail.json
+                      napalm_get_config.json          # {"running": ..., "startup": ..., "candidate": ...}, redacted
+
+In :class:`collectors.base.RawOutputs` they are keyed ``"napalm:<getter>"``.
+:func:`facts_from_napalm` turns them into :class:`DeviceFacts`, so a device
+collected through napalm feeds the graph exactly like one collected through
+netmiko (it is pure and never raises, like :func:`collectors.parse.parse_outputs`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from pathlib import Path
+from typing import Any
+
+from collectors.base import RawOutputs
+from collectors.capture import TMP_SUFFIX, device_dir
+from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
+from collectors.normalise import interface_name
+
+#: The getters a survey calls, in order.
+GETTERS: tuple[str, ...] = (
+    "get_facts", "get_interfaces", "get_interfaces_ip", "get_lldp_neighbors_detail", "get_config",
+)
+KEY_PREFIX = "napalm:"
+
+
+def output_key(getter: str) -> str:
+    """The :class:`RawOutputs` key of a getter's JSON (``napalm:get_facts``)."""
+    return KEY_PREFIX + getter
+
+
+def napalm_filename(getter: str) -> str:
+    """The capture file of a getter (``napalm_get_facts.json``)."""
+    return f"napalm_{getter}.json"
+
+
+def is_napalm(raw: RawOutputs) -> bool:
+    """True when the outputs came from napalm getters."""
+    return any(key.startswith(KEY_PREFIX) for key in raw.outputs)
+
+
+def has_napalm_capture(folder: Path) -> bool:
+    """True when a device folder holds getter files (it was collected through napalm)."""
+    return any((Path(folder) / napalm_filename(getter)).is_file() for getter in GETTERS)
+
+
+def read_napalm_capture(captures: Path, device: str) -> tuple[dict[str, str], list[CommandProblem]]:
+    """The getter files of a device folder, keyed as in :class:`RawOutputs`, and what is missing."""
+    folder = device_dir(Path(captures), device)
+    outputs: dict[str, str] = {}
+    problems: list[CommandProblem] = []
+    for getter in GETTERS:
+        path = folder / napalm_filename(getter)
+        if path.is_file():
+            outputs[output_key(getter)] = path.read_text(encoding="utf-8", errors="replace")
+        elif path.with_name(path.name + TMP_SUFFIX).exists():
+            problems.append(CommandProblem(getter, "incomplete", f"{path.name}{TMP_SUFFIX}: interrupted write"))
+        else:
+            problems.append(CommandProblem(getter, "missing", f"no file {path}"))
+    return outputs, problems
+
+
+def facts_from_napalm(raw: RawOutputs) -> DeviceFacts:
+    """Normalised facts from napalm getter JSON; each unreadable getter is a problem."""
+    problems = list(raw.problems)
+    data: dict[str, Any] = {}
+    for getter in GETTERS:
+        text = raw.outputs.get(output_key(getter))
+        if text is None:
+            continue
+        try:
+            data[getter] = json.loads(text)
+        except ValueError as exc:
+            problems.append(CommandProblem(getter, "parse_error", f"not valid JSON: {exc}"))
+    try:
+        info = _info(data.get("get_facts") or {})
+        interfaces = _interfaces(data.get("get_interfaces") or {}, data.get("get_interfaces_ip") or {})
+        neighbours = _neighbours(data.get("get_lldp_neighbors_detail") or {})
+        config = (data.get("get_config") or {}).get("running") or None
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        problems.append(CommandProblem("napalm", "parse_error", f"unexpected getter shape: {exc}"))
+        return DeviceFacts(raw.device, raw.platform, status="parse_failed", problems=tuple(problems),
+                           error=raw.error)
+    if raw.status not in ("ok", "partial"):
+        status = raw.status
+    elif not data:
+        status = "parse_failed"
+    else:
+        status = "partial" if problems else "ok"
+    return DeviceFacts(raw.device, raw.platform, status=status, info=info, interfaces=interfaces,
+                       neighbours=neighbours, config=config, problems=tuple(problems), error=raw.error)
+
+
+def _info(facts: dict[str, Any]) -> DeviceInfo:
+    uptime = facts.get("uptime")
+    return DeviceInfo(
+        hostname=facts.get("hostname") or None,
+        vendor=facts.get("vendor") or None,
+        model=facts.get("model") or None,
+        os_version=facts.get("os_version") or None,
+        serial=facts.get("serial_number") or None,
+        uptime=f"{int(uptime)} seconds" if isinstance(uptime, (int, float)) and uptime >= 0 else None,
+    )
+
+
+def _interfaces(interfaces: dict[str, Any], addresses: dict[str, Any]) -> tuple[Interface, ...]:
+    out: dict[str, Interface] = {}
+    for name in list(interfaces) + [n for n in addresses if n not in interfaces]:
+        item = interfaces.get(name) or {}
+        speed = item.get("speed")
+        ipv4 = (addresses.get(name) or {}).get("ipv4") or {}
+        cidrs = tuple(
+            str(ipaddress.ip_interface(f"{addr}/{attrs.get('prefix_length', 32)}"))
+            for addr, attrs in ipv4.items()
+        )
+        normalised = interface_name(name)
+        out[normalised] = Interface(
+            name=normalised,
+            description=item.get("description") or "",
+            admin_up=item.get("is_enabled"),
+            oper_up=item.get("is_up"),
+            speed_mbps=float(speed) if isinstance(speed, (int, float)) and speed > 0 else None,
+            addresses=cidrs,
+        )
+    return tuple(out.values())
+
+
+def _neighbours(lldp: dict[str, Any]) -> tuple[Neighbour, ...]:
+    out: list[Neighbour] = []
+    for local_port, entries in lldp.items():
+        for entry in entries or ():
+            name = entry.get("remote_system_name") or entry.get("remote_chassis_id") or ""
+            if not name:
+                continue
+            out.append(Neighbour(
+                local_port=interface_name(local_port),
+                remote_name=name,
+                remote_port=interface_name(entry.get("remote_port") or ""),
+                protocol="lldp",
+            ))
+    return tuple(out)

@@ -1,0 +1,187 @@
+"""Nightly audits end to end: history, diff, exit codes, and safety under SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from netcensus.cli import app
+from netcensus.sample import SampleCity
+from netcensus.store import SQLiteStore
+
+TODAY = "2025-06-30"  # the sample city's contract dates are relative to it
+
+
+def audit(city: SampleCity, out: Path, *args: str) -> tuple[int, dict]:
+    """Run ``netcensus audit`` on a city and return (exit code, JSON report)."""
+    result = CliRunner().invoke(app, [
+        "audit", str(city.inventory_dir), "--captures", str(city.captures_dir), "--out", str(out),
+        "--today", TODAY, "--format", "json", *args])
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        report = {}
+    return result.exit_code, report
+
+
+def keys(findings: list[dict]) -> set[str]:
+    return {f["key"] for f in findings}
+
+
+def add_lldp_neighbour(capture: Path, name: str, local_port: str, address: str) -> None:
+    """Append a neighbour to an IOS ``show lldp neighbors detail`` capture, in its own format."""
+    text = capture.read_text(encoding="utf-8")
+    block = text.split("Total entries displayed")[0]
+    first = "-" * 48 + block.split("-" * 48)[1]
+    new = re.sub(r"System Name: .*", f"System Name: {name}", first)
+    new = re.sub(r"Local Intf: .*", f"Local Intf: {local_port}", new)
+    new = re.sub(r"IP: .*", f"IP: {address}", new)
+    count = int(re.search(r"Total entries displayed: (\d+)", text).group(1))
+    capture.write_text(block + new + f"Total entries displayed: {count + 1}\n", encoding="utf-8")
+
+
+def ios_device_with_lldp(city: SampleCity) -> str:
+    for folder in sorted(city.captures_dir.iterdir()):
+        f = folder / "show_lldp_neighbors_detail.txt"
+        if f.is_file() and "Total entries displayed" in f.read_text(encoding="utf-8"):
+            return folder.name
+    raise AssertionError("the sample city has no IOS device with LLDP neighbours")
+
+
+def test_two_audits_of_the_same_city_find_nothing_new(city_copy: SampleCity, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, first = audit(city_copy, out)
+    assert code == 0 and first["run"]["id"] == 1 and first["findings"]
+    code, second = audit(city_copy, out, "--baseline", "last", "--fail-on", "low")
+    assert code == 0
+    diff = second["diff"]
+    assert diff["base_run"] == 1 and diff["new"] == [] and diff["resolved"] == [] and diff["unknown"] == []
+    assert keys(diff["unchanged"]) == keys(f for f in first["findings"] if f["status"] == "open")
+    assert diff["drift"] == {} and diff["config_changes"] == {}
+
+
+def test_removed_device_and_new_neighbour_give_exact_drift(city_copy: SampleCity, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, first = audit(city_copy, out)
+    assert code == 0
+    observer = ios_device_with_lldp(city_copy)
+    gone = next(d.name for d in sorted(city_copy.captures_dir.iterdir())
+                if d.name != observer and (d / "show_version.txt").is_file())
+    shutil.rmtree(city_copy.captures_dir / gone)
+    add_lldp_neighbour(city_copy.captures_dir / observer / "show_lldp_neighbors_detail.txt",
+                       "rogue-sw9.xiyue.gov.cn", "GigabitEthernet1/0/40", "10.250.0.9")
+
+    code, second = audit(city_copy, out, "--baseline", "last", "--fail-on", "low")
+    assert code == 1  # new findings at or above low
+    diff = second["diff"]
+    assert keys(diff["new"]) == {f"INV002:{gone}", "INV001:rogue-sw9"}
+    assert diff["drift"]["devices"] == {"added": ["rogue-sw9"], "gone": []}
+    assert diff["drift"]["links"]["added"] == [f"{observer}:GigabitEthernet1/0/40 ~ rogue-sw9:GigabitEthernet1/0/1"] \
+        or len(diff["drift"]["links"]["added"]) == 1
+    assert all(gone in link for link in diff["drift"]["links"]["gone"])
+    # what rested on the removed device is unknown, never resolved
+    assert not any(gone in json.dumps(f) for f in diff["resolved"])
+
+
+def test_degraded_run_exits_3_and_marks_findings_unknown(city_copy: SampleCity, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, first = audit(city_copy, out)
+    undeclared = next(f for f in first["findings"] if f["code"] == "INV001")
+    observers = {e["source"].split("/")[-2] for e in undeclared["evidence"] if "/" in e["source"]}
+    assert observers, undeclared
+    victims = sorted(observers | {d.name for d in sorted(city_copy.captures_dir.iterdir())[:3]})
+    for name in victims:
+        shutil.rmtree(city_copy.captures_dir / name, ignore_errors=True)
+
+    code, second = audit(city_copy, out, "--baseline", "last", "--fail-on", "low", "--max-failed", "2")
+    assert code == 3
+    assert second["run"]["degraded"] is True
+    diff = second["diff"]
+    assert undeclared["key"] in keys(diff["unknown"])
+    assert undeclared["key"] not in keys(diff["resolved"])
+
+    # within the limit the run is not degraded, and the new INV002 findings give exit 1
+    code, _ = audit(city_copy, out, "--baseline", "1", "--fail-on", "low", "--max-failed", "50%")
+    assert code == 1
+
+
+def test_history_and_diff_commands(city_copy: SampleCity, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    audit(city_copy, out)
+    config = city_copy.captures_dir / ios_device_with_lldp(city_copy) / "show_running-config.txt"
+    config.write_text(config.read_text(encoding="utf-8") + "\nntp server 192.0.2.123\n", encoding="utf-8")
+    audit(city_copy, out)
+    runner = CliRunner()
+    listed = runner.invoke(app, ["history", "--store", str(out / "history.sqlite")])
+    assert listed.exit_code == 0 and re.search(r"^\W*1\W", listed.stdout, re.M) and re.search(r"^\W*2\W", listed.stdout, re.M)
+    shown = runner.invoke(app, ["diff", "1", "2", "--store", str(out / "history.sqlite"), "--format", "json"])
+    assert shown.exit_code == 0
+    changes = json.loads(shown.stdout)["config_changes"]
+    assert list(changes) == [config.parent.name] and "+ntp server 192.0.2.123" in changes[config.parent.name]
+    bad = runner.invoke(app, ["diff", "1", "9", "--store", str(out / "history.sqlite")])
+    assert bad.exit_code == 2 and "no run 9" in bad.stderr
+
+
+def test_on_new_findings_runs_the_command_with_the_report(city_copy: SampleCity, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    audit(city_copy, out)
+    shutil.rmtree(next(p for p in sorted(city_copy.captures_dir.iterdir())))
+    marker = tmp_path / "notified"
+    hook = tmp_path / "hook.sh"
+    hook.write_text(f'#!/bin/sh\necho "$1" > {marker}\n')
+    hook.chmod(0o755)
+    audit(city_copy, out, "--baseline", "last", "--on-new-findings", str(hook))
+    assert Path(marker.read_text().strip()) == out / "netcensus-report.json"
+
+
+def test_second_concurrent_run_is_refused(city_copy: SampleCity, tmp_path: Path) -> None:
+    from netcensus.store import StoreLock
+
+    out = tmp_path / "out"
+    with StoreLock(out / "history.sqlite.lock"):
+        code, _ = audit(city_copy, out)
+    assert code == 2
+
+
+def test_sigkill_at_random_points_never_corrupts_the_store(city_copy: SampleCity, tmp_path: Path) -> None:
+    """20 runs killed at random moments: the store stays consistent, the last good run readable."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "netcensus.cli", "audit", str(city_copy.inventory_dir), "--captures",
+           str(city_copy.captures_dir), "--out", str(out), "--today", TODAY, "--quiet", "--no-cache"]
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    start = time.perf_counter()
+    assert subprocess.run(cmd + ["--baseline", "last"], capture_output=True).returncode == 0
+    duration = time.perf_counter() - start
+    rng = random.Random(2026)
+    good_runs = 2
+    for trial in range(20):
+        proc = subprocess.Popen(cmd + ["--baseline", "last"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, duration * 1.1))
+        proc.send_signal(signal.SIGKILL)
+        if proc.wait() == 0:
+            good_runs += 1
+        store = SQLiteStore(out / "history.sqlite")
+        try:
+            assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", trial
+            runs = store.runs()
+            assert len(runs) >= good_runs, trial
+            last = store.run(runs[-1].id)  # the newest run reads back whole
+            assert last.device_status and last.findings
+        finally:
+            store.close()
+        report = out / "netcensus-report.json"
+        if report.exists():
+            json.loads(report.read_text(encoding="utf-8"))  # never half-written
+    done = subprocess.run(cmd + ["--baseline", "last", "--fail-on", "low"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr  # and the next run works, with nothing new
