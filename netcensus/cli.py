@@ -80,7 +80,10 @@ def sample(
     """Write a fictional sample city: inventory YAML, device captures, planted.json."""
     from netcensus.sample import generate
 
-    city = generate(out_dir, devices=devices, seed=seed)
+    try:
+        city = generate(out_dir, devices=devices, seed=seed)
+    except ValueError as e:  # e.g. too few devices to hold every planted case
+        raise _fail(e) from None
     print(f"inventory: {city.inventory_dir}\ncaptures:  {city.captures_dir}\nplanted:   {city.planted_path}")
 
 
