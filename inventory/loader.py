@@ -56,7 +56,7 @@ from inventory.model import (
 from netcensus.errors import InventoryError, Problem
 
 __all__ = ["CREDENTIALS_MESSAGE", "EXTENSION_PREFIX", "YAML_SUFFIXES", "load_inventory",
-           "looks_like_credential"]
+           "looks_like_credential", "read_inventory"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -852,6 +852,18 @@ def load_inventory(path: Path | str) -> Inventory:
     if problems:
         raise InventoryError(sorted(problems, key=_problem_order))
     return inventory
+
+
+def read_inventory(path: Path | str) -> tuple[Inventory, list[Problem]]:
+    """Like :func:`load_inventory`, but return the problems instead of raising.
+
+    The inventory holds every entity that validated on its own, even when one of its
+    references is unknown: an importer merging new entries into a directory whose
+    files refer to entries still to come needs what is there (inventory/exchange).
+    """
+    with _gc_paused():
+        inventory, problems = _load(Path(path))
+    return inventory, sorted(problems, key=_problem_order)
 
 
 def _load(path: Path) -> tuple[Inventory, list[Problem]]:

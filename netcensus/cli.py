@@ -383,5 +383,9 @@ def _bundled_sample(out: Path, audit_day: dt.date | None, log) -> tuple[Path, Pa
     return Path(city.inventory_dir), Path(city.captures_dir), audit_day
 
 
+from netcensus.cli_exchange import register as _register_exchange  # noqa: E402
+
+_register_exchange(app)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

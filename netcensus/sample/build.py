@@ -84,7 +84,7 @@ def layout(devices: int) -> Layout:
     """The city's proportions for ``devices`` declared devices.
 
     >>> layout(80).department_sites, layout(80).districts
-    (16, 6)
+    (17, 6)
 
     Raises ``ValueError`` when ``devices`` is too small to hold every planted case.
     """
@@ -356,7 +356,8 @@ def _dc_site(city: City, sid: str, cores: int, lan: ipaddress.IPv4Network) -> No
     platform = city.rng.choice(("huawei", "hp_comware"))
     asw = new_device(city, f"{sid}-asw1", platform, "access", sid, "bdb")
     cable(city, asw, "uplink", csw[0], "downlink", a_text=("上联核心交换机", "UPLINK-CORE"),
-          b_text=("至服务器接入交换机", f"TO-{asw.name.upper()}"), a_attrs={"trunk": True}, b_attrs={"trunk": True})
+          b_text=("至服务器接入交换机", f"TO-{asw.name.upper()}"), a_attrs={"trunk": True},
+          b_attrs={"trunk": True})
     for dev, k in ((csw[0], n + 1), (csw[1], n + 2), (asw, n + 3)):
         dev.networks = ["bdb-lan"]
         _mgmt(city, dev, host(lan, k))

@@ -75,7 +75,6 @@ class Device:
     advertised_name: str | None = None  # LLDP name of an undeclared device
     static_nats: list[StaticNat] = field(default_factory=list)
     nat_overload: str | None = None  # outside port of a plain outbound PAT
-    static_routes: list[tuple[str, str, str | None]] = field(default_factory=list)  # (prefix, next hop, vrf)
 
     def new_port(self, pool: str = "downlink", **attrs: Any) -> Port:
         """Take the next free port of ``pool`` (``uplink`` or ``downlink``)."""
@@ -275,7 +274,9 @@ class City:
             rank = {"wan": 0, "router": 1, "core": 2}
             best: dict[str, Device] = {}
             for dev in self.devices.values():
-                if dev.role in rank and dev.model.kind == "router" and (dev.site not in best or rank[dev.role] < rank[best[dev.site].role]):
+                if dev.role not in rank or dev.model.kind != "router":
+                    continue
+                if dev.site not in best or rank[dev.role] < rank[best[dev.site].role]:
                     best[dev.site] = dev
             index = self.roles["_routers"] = (len(self.devices), best)
         try:

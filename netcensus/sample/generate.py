@@ -40,8 +40,9 @@ def generate(out_dir: Path | str, devices: int = 80, seed: int = 1) -> SampleCit
     Raises ``ValueError`` when ``devices`` is too small to hold every planted case.
 
     >>> import tempfile
-    >>> city = generate(tempfile.mkdtemp(), devices=80, seed=1)
-    >>> sorted(p.name for p in city.inventory_dir.iterdir())[:3]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     city = generate(folder, devices=80, seed=1)
+    ...     sorted(p.name for p in city.inventory_dir.iterdir())[:3]
     ['approvals.yaml', 'circuits.yaml', 'departments.yaml']
     """
     city = build_city(devices, seed)

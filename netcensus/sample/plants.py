@@ -160,8 +160,8 @@ def classified_network(city: City, book: AddressBook) -> None:
     """Clean: the classified network and its own parallel lines, never proposed for merging."""
     target = book.blocks["health"].overlap_target
     nid = "jiyao-classified"
-    city.networks[nid] = Network(nid, "E-government intranet (classified, 电子政务内网)", "jiyao", "classified", [str(target)],
-                                 dt.date(2008, 8, 1), isolation="physical")
+    city.networks[nid] = Network(nid, "E-government intranet (classified, 电子政务内网)", "jiyao", "classified",
+                                 [str(target)], dt.date(2008, 8, 1), isolation="physical")
     city.address_plan["jiyao"].append(str(target))
     routers = city.roles["classified_routers"]
     hub, p, q = _classified_sites(city)
@@ -186,7 +186,8 @@ def mandated_network(city: City, book: AddressBook) -> None:
     """
     target = book.blocks["edu"].overlap_target
     nid = "psb-vpn"
-    city.networks[nid] = Network(nid, "Public security video network (公安视频专网)", "psb", "private", [str(target)], dt.date(2011, 5, 1),
+    city.networks[nid] = Network(nid, "Public security video network (公安视频专网)", "psb", "private",
+                                 [str(target)], dt.date(2011, 5, 1),
                                  isolation="logical", mandated_by=MANDATING_AUTHORITY, vrf="psb")
     city.address_plan["psb"].append(str(target))
     links = target.subnets(new_prefix=30)

@@ -46,7 +46,7 @@ class DeviceView:
     rng: random.Random
     now: dt.datetime
     uptime: dt.timedelta
-    default_route: tuple[str, str | None] | None = None  # (next hop, vrf)
+    default_route: str | None = None  # next hop of the default route
     vrfs: list[str] = field(default_factory=list)
 
     @property
@@ -108,6 +108,7 @@ def views(city: City) -> dict[str, DeviceView]:
         seen.setdefault(local, []).append((everyone[local].ports[local_port], advert(r, r.ports[remote_port])))
     out = {}
     base = dt.datetime.combine(city.today, dt.time(CAPTURE_HOUR))
+    routes = _default_routes(city)
     for dev in city.devices.values():
         if not dev.captured:
             continue
@@ -118,7 +119,7 @@ def views(city: City) -> dict[str, DeviceView]:
         now = base + dt.timedelta(minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
         uptime = dt.timedelta(days=rng.randint(12, 800), hours=rng.randint(0, 23), minutes=rng.randint(0, 59))
         vrfs = sorted({p.vrf for p in dev.ports.values() if p.vrf})
-        out[dev.name] = DeviceView(dev, lldp, cdp, rng, now, uptime, _default_route(city, dev), vrfs)
+        out[dev.name] = DeviceView(dev, lldp, cdp, rng, now, uptime, routes.get(dev.name), vrfs)
     return out
 
 
@@ -128,15 +129,16 @@ def _link_ends(city: City):
         yield link.b, link.b_port, link.a, link.a_port
 
 
-def _default_route(city: City, dev: Device) -> tuple[str, str | None] | None:
-    """Department WAN routers point their default route at their first extranet (or internet) peer."""
-    if dev.role != "wan":
-        return None
+def _default_routes(city: City) -> dict[str, str]:
+    """Department WAN routers point their default route at the far end of their first extranet line."""
+    routes: dict[str, str] = {}
     for circuit in city.circuits.values():
-        if circuit.a.device == dev.name and circuit.network == city.backbone and circuit.z.device:
+        dev = city.devices.get(circuit.a.device or "")
+        if dev and dev.role == "wan" and circuit.network == city.backbone and circuit.z.device \
+                and dev.name not in routes:
             peer = city.devices[circuit.z.device].ports[circuit.z.interface]
-            return str(ipaddress.IPv4Interface(peer.address).ip), None
-    return None
+            routes[dev.name] = str(ipaddress.IPv4Interface(peer.address).ip)
+    return routes
 
 
 # -- small formatting helpers -------------------------------------------------------------------
@@ -188,16 +190,23 @@ class Counters:
 
 
 def counters(view: DeviceView, port: Port) -> Counters:
-    """Plausible counters: a few percent of the line rate, accumulated over the uptime."""
+    """Plausible counters: a share of the line's rate (of 1 Gbit/s on LAN ports), summed over the uptime.
+
+    Lines run busier than LAN ports; a VLAN interface only sees traffic to the device itself.
+    """
     if not port.oper_up:
         return Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     rng = view.rng
-    rate = (port.bandwidth_kbps * 1000) if port.bandwidth_kbps else port.speed_mbps * 1_000_000
-    in_bps = int(rate * rng.uniform(0.002, 0.35))
-    out_bps = int(rate * rng.uniform(0.002, 0.25))
+    if port.bandwidth_kbps:
+        rate, busy = port.bandwidth_kbps * 1000, (0.05, 0.6)
+    elif port.vlan_interface:
+        rate, busy = 1_000_000_000, (0.00005, 0.0005)
+    else:
+        rate, busy = min(port.speed_mbps, 1000) * 1_000_000, (0.002, 0.08)
+    in_bps, out_bps = int(rate * rng.uniform(*busy)), int(rate * rng.uniform(*busy))
     size_in, size_out = rng.randint(420, 900), rng.randint(300, 800)
     in_pps, out_pps = max(1, in_bps // 8 // size_in), max(1, out_bps // 8 // size_out)
-    seconds = int(view.uptime.total_seconds() * rng.uniform(0.3, 0.6))
+    seconds = int(view.uptime.total_seconds() * rng.uniform(0.1, 0.3))  # nights and weekends are quiet
     in_packets, out_packets = in_pps * seconds, out_pps * seconds
     return Counters(in_bps, out_bps, in_pps, out_pps, in_packets, out_packets, in_packets * size_in,
                     out_packets * size_out, in_packets // 500, in_packets // 90)

@@ -276,7 +276,7 @@ def current_configuration(view: DeviceView) -> str:
             lines.append(" shutdown")
         lines.append("#")
     if view.default_route:
-        lines += [f" ip route-static 0.0.0.0 0 {view.default_route[0]}", "#"]
+        lines += [f" ip route-static 0.0.0.0 0 {view.default_route}", "#"]
     lines += ["acl basic 2000", " rule 5 permit source 10.0.0.0 0.255.255.255", "#",
               " snmp-agent", f" snmp-agent community read cipher $c$3${fake_secret(rng, B64, 40)}",
               " snmp-agent sys-info version v2c v3", "#", " ssh server enable", "#",

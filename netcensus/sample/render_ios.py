@@ -315,7 +315,7 @@ def running_config(view: DeviceView) -> str:
         lines += ["access-list 10 permit 10.0.0.0 0.255.255.255",
                   f"ip nat inside source list 10 interface {dev.nat_overload} overload"]
     if view.default_route:
-        lines.append(f"ip route 0.0.0.0 0.0.0.0 {view.default_route[0]}")
+        lines.append(f"ip route 0.0.0.0 0.0.0.0 {view.default_route}")
     lines += ["ip ssh version 2", "!", f"snmp-server community {fake_secret(rng, ALNUM, 12)} RO 99",
               f"snmp-server location {dev.site}", "snmp-server contact noc@xiyue.gov.cn", "lldp run", "!",
               "line con 0", " exec-timeout 10 0", " logging synchronous", "line vty 0 4", " exec-timeout 10 0",

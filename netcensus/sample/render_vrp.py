@@ -229,7 +229,7 @@ def current_configuration(view: DeviceView) -> str:
               f"snmp-agent community read cipher %^%#{fake_secret(rng, ALNUM, 40)}%^%#",
               "snmp-agent sys-info version v2c v3", "#", " stelnet server enable", "#"]
     if view.default_route:
-        lines += [f"ip route-static 0.0.0.0 0.0.0.0 {view.default_route[0]}", "#"]
+        lines += [f"ip route-static 0.0.0.0 0.0.0.0 {view.default_route}", "#"]
     lines += ["user-interface con 0", " authentication-mode aaa", "user-interface vty 0 4",
               " authentication-mode aaa", " protocol inbound ssh", "#", "return", ""]
     return "\n".join(lines)

@@ -25,7 +25,7 @@ def monthly_fee(kind: str, bandwidth_mbps: float, distance_km: float) -> float:
     """The monthly fee of a line, rounded to 10 CNY.
 
     >>> monthly_fee("mstp", 100, 5)
-    2080.0
+    1930.0
     >>> monthly_fee("dark_fibre", 1000, 3.2)
     4420.0
     """

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 # Plain only when it starts with a letter (or CJK) and holds nothing YAML treats specially.
-_PLAIN = re.compile(r"^[A-Za-z\u3400-\u9fff][^:#,\[\]{}&*!|>'\"%@`\n\r\t]*(?<! )$")
+_PLAIN = re.compile(r"^[A-Za-z\u3400-\u9fff][^:#,\[\]{}&*!|>'\"%@`?\n\r\t]*(?<! )$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
@@ -48,7 +48,7 @@ def _flow(values: Sequence[Any]) -> str:
 
 
 def _flow_map(values: Mapping[str, Any]) -> str:
-    return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in values.items()) + "}"
+    return "{" + ", ".join(f"{scalar(k)}: {scalar(v)}" for k, v in values.items()) + "}"
 
 
 def _is_scalar(value: Any) -> bool:
@@ -59,7 +59,8 @@ def _mapping(item: Mapping[str, Any], indent: str, first: str) -> list[str]:
     """A mapping in block style; the first line starts with ``first`` (``- `` for list entries)."""
     lines = []
     lead = first
-    for key, value in item.items():
+    for name, value in item.items():
+        key = scalar(name)  # keys too: a department called "no" must stay text
         if isinstance(value, Mapping) and value and all(_is_scalar(v) for v in value.values()):
             lines.append(f"{lead}{key}: {_flow_map(value)}")
         elif isinstance(value, Mapping):

@@ -130,3 +130,19 @@ def test_whatif_exit_codes(sample_city: SampleCity) -> None:
 
     unknown = run(*base, "--cancel", "NO-SUCH-LINE")
     assert unknown.exit_code == 2 and "NO-SUCH-LINE" in unknown.stderr
+
+
+def test_survey_round_trip_and_nornir_export_through_the_cli(tmp_path: Path) -> None:
+    from inventory.loader import load_inventory
+
+    assert run("export-survey", str(EXAMPLE), "--out", str(tmp_path / "wb"), "--lang", "zh").exit_code == 0
+    books = sorted(str(p) for p in (tmp_path / "wb").glob("*.xlsx"))
+    assert books
+    assert run("import-survey", *books, "--out", str(tmp_path / "inv")).exit_code == 0
+    again, original = load_inventory(tmp_path / "inv"), load_inventory(EXAMPLE)
+    assert again.circuits == original.circuits and again.devices == original.devices
+    assert run("export", "nornir", str(EXAMPLE), str(tmp_path / "nornir")).exit_code == 0
+    hosts = (tmp_path / "nornir" / "hosts.yaml").read_text(encoding="utf-8")
+    assert all(name in hosts for name in original.devices) and "password" not in hosts.lower()
+    bad = run("import-survey", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path / "inv2"))
+    assert bad.exit_code == 2 and "nope.xlsx" in bad.stderr
