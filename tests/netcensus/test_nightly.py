@@ -185,3 +185,20 @@ def test_sigkill_at_random_points_never_corrupts_the_store(city_copy: SampleCity
             json.loads(report.read_text(encoding="utf-8"))  # never half-written
     done = subprocess.run(cmd + ["--baseline", "last", "--fail-on", "low"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr  # and the next run works, with nothing new
+
+
+def test_device_missing_for_several_runs_becomes_stale(city_copy: SampleCity, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    audit(city_copy, out)
+    victim = sorted(p.name for p in city_copy.captures_dir.iterdir() if p.is_dir())[0]
+    shutil.rmtree(city_copy.captures_dir / victim)
+    _, second = audit(city_copy, out, "--stale-after", "1")
+    assert f"INV005:{victim}" not in keys(second["findings"])  # one missed run is not yet stale
+    _, third = audit(city_copy, out, "--stale-after", "1")
+    stale = next(f for f in third["findings"] if f["key"] == f"INV005:{victim}")
+    assert stale["args"]["runs"] == 2
+    store = SQLiteStore(out / "history.sqlite")
+    try:
+        assert store.last_success(victim)[0] == 1  # its last good collection is kept
+    finally:
+        store.close()
