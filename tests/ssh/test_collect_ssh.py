@@ -30,7 +30,9 @@ from sshdevices import ENV, emulated, inventory_for, write_device_folder
 
 pytestmark = pytest.mark.ssh
 
-FAST = dict(connect_timeout_s=2.0, command_timeout_s=2.0, retries=1, backoff_s=0.1)
+# Short enough for the hung device to time out quickly, long enough for napalm's many
+# round trips on a loaded 2-core machine (2 s was seen to fail there).
+FAST = dict(connect_timeout_s=4.0, command_timeout_s=8.0, retries=1, backoff_s=0.1)
 FAILURES = {"wrong-password": "auth_failed", "hung": "timeout", "drops": "command_failed",
             "new-key": "host_key_mismatch"}
 # napalm's IOS getters type more than our command table: serve those answers too.
@@ -111,6 +113,7 @@ def test_one_run_collects_every_platform_and_records_each_failure(fleet, tmp_pat
             collected = (out / name / command_filename(cmd.command)).read_text(encoding="utf-8")
             assert _same_output(collected, _served_text(served / name, cmd.command), platform), (name, cmd)
 
+    assert records["napalm-ios"].status == "ok", records["napalm-ios"]
     napalm_files = sorted(p.name for p in (out / "napalm-ios").iterdir())
     assert napalm_files == sorted(f"napalm_get_{g}.json" for g in
                                   ("config", "facts", "interfaces", "interfaces_ip", "lldp_neighbors_detail"))
@@ -153,6 +156,7 @@ def test_napalm_and_netmiko_give_the_same_facts_for_the_same_device(fleet, tmp_p
     run = collect(inventory, tmp_path / "captures",
                   CollectOptions(known_hosts=known_hosts, filters=DeviceFilter(devices=("napalm-ios", "cisco-ios-1")),
                                  **FAST), Console(file=io.StringIO()), env=ENV)
+    assert set(run.facts) == {"napalm-ios", "cisco-ios-1"}, run.manifest.devices
     via_napalm, via_netmiko = run.facts["napalm-ios"], run.facts["cisco-ios-1"]
     assert via_napalm.info.hostname == via_netmiko.info.hostname
     assert via_napalm.info.serial == via_netmiko.info.serial
