@@ -9,7 +9,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from inventory.loader import _MODEL_FIELDS
+from inventory.yaml_nodes import MODEL_FIELDS as _MODEL_FIELDS
 from inventory.model import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
