@@ -533,7 +533,7 @@ def _legend(S: nx.MultiGraph, x0: float, labels: PictureLabels, others: Mapping[
     """The legend panel: node styles, highlights, then the carriers and kinds actually drawn."""
     carriers = sorted({str(d.get("carrier") or "?") for _, _, d in S.edges(data=True) if d.get("kind") == "circuit"})
     kinds = sorted({str(d.get("circuit_kind") or "") for _, _, d in S.edges(data=True) if d.get("kind") == "circuit"})
-    out = [f'<g class="nc-legend" font-size="12" fill="#1f2933">',
+    out = ['<g class="nc-legend" font-size="12" fill="#1f2933">',
            f'<rect x="{x0}" y="10" width="{LEGEND_WIDTH - 20}" height="{MAP_HEIGHT - 20}" rx="6" '
            f'fill="#f7f8fa" stroke="#d8dde3"/>',
            f'<text x="{x0 + 12}" y="34" font-weight="bold" font-size="13">{_attr(labels.legend)}</text>']
