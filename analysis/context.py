@@ -53,6 +53,24 @@ class AuditContext:
 
         return site_graph(self.graph)
 
+    def fact_source(self, device: str, *kinds: str) -> str:
+        """Evidence source of a device's facts of the first of ``kinds`` its platform has:
+        the capture file they were read from (the JSON or the text member of an alternative
+        group, whichever read), else the kind's first command; the inventory entry when the
+        platform has none of the kinds.
+        """
+        from collectors.platforms import PLATFORMS
+
+        facts = self.facts.get(device)
+        declared = self.inventory.devices.get(device)
+        platform = PLATFORMS.get(facts.platform if facts else declared.platform if declared else "")
+        for kind in kinds:
+            commands = platform.command(kind) if platform else ()  # type: ignore[arg-type]
+            if commands:
+                read = [c for c in commands if facts is not None and c.command in facts.read]
+                return self.capture_source(device, (read or list(commands))[0].command)
+        return self.inventory.source("devices", device)
+
     def capture_source(self, device: str, command: str) -> str:
         """Evidence source of a device's command output: its capture file path."""
         from collectors.platforms import command_filename

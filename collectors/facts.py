@@ -85,6 +85,8 @@ class DeviceFacts:
     config: str | None = None  # redacted running configuration
     problems: tuple[CommandProblem, ...] = ()
     error: str | None = None  # collection error (connection level), if any
+    #: commands whose outputs gave these facts (of an alternative group, the member that read)
+    read: tuple[str, ...] = ()
 
     def interface(self, name: str) -> Interface | None:
         """The interface called ``name`` (normalised), if any."""
@@ -118,4 +120,5 @@ def facts_from_dict(data: dict) -> DeviceFacts:
         config=data["config"],
         problems=tuple(CommandProblem(**p) for p in data["problems"]),
         error=data["error"],
+        read=tuple(data.get("read", ())),
     )

@@ -42,15 +42,22 @@ class OfflineCollector:
                               problems=tuple(napalm_problems), elapsed_s=time.perf_counter() - start)
         outputs: dict[str, str] = {}
         problems: list[CommandProblem] = []
-        for cmd in platform.commands:
-            path = output_path(self.captures, device.name, cmd.command)
-            if path.is_file():
-                outputs[cmd.command] = path.read_text(encoding="utf-8", errors="replace")
-            elif path.with_name(path.name + TMP_SUFFIX).exists():
+        # One file per alternative group is enough: the JSON one, the text one (older
+        # saved outputs) or both; only a group with no file at all is "missing". A
+        # leftover .tmp (an interrupted write) is reported whatever its group holds.
+        for group in platform.groups:
+            paths = [output_path(self.captures, device.name, cmd.command) for cmd in group]
+            for cmd, path in zip(group, paths, strict=True):
+                if path.is_file():
+                    outputs[cmd.command] = path.read_text(encoding="utf-8", errors="replace")
+            interrupted = [(cmd, path) for cmd, path in zip(group, paths, strict=True)
+                           if cmd.command not in outputs and path.with_name(path.name + TMP_SUFFIX).exists()]
+            for cmd, path in interrupted:
                 problems.append(CommandProblem(cmd.command, "incomplete",
                                                f"{path.name}{TMP_SUFFIX}: interrupted write, ignored"))
-            else:
-                problems.append(CommandProblem(cmd.command, "missing", f"no file {path}"))
+            if not interrupted and not any(cmd.command in outputs for cmd in group):
+                names = " nor ".join(str(path) if i == 0 else path.name for i, path in enumerate(paths))
+                problems.append(CommandProblem(group[0].command, "missing", f"no file {names}"))
         status = "ok" if not problems else ("partial" if outputs else "missing")
         return RawOutputs(device.name, device.platform, outputs, status=status,
                           problems=tuple(problems), elapsed_s=time.perf_counter() - start)

@@ -13,9 +13,13 @@ For each command of the device's platform that has an output:
 5. the platform's reader turns that into a fragment of facts with normalised names.
 
 A TextFSM error, a reader error, or no records from output that is not an empty
-table -> ``"parse_error"``. Fragments merge in command order: the first value of
-a device field wins; interfaces merge by normalised name; neighbours reported
-by both LLDP and CDP are kept once (see :func:`merge_neighbours`).
+table -> ``"parse_error"``. Commands come in alternative groups (a JSON command and
+the text command standing in for it, see :mod:`collectors.platforms`): each group
+gives the fragment of its first member that reads; a rejected or non-JSON answer of
+the preferred member is then no problem, broken JSON still is. Fragments merge in
+command order: the first value of a device field wins; interfaces merge by
+normalised name; neighbours reported by both LLDP and CDP are kept once (see
+:func:`merge_neighbours`).
 
 Status: ``"ok"`` (no problem), ``"partial"`` (some), ``"parse_failed"`` (no
 command gave anything), or the collector's own status when it already failed.
@@ -23,7 +27,6 @@ command gave anything), or the collector's own status when it already failed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 import textfsm
@@ -33,14 +36,14 @@ from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface,
 from collectors.normalise import device_name
 from collectors.parsers import PARSERS
 from collectors.parsers.base import CommandParser, Fragment, ParseError
+from collectors.parsers.structured import holds_json, load_json_output
 from collectors.parsers.templates import TemplateNotFound, parse_text
 from collectors.napalm_facts import facts_from_napalm, is_napalm
-from collectors.platforms import PLATFORMS, Command, Platform
+from collectors.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
 from collectors.redact import redact_config
 
 __all__ = ["parse_outputs", "merge_interfaces", "merge_neighbours"]
 
-JSON_TEMPLATE = "json"
 #: Device errors come back at the top of the output; deeper down, the same words
 #: may be ordinary text (a login banner in a configuration).
 _ERROR_SCAN_LINES = 5
@@ -84,22 +87,15 @@ def _parse(raw: RawOutputs) -> DeviceFacts:
     fragments: list[Fragment] = []
     config: str | None = None
     answered = 0
-    for cmd in platform.commands:
-        text = raw.outputs.get(cmd.command)
-        if text is None:
+    read: list[str] = []
+    for group in platform.groups:  # a JSON command and its text fallback, or one command
+        chosen, group_problems = _read_group(platform, group, readers, raw.outputs)
+        problems.extend(group_problems)
+        if chosen is None:
             continue
-        if cmd.kind == "config" and text.strip() and _device_error(text, platform) is None:
-            try:
-                text = redact_config(platform.name, text)
-            except Exception as exc:  # never keep an unredacted configuration
-                problems.append(CommandProblem(cmd.command, "parse_error",
-                                               _short(f"redaction failed: {exc}")))
-                continue
-        outcome = _read_command(platform, cmd, readers.get(cmd.command), text)
-        if isinstance(outcome, CommandProblem):
-            problems.append(outcome)
-            continue
+        cmd, text, outcome = chosen
         answered += 1
+        read.append(cmd.command)
         if cmd.kind == "config":
             config = text if config is None else f"{config}\n{text}"
         if outcome is not None:
@@ -136,7 +132,37 @@ def _parse(raw: RawOutputs) -> DeviceFacts:
         config=config,
         problems=tuple(problems),
         error=raw.error,
+        read=tuple(read),
     )
+
+
+def _read_group(
+    platform: Platform, group: tuple[Command, ...], readers: dict[str, CommandParser], outputs: dict[str, str]
+) -> tuple[tuple[Command, str, Fragment | None] | None, list[CommandProblem]]:
+    """The first member of an alternative group whose output reads (with its text, redacted
+    for a configuration), and the problems worth reporting.
+
+    When a member reads, the failures of the members tried before it are dropped if
+    :func:`_superseded` (older software rejecting ``| json``); otherwise all are kept.
+    """
+    tried: list[tuple[Command, str, CommandProblem]] = []
+    for cmd in group:
+        text = outputs.get(cmd.command)
+        if text is None:
+            continue
+        if cmd.kind == "config" and text.strip() and _device_error(text, platform) is None:
+            try:
+                text = redact_config(platform.name, text)
+            except Exception as exc:  # never keep an unredacted configuration
+                tried.append((cmd, "", CommandProblem(cmd.command, "parse_error",
+                                                      _short(f"redaction failed: {exc}"))))
+                continue
+        outcome = _read_command(platform, cmd, readers.get(cmd.command), text)
+        if isinstance(outcome, CommandProblem):
+            tried.append((cmd, text, outcome))
+            continue
+        return (cmd, text, outcome), [p for c, t, p in tried if not _superseded(c, t, p)]
+    return None, [p for _, _, p in tried]
 
 
 def _read_command(
@@ -160,9 +186,9 @@ def _read_command(
         data = text
     elif cmd.template == JSON_TEMPLATE:
         try:
-            data = json.loads(text)
-        except ValueError as exc:
-            return CommandProblem(cmd.command, "parse_error", _short(f"not valid JSON: {exc}"))
+            data = load_json_output(text)  # tolerates an echoed command, a prompt, Junos {master:0}
+        except ParseError as exc:
+            return CommandProblem(cmd.command, "parse_error", _short(str(exc)))
     else:
         try:
             data = parse_text(platform.ntc_platform, cmd.template, text)
@@ -180,6 +206,13 @@ def _read_command(
         return CommandProblem(cmd.command, "parse_error", _short(str(exc)))
     except Exception as exc:  # a reader meeting a shape it did not expect
         return CommandProblem(cmd.command, "parse_error", _short(f"{type(exc).__name__}: {exc}"))
+
+
+def _superseded(cmd: Command, text: str, problem: CommandProblem) -> bool:
+    """Whether a failed preferred command is expected, now that a fallback answered:
+    the device rejected it or answered without JSON (older software). A JSON
+    document that does not read is not: it is reported even then."""
+    return problem.reason == "device_error" or (cmd.template == JSON_TEMPLATE and not holds_json(text))
 
 
 def _device_error(text: str, platform: Platform) -> str | None:

@@ -4,7 +4,25 @@ One :class:`Platform` per inventory platform name. Each lists its commands with 
 fact kind they feed and the TextFSM template that parses them. ``template`` is the
 ntc-templates command name when ntc-templates covers it, ``"own:<file>"`` for a
 template shipped in ``collectors/templates/``, ``"json"`` for output that is JSON
-(``ip -j``, ``lldpcli -f json``), and ``None`` for raw text (configs, ``hostname``).
+(``ip -j``, ``lldpcli -f json``, EOS and NX-OS ``| json``, Junos ``| display json``),
+and ``None`` for raw text (configs, ``hostname``).
+
+Structured output first, text as fallback
+-----------------------------------------
+Where a platform can answer in JSON, the table lists the JSON command and, right
+after it, the text command with ``fallback_for`` naming the JSON one: together they
+are one *alternative group* (:attr:`Platform.groups`), and a group gives its facts
+from exactly one member, the first whose output is present and reads cleanly.
+
+- Offline, a capture folder may hold the JSON file, the text file or both (older
+  saved outputs are text only); only a group with no file at all is ``missing``.
+- Live, the collector types the preferred command and types the fallback only
+  when that answer is unusable: a platform error marker (older software without
+  ``| json``) or no readable JSON.
+- A preferred output that holds no JSON document (the device's error, an empty or
+  text answer) is superseded silently when a fallback reads; a JSON document that
+  does not read (broken, truncated) is still reported as ``parse_error`` naming the
+  JSON command, because it says something is wrong with the device or the capture.
 
 Adding a platform is adding an entry here, plus templates and a test folder
 (see README "Adding a platform").
@@ -12,10 +30,13 @@ Adding a platform is adding an entry here, plus templates and a test folder
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 FactKind = Literal["facts", "interfaces", "addresses", "lldp", "cdp", "config"]
+
+#: The template of a command whose output is JSON.
+JSON_TEMPLATE = "json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +46,8 @@ class Command:
     kind: FactKind
     command: str
     template: str | None  # ntc command name, "own:<file>.textfsm", "json", or None (raw)
+    #: The preferred (structured) command this one stands in for, listed before it.
+    fallback_for: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +62,52 @@ class Platform:
     commands: tuple[Command, ...]
     #: Text that marks a failed command: devices answer errors as ordinary output.
     error_markers: tuple[str, ...]
+    #: :attr:`groups`, computed once from ``commands``.
+    _groups: tuple[tuple[Command, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_fallbacks(self.name, self.commands)
+        object.__setattr__(self, "_groups", _group(self.commands))  # frozen: set once, here
 
     def command(self, kind: FactKind) -> tuple[Command, ...]:
-        """The commands feeding one fact kind, in order."""
+        """The commands feeding one fact kind, in order (fallbacks included)."""
         return tuple(c for c in self.commands if c.kind == kind)
+
+    @property
+    def groups(self) -> tuple[tuple[Command, ...], ...]:
+        """The commands as alternative groups, in table order: each group is a
+        preferred command followed by the commands standing in for it (most groups
+        have one member). Parsing takes one member's facts per group."""
+        return self._groups
+
+
+def _group(commands: tuple[Command, ...]) -> tuple[tuple[Command, ...], ...]:
+    members: dict[str, list[Command]] = {}
+    for cmd in commands:
+        members.setdefault(cmd.fallback_for or cmd.command, []).append(cmd)
+    return tuple(tuple(group) for group in members.values())
+
+
+def _check_fallbacks(platform: str, commands: tuple[Command, ...]) -> None:
+    """A fallback names an earlier, preferred command of the same fact kind."""
+    preferred = {}
+    for cmd in commands:
+        if cmd.fallback_for is None:
+            preferred[cmd.command] = cmd
+            continue
+        head = preferred.get(cmd.fallback_for)
+        if head is None or head.kind != cmd.kind:
+            raise ValueError(f"{platform}: {cmd.command!r} stands in for {cmd.fallback_for!r}, "
+                             "which is no earlier preferred command of the same kind")
+
+
+def prefer_json(kind: FactKind, structured: str, text: str, template: str | None) -> tuple[Command, Command]:
+    """A structured (JSON) command and the text command standing in for it.
+
+    >>> [c.command for c in prefer_json("facts", "show version | json", "show version", "show version")]
+    ['show version | json', 'show version']
+    """
+    return (Command(kind, structured, JSON_TEMPLATE), Command(kind, text, template, fallback_for=structured))
 
 
 _CISCO_ERRORS = ("% Invalid input", "% Incomplete command", "% Ambiguous command", "% Unknown command")
@@ -111,11 +176,14 @@ PLATFORMS: dict[str, Platform] = {
             ntc_platform="cisco_nxos",
             napalm_driver="nxos_ssh",
             commands=(
-                Command("facts", "show version", "show version"),
-                Command("interfaces", "show interface", "show interface"),
-                Command("addresses", "show ip interface vrf all", "show ip interface vrf all"),
-                Command("lldp", "show lldp neighbors detail", "show lldp neighbors detail"),
-                Command("cdp", "show cdp neighbors detail", "show cdp neighbors detail"),
+                *prefer_json("facts", "show version | json", "show version", "show version"),
+                *prefer_json("interfaces", "show interface | json", "show interface", "show interface"),
+                *prefer_json("addresses", "show ip interface vrf all | json", "show ip interface vrf all",
+                             "show ip interface vrf all"),
+                *prefer_json("lldp", "show lldp neighbors detail | json", "show lldp neighbors detail",
+                             "show lldp neighbors detail"),
+                *prefer_json("cdp", "show cdp neighbors detail | json", "show cdp neighbors detail",
+                             "show cdp neighbors detail"),
                 Command("config", "show running-config", None),
             ),
             error_markers=_CISCO_ERRORS + ("% Invalid command", "% Permission denied"),
@@ -127,10 +195,11 @@ PLATFORMS: dict[str, Platform] = {
             ntc_platform="arista_eos",
             napalm_driver="eos",
             commands=(
-                Command("facts", "show version", "show version"),
-                Command("facts", "show hostname", "show hostname"),
-                Command("interfaces", "show interfaces", "show interfaces"),
-                Command("lldp", "show lldp neighbors detail", "show lldp neighbors detail"),
+                *prefer_json("facts", "show version | json", "show version", "show version"),
+                *prefer_json("facts", "show hostname | json", "show hostname", "show hostname"),
+                *prefer_json("interfaces", "show interfaces | json", "show interfaces", "show interfaces"),
+                *prefer_json("lldp", "show lldp neighbors detail | json", "show lldp neighbors detail",
+                             "show lldp neighbors detail"),
                 Command("config", "show running-config", None),
             ),
             error_markers=_CISCO_ERRORS,
@@ -142,10 +211,12 @@ PLATFORMS: dict[str, Platform] = {
             ntc_platform="juniper_junos",
             napalm_driver="junos",
             commands=(
-                Command("facts", "show version", "show version"),
-                Command("facts", "show chassis hardware", "show chassis hardware"),
-                Command("interfaces", "show interfaces", "show interfaces"),
-                Command("lldp", "show lldp neighbors", "show lldp neighbors"),
+                *prefer_json("facts", "show version | display json", "show version", "show version"),
+                *prefer_json("facts", "show chassis hardware | display json", "show chassis hardware",
+                             "show chassis hardware"),
+                *prefer_json("interfaces", "show interfaces | display json", "show interfaces", "show interfaces"),
+                *prefer_json("lldp", "show lldp neighbors | display json", "show lldp neighbors",
+                             "show lldp neighbors"),
                 Command("config", "show configuration", None),
             ),
             error_markers=_JUNOS_ERRORS,

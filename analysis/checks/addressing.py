@@ -28,7 +28,6 @@ from ipaddress import IPv4Address, IPv4Network, collapse_addresses
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
-from collectors.platforms import PLATFORMS
 from inventory.model import Inventory, Network
 
 __all__ = ["Claim", "NetworkIndex", "Observed", "interconnects", "observed_addresses", "overlapping_pairs",
@@ -149,13 +148,7 @@ class _CaptureSources:
         return source
 
     def _lookup(self, device: str) -> str:
-        facts = self._ctx.facts.get(device)
-        platform = PLATFORMS.get(facts.platform) if facts else None
-        for kind in ("addresses", "interfaces"):
-            commands = platform.command(kind) if platform else ()  # type: ignore[arg-type]
-            if commands:
-                return self._ctx.capture_source(device, commands[0].command)
-        return self._ctx.capture_source(device, "interfaces")
+        return self._ctx.fact_source(device, "addresses", "interfaces")
 
 
 def observed_addresses(ctx: AuditContext) -> Iterator[Observed]:

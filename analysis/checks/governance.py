@@ -21,7 +21,6 @@ from typing import Literal
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
-from collectors.platforms import PLATFORMS
 from inventory.model import Inventory, Policy
 
 __all__ = [
@@ -313,10 +312,7 @@ def _declared_web_hosts(ctx: AuditContext) -> set[str]:
 
 
 def _config_source(ctx: AuditContext, device: str) -> str:
-    facts = ctx.facts.get(device)
-    platform = PLATFORMS.get(facts.platform) if facts else None
-    commands = platform.command("config") if platform else ()
-    return ctx.capture_source(device, commands[0].command if commands else "config")
+    return ctx.fact_source(device, "config")
 
 
 @check("GOV004", "governance", Severity.MEDIUM, "website published from a device")

@@ -13,7 +13,7 @@ from analysis.costs import cancellation
 from analysis.findings import Evidence, Finding, Severity
 from analysis.lineplan import authority_of, is_classified, line_plan
 from analysis.registry import check, spec
-from collectors.platforms import PLATFORMS, FactKind
+from collectors.platforms import FactKind
 from inventory.model import Circuit
 
 #: Collection outcomes that leave nothing to audit. "partial" is usable: some commands parsed.
@@ -35,12 +35,7 @@ _STATUS_HINTS = {
 
 def command_source(ctx: AuditContext, device: str, kind: FactKind) -> str:
     """Evidence source of a device's output of one fact kind (its capture file)."""
-    dev = ctx.inventory.devices.get(device)
-    platform = PLATFORMS.get(dev.platform) if dev else None
-    commands = platform.command(kind) if platform else ()
-    if not commands:
-        return ctx.inventory.source("devices", device)
-    return ctx.capture_source(device, commands[0].command)
+    return ctx.fact_source(device, kind)
 
 
 @check("INV001", "inventory", Severity.MEDIUM, "undeclared-device")

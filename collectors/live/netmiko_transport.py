@@ -14,7 +14,8 @@ from collectors.facts import CommandProblem
 from collectors.hostkeys import server_key
 from collectors.live.errors import DeviceError, classify
 from collectors.live.session import Attempt, SessionSettings, collect_with_retries, error_line
-from collectors.platforms import Platform
+from collectors.parsers.structured import readable_json
+from collectors.platforms import JSON_TEMPLATE, Platform
 from collectors.redact import redact_config
 from inventory.model import Device
 
@@ -81,21 +82,30 @@ class NetmikoCollector:
             # The prompt, at the very end of what was read, ends an answer. Found once here:
             # netmiko would otherwise look for it again before every command (a round trip each).
             end_of_answer = re.escape(prompt.strip()) + r"\s*$"
-            for cmd in platform.commands:
-                if settings.stop.is_set():
-                    raise DeviceError("error", f"{where}: interrupted before {cmd.command!r}")
-                try:
-                    text = conn.send_command(cmd.command, expect_string=end_of_answer,
-                                             read_timeout=settings.command_timeout_s)
-                except Exception as exc:
-                    raise classify(exc, where=where, phase="command", command=cmd.command,
-                                   session_closed=not _alive(conn)) from None
-                # Redact every output before it leaves this function (and so before the disk).
-                text = redact_config(platform.name, _as_text_file(str(text)))
-                attempt.outputs[cmd.command] = text
-                bad = error_line(text, platform.error_markers)
-                if bad is not None:
-                    attempt.problems.append(CommandProblem(cmd.command, "device_error", bad))
+            for group in platform.groups:
+                # A group is a JSON command and the text command standing in for it (or one
+                # command): the fallback is typed only when the JSON answer is unusable,
+                # and the rejection of "| json" by older software is then no problem.
+                rejected: list[CommandProblem] = []
+                for cmd in group:
+                    if settings.stop.is_set():
+                        raise DeviceError("error", f"{where}: interrupted before {cmd.command!r}")
+                    try:
+                        text = conn.send_command(cmd.command, expect_string=end_of_answer,
+                                                 read_timeout=settings.command_timeout_s)
+                    except Exception as exc:
+                        raise classify(exc, where=where, phase="command", command=cmd.command,
+                                       session_closed=not _alive(conn)) from None
+                    # Redact every output before it leaves this function (and so before the disk).
+                    text = redact_config(platform.name, _as_text_file(str(text)))
+                    attempt.outputs[cmd.command] = text
+                    bad = error_line(text, platform.error_markers)
+                    if bad is not None:
+                        rejected.append(CommandProblem(cmd.command, "device_error", bad))
+                    elif cmd.template != JSON_TEMPLATE or readable_json(text):
+                        break
+                else:  # no member answered: report what the device said
+                    attempt.problems.extend(rejected)
         finally:
             _close(conn)
 

@@ -43,3 +43,17 @@ def test_one_serial_on_two_entries() -> None:
     [finding] = one_device_declared_twice(ctx)
     assert finding.key == "INV007:ABC" and finding.args["devices"] == ["sw-a", "sw-b"]
     assert [e.source for e in finding.evidence] == ["devices/sw-a", "devices/sw-b"]
+
+
+def test_evidence_cites_the_file_the_facts_were_read_from() -> None:
+    inv = Inventory(sites={"s": Site(id="s", name="S", district="D")},
+                    devices={"eos1": Device(name="eos1", host="192.0.2.7", platform="arista_eos",
+                                            department="it", site="s")})
+    from collectors.platforms import PLATFORMS
+
+    json_cmd, text_cmd = PLATFORMS["arista_eos"].command("facts")[:2]
+    text_only = AuditContext(inv, {"eos1": DeviceFacts("eos1", "arista_eos", read=(text_cmd.command,))})
+    assert text_only.fact_source("eos1", "facts").endswith(text_cmd.command.replace(" ", "_") + ".txt")
+    json_read = AuditContext(inv, {"eos1": DeviceFacts("eos1", "arista_eos", read=(json_cmd.command,))})
+    assert json_read.fact_source("eos1", "facts") != text_only.fact_source("eos1", "facts")
+    assert json_read.fact_source("eos1", "nothing-such") == "devices/eos1"

@@ -1,0 +1,170 @@
+"""Juniper Junos structured output (``| display json``, Junos 14.2 and later).
+
+Junos JSON mirrors its XML RPC replies: every element is a list of objects and
+every leaf value sits in ``{"data": ...}`` (:func:`collectors.parsers.structured.junos_value`).
+Read here: ``show version`` (``software-information``: ``host-name``, ``product-model``,
+``junos-version``; per routing engine under ``multi-routing-engine-results`` on
+chassis clusters and virtual chassis), ``show chassis hardware`` (``chassis-inventory``
+/ ``chassis`` / ``serial-number``), ``show interfaces`` (``interface-information`` /
+``physical-interface`` with ``admin-status``, ``oper-status``, ``speed`` and
+``logical-interface`` units carrying ``address-family`` / ``interface-address``
+``ifa-local``, ``ifa-destination``) and ``show lldp neighbors``
+(``lldp-neighbors-information`` / ``lldp-neighbor-information``). Junos names keep
+their native form (``ge-0/0/0.0``), as in :mod:`collectors.parsers.juniper_junos`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from collectors.facts import Interface
+from collectors.parsers.base import CommandParser, Fragment, ParseError, ipv4_interface, neighbour
+from collectors.parsers.common import interface_from_states
+from collectors.parsers.structured import junos_items, junos_value
+
+#: Physical ports whose stated speed is a line speed (tunnels and services state a nominal one).
+_PORT = re.compile(r"^(?:fe|ge|xe|et|mge|ce)-\d|^(?:ae|em|fxp|me|reth)\d")
+_RELEASE = re.compile(r"\[([^\]]+)\]")
+
+
+def _document(doc: Any, top: str) -> Iterator[Mapping[str, Any]]:
+    """The ``top`` elements of a reply, of every routing engine or member when there are several."""
+    if not isinstance(doc, Mapping):
+        raise ParseError(f"expected a JSON object with {top}, got {type(doc).__name__}")
+    if top not in doc and "multi-routing-engine-results" not in doc:
+        raise ParseError(f"no {top} in the output")
+    yield from junos_items(doc, top)
+    # Chassis clusters and virtual chassis answer once per routing engine / member.
+    for results in junos_items(doc, "multi-routing-engine-results"):
+        for member in junos_items(results, "multi-routing-engine-item"):
+            yield from junos_items(member, top)
+
+
+def _release(software: Mapping[str, Any]) -> str:
+    """``junos-version``, or on releases without it the release of the base package."""
+    version = junos_value(software, "junos-version")
+    if version:
+        return version
+    for package in junos_items(software, "package-information"):
+        match = _RELEASE.search(junos_value(package, "comment"))
+        if match and junos_value(package, "name") in ("junos", "jbase", "junos-version"):
+            return match.group(1).strip()
+    return ""
+
+
+def read_version(doc: Any) -> Fragment:
+    """``show version | display json``: host name, model, Junos release (first routing engine)."""
+    for software in _document(doc, "software-information"):
+        info = {
+            "hostname": junos_value(software, "host-name"),
+            "model": junos_value(software, "product-model"),
+            "os_version": _release(software),
+        }
+        if any(info.values()):
+            return Fragment(info={k: v for k, v in info.items() if v})
+    raise ParseError("no software-information with a host name, model or release")
+
+
+def read_chassis(doc: Any) -> Fragment:
+    """``show chassis hardware | display json``: the chassis serial number."""
+    for inventory in _document(doc, "chassis-inventory"):
+        for chassis in junos_items(inventory, "chassis"):
+            serial = junos_value(chassis, "serial-number")
+            if serial:
+                return Fragment(info={"serial": serial})
+    return Fragment()
+
+
+def _unit_addresses(unit: Mapping[str, Any]) -> list[str]:
+    """IPv4 addresses of a logical unit; one without a destination is a host address (/32)."""
+    found = []
+    for family in junos_items(unit, "address-family"):
+        if junos_value(family, "address-family-name") != "inet":
+            continue
+        for address in junos_items(family, "interface-address"):
+            local = junos_value(address, "ifa-local")
+            length = junos_value(address, "ifa-destination").partition("/")[2] or "32"
+            itf = ipv4_interface(f"{local}/{length}") if local else None
+            if itf:
+                found.append(itf)
+    return found
+
+
+_DOWN_FLAGS = ("iff-down", "iff-device-down", "iff-hardware-down")
+
+
+def _unit_up(unit: Mapping[str, Any]) -> bool | None:
+    """A unit's state from its flags: ``iff-up`` is up, a down flag is down, else unknown."""
+    flags = next(junos_items(unit, "if-config-flags"), {})
+    if "iff-up" in flags:
+        return True
+    return False if any(flag in flags for flag in _DOWN_FLAGS) else None
+
+
+def read_interfaces(doc: Any) -> Fragment:
+    """``show interfaces | display json``: physical ports, then their logical units.
+
+    A unit inherits the administrative state of its port (a unit of a disabled
+    port passes nothing); its own flags give its operational state.
+    """
+    interfaces: list[Interface] = []
+    for information in _document(doc, "interface-information"):
+        for port in junos_items(information, "physical-interface"):
+            name = junos_value(port, "name")
+            if not name:
+                continue
+            admin = junos_value(port, "admin-status").lower()
+            oper = junos_value(port, "oper-status")
+            physical = interface_from_states(
+                name,
+                link="administratively down" if admin == "down" else (oper or "up"),
+                protocol=oper,
+                description=junos_value(port, "description"),
+                speed=junos_value(port, "speed") if _PORT.match(name) else "",
+            )
+            interfaces.append(physical)
+            for unit in junos_items(port, "logical-interface"):
+                unit_name = junos_value(unit, "name")
+                if not unit_name:
+                    continue
+                up = _unit_up(unit)
+                interfaces.append(interface_from_states(
+                    unit_name,
+                    link="administratively down" if physical.admin_up is False else "up",
+                    protocol="" if up is None else "up" if up else "down",
+                    description=junos_value(unit, "description"),
+                    addresses=_unit_addresses(unit),
+                ))
+    if not interfaces:
+        raise ParseError("no physical-interface in the output")
+    return Fragment(interfaces=interfaces)
+
+
+def read_lldp(doc: Any) -> Fragment:
+    """``show lldp neighbors | display json``: the local port is ``lldp-local-port-id``
+    (``lldp-local-interface`` before Junos 13.2)."""
+    found = []
+    for information in _document(doc, "lldp-neighbors-information"):
+        for entry in junos_items(information, "lldp-neighbor-information"):
+            item = neighbour(
+                local_port=junos_value(entry, "lldp-local-port-id") or junos_value(entry, "lldp-local-interface"),
+                remote_name=junos_value(entry, "lldp-remote-system-name"),
+                port_id=junos_value(entry, "lldp-remote-port-id"),
+                port_description=junos_value(entry, "lldp-remote-port-description"),
+                address=junos_value(entry, "lldp-remote-management-address"),
+                chassis_id=junos_value(entry, "lldp-remote-chassis-id"),
+            )
+            if item is not None:
+                found.append(item)
+    return Fragment(neighbours=found)
+
+
+PARSERS: dict[str, CommandParser] = {
+    "show version | display json": CommandParser(read_version),
+    "show chassis hardware | display json": CommandParser(read_chassis),
+    "show interfaces | display json": CommandParser(read_interfaces),
+    # As for the text command, an empty answer is an empty neighbour table.
+    "show lldp neighbors | display json": CommandParser(read_lldp, empty_output_ok=True),
+}
