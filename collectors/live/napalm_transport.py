@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from collectors.base import RawOutputs
 from collectors.credentials import Credentials
 from collectors.facts import CommandProblem
-from collectors.hostkeys import server_key
 from collectors.live.errors import DeviceError, classify
-from collectors.live.session import Attempt, SessionSettings, collect_with_retries
+from collectors.live.session import Attempt, SessionCollector, SessionSettings, connecting
 from collectors.napalm_facts import GETTERS, output_key
 from collectors.platforms import Platform
 from collectors.redact import redact_config
@@ -46,15 +44,9 @@ def redact_getter(platform: str, getter: str, result: Any) -> Any:
     return result
 
 
-class NapalmCollector:
-    """Collect napalm getter results (the :class:`Collector` protocol), stored as JSON."""
-
-    def __init__(self, settings: SessionSettings):
-        self.settings = settings
-
-    def collect(self, device: Device) -> RawOutputs:
-        """Every survey getter, as JSON keyed ``napalm:<getter>``; failures come back as data."""
-        return collect_with_retries(device, self.settings, self._session)
+class NapalmCollector(SessionCollector):
+    """Collect napalm getter results (the :class:`Collector` protocol): every survey getter,
+    stored as JSON keyed ``napalm:<getter>``."""
 
     def _session(self, device: Device, platform: Platform, creds: Credentials, attempt: Attempt) -> None:
         settings = self.settings
@@ -65,14 +57,9 @@ class NapalmCollector:
         from napalm import get_network_driver  # imported late: napalm loads every driver it has
 
         driver = get_network_driver(platform.napalm_driver)(**driver_args(device, creds, settings))
+        connecting(driver.open, where)
         try:
-            driver.open()
-        except Exception as exc:
-            raise classify(exc, where=where, phase="connect") from None
-        try:
-            key = server_key(getattr(driver, "device", None))
-            if key is not None:
-                settings.host_keys.record(device.host, device.port, key)
+            settings.record_host_key(device, getattr(driver, "device", None))
             for getter in GETTERS:
                 if settings.stop.is_set():
                     raise DeviceError("error", f"{where}: interrupted before {getter}")

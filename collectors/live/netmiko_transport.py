@@ -8,12 +8,10 @@ from typing import Any
 from netmiko import ConnectHandler
 from netmiko.base_connection import log as netmiko_log
 
-from collectors.base import RawOutputs
 from collectors.credentials import Credentials
 from collectors.facts import CommandProblem
-from collectors.hostkeys import server_key
 from collectors.live.errors import DeviceError, classify
-from collectors.live.session import Attempt, SessionSettings, collect_with_retries, error_line
+from collectors.live.session import Attempt, SessionCollector, SessionSettings, connecting, error_line
 from collectors.parsers.structured import readable_json
 from collectors.platforms import JSON_TEMPLATE, Platform
 from collectors.redact import redact_config
@@ -48,37 +46,23 @@ def connect_args(device: Device, platform: Platform, creds: Credentials,
     }
 
 
-class NetmikoCollector:
-    """Collect raw command outputs over SSH with netmiko (the :class:`Collector` protocol)."""
-
-    def __init__(self, settings: SessionSettings):
-        self.settings = settings
-
-    def collect(self, device: Device) -> RawOutputs:
-        """Every command of the device's platform, redacted; failures come back as data."""
-        return collect_with_retries(device, self.settings, self._session)
+class NetmikoCollector(SessionCollector):
+    """Collect raw command outputs over SSH with netmiko (the :class:`Collector` protocol):
+    every command of the device's platform, redacted."""
 
     def _session(self, device: Device, platform: Platform, creds: Credentials, attempt: Attempt) -> None:
         settings = self.settings
         where = settings.where(device)
+        conn = connecting(lambda: ConnectHandler(**connect_args(device, platform, creds, settings)), where)
         try:
-            conn = ConnectHandler(**connect_args(device, platform, creds, settings))
-        except Exception as exc:  # classified below: one device never stops a run
-            raise classify(exc, where=where, phase="connect") from None
-        try:
-            key = server_key(conn)
-            if key is not None:
-                settings.host_keys.record(device.host, device.port, key)
+            settings.record_host_key(device, conn)
             if creds.secret and platform.name in _ENABLE_PLATFORMS:
                 try:
                     if not conn.check_enable_mode():
                         conn.enable()
                 except Exception as exc:
                     raise classify(exc, where=where, phase="command", command="enable") from None
-            try:
-                prompt = conn.find_prompt()
-            except Exception as exc:
-                raise classify(exc, where=where, phase="connect") from None
+            prompt = connecting(conn.find_prompt, where)
             # The prompt, at the very end of what was read, ends an answer. Found once here:
             # netmiko would otherwise look for it again before every command (a round trip each).
             end_of_answer = re.escape(prompt.strip()) + r"\s*$"

@@ -1,17 +1,19 @@
-"""What every live transport shares: settings, the retry loop, and the RawOutputs it returns."""
+"""What every live transport shares: settings, the connect step, the retry loop, and the RawOutputs it returns."""
 
 from __future__ import annotations
 
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from collectors.base import RawOutputs
 from collectors.credentials import Credentials
 from collectors.facts import CommandProblem
-from collectors.hostkeys import HostKeyPolicy
-from collectors.live.errors import DeviceError
+from collectors.hostkeys import HostKeyPolicy, server_key
+from collectors.live.errors import DeviceError, classify
 from collectors.platforms import PLATFORMS, Platform
 from inventory.model import Device
 
@@ -34,6 +36,13 @@ class SessionSettings:
         """How messages name a device's endpoint."""
         return f"{device.name} ({device.host}:{device.port})"
 
+    def record_host_key(self, device: Device, connection: Any) -> None:
+        """Remember the host key the device presented on an open netmiko ``connection``
+        (napalm's drivers hold theirs as ``driver.device``), as the host key policy says."""
+        key = server_key(connection)
+        if key is not None:
+            self.host_keys.record(device.host, device.port, key)
+
 
 @dataclass
 class Attempt:
@@ -44,6 +53,35 @@ class Attempt:
 
 
 Session = Callable[[Device, Platform, Credentials, Attempt], None]
+T = TypeVar("T")
+
+
+def connecting(step: Callable[[], T], where: str) -> T:
+    """What one step of opening a session returns (log in, find the prompt); whatever it
+    raises comes back as a classified :class:`DeviceError` of the connect phase."""
+    try:
+        return step()
+    except Exception as exc:  # classified: one device never stops a run
+        raise classify(exc, where=where, phase="connect") from None
+
+
+class SessionCollector(ABC):
+    """A live transport as a :class:`collectors.base.Collector`: one session per attempt,
+    retried and turned into :class:`RawOutputs` by :func:`collect_with_retries`.
+
+    A transport implements only :meth:`_session` (open, read into the attempt, close).
+    """
+
+    def __init__(self, settings: SessionSettings):
+        self.settings = settings
+
+    def collect(self, device: Device) -> RawOutputs:
+        """Everything the transport reads from the device, redacted; failures come back as data."""
+        return collect_with_retries(device, self.settings, self._session)
+
+    @abstractmethod
+    def _session(self, device: Device, platform: Platform, creds: Credentials, attempt: Attempt) -> None:
+        """One attempt: open a session, read into ``attempt``, close; raise :class:`DeviceError`."""
 
 
 def collect_with_retries(device: Device, settings: SessionSettings, session: Session) -> RawOutputs:

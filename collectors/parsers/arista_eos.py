@@ -7,28 +7,16 @@ import re
 from collectors.parsers.base import CommandParser, Fragment, Row, first
 from collectors.parsers.common import (
     config_hostname,
-    interface_from_states,
     lldp_neighbours,
+    record_reader,
     require_rows,
+    row_interface,
 )
 
-
-def read_version(rows: list[Row]) -> Fragment:
-    """Model, EOS image version, serial, uptime."""
-    row = require_rows(rows, "version record")[0]
-    info = {
-        "model": first(row.get("model")),
-        "os_version": first(row.get("image")),
-        "serial": first(row.get("serial_number")),
-        "uptime": first(row.get("uptime")),
-    }
-    return Fragment(info={k: v for k, v in info.items() if v})
-
-
-def read_hostname(rows: list[Row]) -> Fragment:
-    """``show hostname``: the short host name."""
-    row = require_rows(rows, "hostname")[0]
-    return Fragment(info={"hostname": first(row.get("hostname"))})
+#: ``show version``: model, EOS image version, serial, uptime (the host name is apart).
+VERSION_FIELDS = {"model": "model", "os_version": "image", "serial": "serial_number", "uptime": "uptime"}
+#: ``show hostname``: the short host name.
+HOSTNAME_FIELDS = {"hostname": "hostname"}
 
 
 def read_interfaces(rows: list[Row]) -> Fragment:
@@ -38,14 +26,8 @@ def read_interfaces(rows: list[Row]) -> Fragment:
         link = first(row.get("link_status"))
         if link.lower().startswith("disabled") or "admin" in link.lower():
             link = "administratively down"
-        interfaces.append(interface_from_states(
-            first(row.get("interface")),
-            link=link,
-            protocol=first(row.get("protocol_status")),
-            description=first(row.get("description")),
-            bandwidth_kbit=first(row.get("bandwidth")),
-            addresses=[first(row.get("ip_address"))],
-        ))
+        # EOS states no line speed here: the bandwidth of an up port stands for it.
+        interfaces.append(row_interface(row, link=link, speed="", addresses=[first(row.get("ip_address"))]))
     return Fragment(interfaces=interfaces)
 
 
@@ -57,8 +39,8 @@ def read_lldp(rows: list[Row]) -> Fragment:
 _NO_LLDP = re.compile(r"has\s+0\s+neighbors?|LLDP is not enabled|Interface\s+\S+\s+detected\s+0", re.IGNORECASE)
 
 PARSERS: dict[str, CommandParser] = {
-    "show version": CommandParser(read_version),
-    "show hostname": CommandParser(read_hostname),
+    "show version": CommandParser(record_reader(VERSION_FIELDS)),
+    "show hostname": CommandParser(record_reader(HOSTNAME_FIELDS, "hostname")),
     "show interfaces": CommandParser(read_interfaces),
     "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP, empty_output_ok=True),
     "show running-config": CommandParser(config_hostname),

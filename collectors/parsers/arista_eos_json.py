@@ -12,11 +12,22 @@ Field names follow the eAPI / ``| json`` schema of EOS (the same JSON as eAPI's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from collectors.parsers.base import CommandParser, Fragment, ParseError, ipv4_interface, mgmt_address, neighbour
+from collectors.facts import Neighbour
+from collectors.parsers.base import (
+    CommandParser,
+    Fragment,
+    ParseError,
+    info_fragment,
+    ipv4_interface,
+    mgmt_address,
+    neighbour,
+    neighbours_fragment,
+)
 from collectors.parsers.common import interface_from_states
+from collectors.parsers.structured import json_object
 
 _UNITS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 
@@ -36,15 +47,9 @@ def eos_uptime(seconds: float) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _object(doc: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(doc, Mapping):
-        raise ParseError(f"expected a JSON object with {what}, got {type(doc).__name__}")
-    return doc
-
-
 def read_version(doc: Any) -> Fragment:
     """``show version | json``: model, EOS version, serial, uptime."""
-    obj = _object(doc, "modelName and version")
+    obj = json_object(doc, "modelName and version")
     if "modelName" not in obj and "version" not in obj:
         raise ParseError("no modelName or version in the output")
     info = {
@@ -55,12 +60,12 @@ def read_version(doc: Any) -> Fragment:
     uptime = obj.get("uptime")
     if isinstance(uptime, (int, float)) and not isinstance(uptime, bool) and uptime >= 0:
         info["uptime"] = eos_uptime(uptime)
-    return Fragment(info={k: v for k, v in info.items() if v})
+    return info_fragment(info)
 
 
 def read_hostname(doc: Any) -> Fragment:
     """``show hostname | json``: the short host name."""
-    hostname = str(_object(doc, "hostname").get("hostname") or "").strip()
+    hostname = str(json_object(doc, "hostname").get("hostname") or "").strip()
     if not hostname:
         raise ParseError("no hostname in the output")
     return Fragment(info={"hostname": hostname})
@@ -84,7 +89,7 @@ def _addresses(entries: Any) -> Iterable[str]:
 
 def read_interfaces(doc: Any) -> Fragment:
     """``show interfaces | json``: ``interfaceStatus`` ``disabled`` is an administratively down port."""
-    table = _object(doc, "interfaces").get("interfaces")
+    table = json_object(doc, "interfaces").get("interfaces")
     if not isinstance(table, Mapping) or not table:
         raise ParseError("no interfaces in the output")
     interfaces = []
@@ -133,17 +138,21 @@ def _management_address(addresses: Any) -> str:
 
 def read_lldp(doc: Any) -> Fragment:
     """``show lldp neighbors detail | json``: EOS quotes interface-name port ids (``"Ethernet1"``)."""
-    table = _object(doc, "lldpNeighbors").get("lldpNeighbors")
+    table = json_object(doc, "lldpNeighbors").get("lldpNeighbors")
     if not isinstance(table, Mapping):
         raise ParseError("no lldpNeighbors in the output")
-    found = []
+    return neighbours_fragment(_neighbours(table))
+
+
+def _neighbours(table: Mapping[str, Any]) -> Iterator[Neighbour | None]:
+    """Each ``lldpNeighborInfo`` entry of each local port, as a neighbour."""
     for local, entry in table.items():
         infos = entry.get("lldpNeighborInfo") if isinstance(entry, Mapping) else None
         for info in infos if isinstance(infos, list) else []:
             if not isinstance(info, Mapping):
                 raise ParseError(f"an lldpNeighborInfo entry of {local!r} is {type(info).__name__}")
             port = info.get("neighborInterfaceInfo") or {}
-            item = neighbour(
+            yield neighbour(
                 local_port=str(local),
                 remote_name=str(info.get("systemName") or ""),
                 port_id=str(port.get("interfaceId") or "").strip().strip('"'),
@@ -151,9 +160,6 @@ def read_lldp(doc: Any) -> Fragment:
                 address=_management_address(info.get("managementAddresses")),
                 chassis_id=str(info.get("chassisId") or ""),
             )
-            if item is not None:
-                found.append(item)
-    return Fragment(neighbours=found)
 
 
 PARSERS: dict[str, CommandParser] = {

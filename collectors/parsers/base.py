@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,16 @@ class Fragment:
 
 Row = dict[str, Any]  # one TextFSM record, lower-case field names
 Reader = Callable[[Any], Fragment]
+
+
+def info_fragment(info: Mapping[str, str]) -> Fragment:
+    """A fragment of device fields, leaving out those the output left blank."""
+    return Fragment(info={key: value for key, value in info.items() if value})
+
+
+def neighbours_fragment(found: Iterable[Neighbour | None]) -> Fragment:
+    """A fragment of neighbours, leaving out the records that named none (see :func:`neighbour`)."""
+    return Fragment(neighbours=[item for item in found if item is not None])
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,44 +6,25 @@ import re
 
 from collectors.parsers.base import CommandParser, Fragment, Row, first
 from collectors.parsers.common import (
+    address_list,
     config_hostname,
-    interface_from_states,
     lldp_neighbours,
+    record_reader,
     require_rows,
+    row_interface,
 )
 
-
-def read_version(rows: list[Row]) -> Fragment:
-    """Hostname, model (first chassis of a stack), version, serial, uptime."""
-    row = require_rows(rows, "version record")[0]
-    info = {
-        "hostname": first(row.get("hostname")),
-        "model": first(row.get("hardware")),
-        "os_version": first(row.get("version")),
-        "serial": first(row.get("serial")),
-        "uptime": first(row.get("uptime")),
-    }
-    return Fragment(info={k: v for k, v in info.items() if v})
+#: ``show version``: hostname, model (the first chassis of a stack), version, serial, uptime.
+VERSION_FIELDS = {"hostname": "hostname", "model": "hardware", "os_version": "version",
+                  "serial": "serial", "uptime": "uptime"}
 
 
 def read_interfaces(rows: list[Row]) -> Fragment:
     """``show interfaces``: state, description, speed, primary address."""
-    interfaces = []
-    for row in require_rows(rows, "interface"):
-        address = first(row.get("ip_address"))
-        prefix = first(row.get("prefix_length"))
-        interfaces.append(
-            interface_from_states(
-                first(row.get("interface")),
-                link=first(row.get("link_status")),
-                protocol=first(row.get("protocol_status")),
-                description=first(row.get("description")),
-                speed=first(row.get("speed")),
-                bandwidth_kbit=first(row.get("bandwidth")),
-                addresses=[f"{address}/{prefix}"] if address and prefix else [],
-            )
-        )
-    return Fragment(interfaces=interfaces)
+    return Fragment(interfaces=[
+        row_interface(row, addresses=address_list(first(row.get("ip_address")), first(row.get("prefix_length"))))
+        for row in require_rows(rows, "interface")
+    ])
 
 
 def read_lldp(rows: list[Row]) -> Fragment:
@@ -60,7 +41,7 @@ _NO_LLDP = re.compile(r"Total entries displayed\s*:\s*0\b|LLDP is not enabled", 
 _NO_CDP = re.compile(r"Total cdp entries displayed\s*:\s*0\b|CDP is not enabled", re.IGNORECASE)
 
 PARSERS: dict[str, CommandParser] = {
-    "show version": CommandParser(read_version),
+    "show version": CommandParser(record_reader(VERSION_FIELDS)),
     "show interfaces": CommandParser(read_interfaces),
     "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP),
     # IOS prints nothing at all for an empty CDP table.

@@ -8,24 +8,17 @@ from collectors.facts import Interface
 from collectors.normalise import interface_name
 from collectors.parsers.base import CommandParser, Fragment, Row, first, ipv4_interfaces
 from collectors.parsers.common import (
+    address_list,
     config_hostname,
-    interface_from_states,
     lldp_neighbours,
+    record_reader,
     require_rows,
+    row_interface,
 )
 
-
-def read_version(rows: list[Row]) -> Fragment:
-    """Hostname ("Device name"), chassis model, NX-OS version, serial, uptime."""
-    row = require_rows(rows, "version record")[0]
-    info = {
-        "hostname": first(row.get("hostname")),
-        "model": first(row.get("platform")),
-        "os_version": first(row.get("os")),
-        "serial": first(row.get("serial")),
-        "uptime": first(row.get("uptime")),
-    }
-    return Fragment(info={k: v for k, v in info.items() if v})
+#: ``show version``: hostname ("Device name"), chassis model, NX-OS version, serial, uptime.
+VERSION_FIELDS = {"hostname": "hostname", "model": "platform", "os_version": "os",
+                  "serial": "serial", "uptime": "uptime"}
 
 
 def read_interfaces(rows: list[Row]) -> Fragment:
@@ -35,15 +28,11 @@ def read_interfaces(rows: list[Row]) -> Fragment:
         link, admin = first(row.get("link_status")), first(row.get("admin_state")).lower()
         if admin == "down" or "administratively" in link.lower():
             link = "administratively down"
-        address, prefix = first(row.get("ip_address")), first(row.get("prefix_length"))
-        interfaces.append(interface_from_states(
-            first(row.get("interface")),
+        interfaces.append(row_interface(
+            row,
             link=link,
             protocol=first(row.get("link_status")),
-            description=first(row.get("description")),
-            speed=first(row.get("speed")),
-            bandwidth_kbit=first(row.get("bandwidth")),
-            addresses=[f"{address}/{prefix}"] if address and prefix else [],
+            addresses=address_list(first(row.get("ip_address")), first(row.get("prefix_length"))),
         ))
     return Fragment(interfaces=interfaces)
 
@@ -54,7 +43,7 @@ def read_addresses(rows: list[Row]) -> Fragment:
     for row in rows:
         subnet_len = first(row.get("subnet")).partition("/")[2]
         primary = first(row.get("ip_address"))
-        candidates = [f"{primary}/{subnet_len}"] if primary and subnet_len else []
+        candidates = address_list(primary, subnet_len)
         for address, subnet in zip(row.get("secondary_ip_address") or [],
                                    row.get("secondary_ip_subnet") or [], strict=False):
             candidates.append(f"{address}/{subnet.partition('/')[2]}")
@@ -81,7 +70,7 @@ _NO_CDP = re.compile(r"CDP is not enabled|Total cdp entries displayed\s*:\s*0\b"
 _NO_ADDRESS = re.compile(r"IP Interface Status for VRF", re.IGNORECASE)
 
 PARSERS: dict[str, CommandParser] = {
-    "show version": CommandParser(read_version),
+    "show version": CommandParser(record_reader(VERSION_FIELDS)),
     "show interface": CommandParser(read_interfaces),
     "show ip interface vrf all": CommandParser(read_addresses, empty_table=_NO_ADDRESS, empty_output_ok=True),
     "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP),

@@ -22,9 +22,17 @@ from typing import Any
 
 from collectors.facts import Interface
 from collectors.normalise import interface_name
-from collectors.parsers.base import CommandParser, Fragment, ParseError, ipv4_interfaces, neighbour
-from collectors.parsers.common import interface_from_states
-from collectors.parsers.structured import nxos_rows
+from collectors.parsers.base import (
+    CommandParser,
+    Fragment,
+    ParseError,
+    info_fragment,
+    ipv4_interfaces,
+    neighbour,
+    neighbours_fragment,
+)
+from collectors.parsers.common import address_list, interface_from_states
+from collectors.parsers.structured import json_object, nxos_rows
 
 _CHASSIS_WORDS = re.compile(r"^(?:cisco\s+)?(?P<model>.*?)\s+chassis\b.*$", re.IGNORECASE)
 _NEXUS_FAMILY = re.compile(r"^Nexus\s*\d*\s+(?P<model>\S+)$")
@@ -57,15 +65,9 @@ def _text(row: Mapping[str, Any], *keys: str) -> str:
     return ""
 
 
-def _object(doc: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(doc, Mapping):
-        raise ParseError(f"expected a JSON object with {what}, got {type(doc).__name__}")
-    return doc
-
-
 def read_version(doc: Any) -> Fragment:
     """``show version | json``: host name, chassis model, NX-OS version, serial, kernel uptime."""
-    obj = _object(doc, "host_name and chassis_id")
+    obj = json_object(doc, "host_name and chassis_id")
     if not any(k in obj for k in ("host_name", "chassis_id", "nxos_ver_str", "sys_ver_str")):
         raise ParseError("no host_name, chassis_id or version in the output")
     info = {
@@ -78,7 +80,7 @@ def read_version(doc: Any) -> Fragment:
         info["uptime"] = ", ".join(f"{_text(obj, f'kern_uptm_{key}') or 0} {unit}(s)"
                                    for key, unit in (("days", "day"), ("hrs", "hour"),
                                                      ("mins", "minute"), ("secs", "second")))
-    return Fragment(info={k: v for k, v in info.items() if v})
+    return info_fragment(info)
 
 
 def read_interfaces(doc: Any) -> Fragment:
@@ -101,7 +103,7 @@ def read_interfaces(doc: Any) -> Fragment:
             description=_text(row, "svi_desc" if svi else "desc").strip('"'),
             speed=_text(row, "eth_speed"),
             bandwidth_kbit=_text(row, "svi_bw", "eth_bw"),
-            addresses=[f"{address}/{mask}"] if address and mask else [],
+            addresses=address_list(address, mask),
         ))
     return Fragment(interfaces=interfaces)
 
@@ -114,7 +116,7 @@ def read_addresses(doc: Any) -> Fragment:
     When the two tables differ in length the pairing is unknown: a VRF is kept
     only if every ``TABLE_vrf`` row names the same one.
     """
-    obj = _object(doc, "TABLE_intf")
+    obj = json_object(doc, "TABLE_intf")
     rows = nxos_rows(obj, "TABLE_intf", "ROW_intf")
     vrf_names = [_text(vrf, "vrf-name-out") for vrf in nxos_rows(obj, "TABLE_vrf", "ROW_vrf")]
     if len(vrf_names) != len(rows):
@@ -135,9 +137,8 @@ def read_addresses(doc: Any) -> Fragment:
 
 def read_lldp(doc: Any) -> Fragment:
     """``show lldp neighbors detail | json``: no ``TABLE_nbor_detail`` means no neighbour."""
-    found = []
-    for row in nxos_rows(_object(doc, "TABLE_nbor_detail"), "TABLE_nbor_detail", "ROW_nbor_detail"):
-        item = neighbour(
+    return neighbours_fragment(
+        neighbour(
             local_port=_text(row, "l_port_id"),
             remote_name=_text(row, "sys_name"),
             port_id=_text(row, "port_id"),
@@ -145,9 +146,8 @@ def read_lldp(doc: Any) -> Fragment:
             address=_text(row, "mgmt_addr"),
             chassis_id=_text(row, "chassis_id"),
         )
-        if item is not None:
-            found.append(item)
-    return Fragment(neighbours=found)
+        for row in nxos_rows(json_object(doc, "TABLE_nbor_detail"), "TABLE_nbor_detail", "ROW_nbor_detail")
+    )
 
 
 def _address(value: Any) -> str:
@@ -161,11 +161,10 @@ def _address(value: Any) -> str:
 
 def read_cdp(doc: Any) -> Fragment:
     """``show cdp neighbors detail | json``: the system name, else the Device ID (``name(SERIAL)``)."""
-    found = []
-    table = nxos_rows(_object(doc, "TABLE_cdp_neighbor_detail_info"),
+    table = nxos_rows(json_object(doc, "TABLE_cdp_neighbor_detail_info"),
                       "TABLE_cdp_neighbor_detail_info", "ROW_cdp_neighbor_detail_info")
-    for row in table:
-        item = neighbour(
+    return neighbours_fragment(
+        neighbour(
             local_port=_text(row, "intf_id"),
             remote_name=_text(row, "sysname"),
             port_id=_text(row, "port_id"),
@@ -173,9 +172,8 @@ def read_cdp(doc: Any) -> Fragment:
             protocol="cdp",
             chassis_id=_text(row, "device_id"),
         )
-        if item is not None:
-            found.append(item)
-    return Fragment(neighbours=found)
+        for row in table
+    )
 
 
 PARSERS: dict[str, CommandParser] = {

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from collectors.facts import Interface, Neighbour
+from collectors.facts import Interface
 from collectors.normalise import interface_name
 from collectors.parsers.base import (
     Fragment,
     ParseError,
+    Reader,
     Row,
     admin_up,
     first,
+    info_fragment,
     ipv4_interfaces,
     neighbour,
+    neighbours_fragment,
     speed_mbps,
     status_up,
 )
@@ -80,6 +83,25 @@ def require_rows(rows: list[Row], what: str) -> list[Row]:
     return rows
 
 
+def record_reader(fields: Mapping[str, str], what: str = "version record") -> Reader:
+    """A reader of the first record of a table (``show version``, ``display esn``).
+
+    ``fields`` maps each DeviceInfo field to the template field that holds it, so a
+    platform states its version record as data; blank values are left out, and a
+    table with no record is a :class:`ParseError` naming ``what``.
+
+    >>> read = record_reader({"model": "hardware", "serial": "serial"}, "version record")
+    >>> read([{"hardware": ["C9300-48P", "C9300-24P"], "serial": " FOC2041X0AB ", "version": "16.9"}]).info
+    {'model': 'C9300-48P', 'serial': 'FOC2041X0AB'}
+    """
+
+    def read(rows: list[Row]) -> Fragment:
+        row = require_rows(rows, what)[0]
+        return info_fragment({key: first(row.get(name)) for key, name in fields.items()})
+
+    return read
+
+
 def lldp_neighbours(
     rows: Iterable[Row],
     *,
@@ -92,9 +114,8 @@ def lldp_neighbours(
     protocol: str = "lldp",
 ) -> Fragment:
     """Neighbours from rows with the usual ntc field names (override the names per template)."""
-    found: list[Neighbour] = []
-    for row in rows:
-        item = neighbour(
+    return neighbours_fragment(
+        neighbour(
             local_port=first(row.get(local, "")),
             remote_name=first(row.get(name, "")),
             port_id=first(row.get(port_id, "")),
@@ -103,9 +124,18 @@ def lldp_neighbours(
             protocol=protocol,
             chassis_id=first(row.get(chassis, "")),
         )
-        if item is not None:
-            found.append(item)
-    return Fragment(neighbours=found)
+        for row in rows
+    )
+
+
+def address_list(address: str, mask: str) -> list[str]:
+    """``address/mask`` (a prefix length or a dotted mask) as a list of one, or none
+    when the output left either part blank.
+
+    >>> address_list("10.1.1.1", "30"), address_list("10.1.1.1", ""), address_list("", "24")
+    (['10.1.1.1/30'], [], [])
+    """
+    return [f"{address}/{mask}"] if address and mask else []
 
 
 def interface_from_states(
@@ -141,4 +171,30 @@ def interface_from_states(
         speed_mbps=speed_value,
         addresses=ipv4_interfaces(addresses),
         vrf=vrf or None,
+    )
+
+
+def row_interface(
+    row: Row,
+    *,
+    link: str | None = None,
+    protocol: str | None = None,
+    speed: str | None = None,
+    addresses: Iterable[str] = (),
+) -> Interface:
+    """:func:`interface_from_states` of one interface record with the usual ntc field names.
+
+    Reads ``interface``, ``link_status``, ``protocol_status``, ``description``, ``speed``
+    and ``bandwidth`` (kbit/s); a field the template does not have reads as blank.
+    ``link``, ``protocol`` and ``speed`` replace those fields where a platform names or
+    words them otherwise; ``addresses`` are the record's, in whatever form its template gives.
+    """
+    return interface_from_states(
+        first(row.get("interface")),
+        link=first(row.get("link_status")) if link is None else link,
+        protocol=first(row.get("protocol_status")) if protocol is None else protocol,
+        description=first(row.get("description")),
+        speed=first(row.get("speed")) if speed is None else speed,
+        bandwidth_kbit=first(row.get("bandwidth")),
+        addresses=addresses,
     )

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import re
 
-from collectors.parsers.base import CommandParser, Fragment, Row, first
-from collectors.parsers.common import (
-    config_hostname,
-    interface_from_states,
-    lldp_neighbours,
-    require_rows,
-)
+from collectors.parsers.base import CommandParser, Fragment, Row, first, info_fragment
+from collectors.parsers.common import config_hostname, lldp_neighbours, require_rows, row_interface
 
 _SLOTS = re.compile(r"\s+with\s+\d+\s+\w+\s+Slots?$", re.IGNORECASE)
 _NO_SERIAL = {"", "NONE", "N/A", "NA", "-"}
@@ -26,12 +21,11 @@ def read_version(rows: list[Row]) -> Fragment:
     row = require_rows(rows, "version record")[0]
     version, release = first(row.get("version")), first(row.get("release"))
     model = _SLOTS.sub("", first(row.get("model"))) or first(row.get("board_type"))
-    info = {
+    return info_fragment({
         "model": model,
         "os_version": f"{version}, Release {release}" if version and release else version,
         "uptime": first(row.get("uptime")),
-    }
-    return Fragment(info={k: v for k, v in info.items() if v})
+    })
 
 
 def read_manuinfo(rows: list[Row]) -> Fragment:
@@ -49,25 +43,17 @@ def read_manuinfo(rows: list[Row]) -> Fragment:
     best = min(candidates, key=rank, default=None)
     if best is None or rank(best) == 9:
         return Fragment()
-    info = {"serial": first(best.get("device_serial_number")), "model": first(best.get("device_name"))}
-    return Fragment(info={k: v for k, v in info.items() if v})
+    return info_fragment({"serial": first(best.get("device_serial_number")),
+                          "model": first(best.get("device_name"))})
 
 
 def read_interfaces(rows: list[Row]) -> Fragment:
     """``display interface``: state, description, speed, every IPv4 address."""
-    interfaces = [
-        interface_from_states(
-            first(row.get("interface")),
-            link=first(row.get("line_status")),
-            protocol=first(row.get("protocol_status")),
-            description=first(row.get("description")),
-            speed=first(row.get("speed")),
-            bandwidth_kbit=first(row.get("bandwidth")),
-            addresses=row.get("ip_address") or [],
-        )
+    # Our template names the link state ("Current state") ``line_status``.
+    return Fragment(interfaces=[
+        row_interface(row, link=first(row.get("line_status")), addresses=row.get("ip_address") or [])
         for row in require_rows(rows, "interface")
-    ]
-    return Fragment(interfaces=interfaces)
+    ])
 
 
 def read_lldp(rows: list[Row]) -> Fragment:

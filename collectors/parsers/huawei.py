@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 
-from collectors.parsers.base import CommandParser, Fragment, Row, first
+from collectors.parsers.base import CommandParser, Fragment, Row, first, info_fragment
 from collectors.parsers.common import (
     config_hostname,
-    interface_from_states,
     lldp_neighbours,
+    record_reader,
     require_rows,
+    row_interface,
 )
+
+#: ``display esn``: the equipment serial number of the first slot (the chassis on a box switch).
+ESN_FIELDS = {"serial": "serial"}
 
 
 def model_name(text: str) -> str:
@@ -34,32 +38,14 @@ def read_version(rows: list[Row]) -> Fragment:
     row = require_rows(rows, "version record")[0]
     vrp, product = first(row.get("vrp_version")), first(row.get("product_version"))
     version = f"{vrp} ({product})" if vrp and product else vrp or product
-    info = {"model": model_name(first(row.get("model"))), "os_version": version,
-            "uptime": first(row.get("uptime"))}
-    return Fragment(info={k: v for k, v in info.items() if v})
-
-
-def read_esn(rows: list[Row]) -> Fragment:
-    """The equipment serial number of the first slot (the chassis on a box switch)."""
-    row = require_rows(rows, "ESN")[0]
-    return Fragment(info={"serial": first(row.get("serial"))})
+    return info_fragment({"model": model_name(first(row.get("model"))), "os_version": version,
+                          "uptime": first(row.get("uptime"))})
 
 
 def read_interfaces(rows: list[Row]) -> Fragment:
     """``display interface``: state, description, speed (Mbit/s), every IPv4 address."""
-    interfaces = [
-        interface_from_states(
-            first(row.get("interface")),
-            link=first(row.get("link_status")),
-            protocol=first(row.get("protocol_status")),
-            description=first(row.get("description")),
-            speed=first(row.get("speed")),
-            bandwidth_kbit=first(row.get("bandwidth")),
-            addresses=row.get("ip_address") or [],
-        )
-        for row in require_rows(rows, "interface")
-    ]
-    return Fragment(interfaces=interfaces)
+    return Fragment(interfaces=[row_interface(row, addresses=row.get("ip_address") or [])
+                                for row in require_rows(rows, "interface")])
 
 
 def read_lldp(rows: list[Row]) -> Fragment:
@@ -71,7 +57,7 @@ _NO_LLDP = re.compile(r"has\s+0\s+neighbou?r|LLDP\s+is\s+(?:not\s+enabled|disabl
 
 PARSERS: dict[str, CommandParser] = {
     "display version": CommandParser(read_version),
-    "display esn": CommandParser(read_esn),
+    "display esn": CommandParser(record_reader(ESN_FIELDS, "ESN")),
     "display interface": CommandParser(read_interfaces),
     "display lldp neighbor": CommandParser(read_lldp, empty_table=_NO_LLDP),
     "display current-configuration": CommandParser(config_hostname),

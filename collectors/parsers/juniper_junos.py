@@ -9,23 +9,17 @@ import re
 
 from collectors.parsers.base import CommandParser, Fragment, Row, first
 from collectors.parsers.common import (
+    address_list,
     config_hostname,
     interface_from_states,
     lldp_neighbours,
+    record_reader,
     require_rows,
 )
 
-
-def read_version(rows: list[Row]) -> Fragment:
-    """Hostname, model, Junos version, serial (when shown)."""
-    row = require_rows(rows, "version record")[0]
-    info = {
-        "hostname": first(row.get("hostname")),
-        "model": first(row.get("model")),
-        "os_version": first(row.get("junos_version")),
-        "serial": first(row.get("serial_number")),
-    }
-    return Fragment(info={k: v for k, v in info.items() if v})
+#: ``show version``: hostname, model, Junos version, serial (when shown).
+VERSION_FIELDS = {"hostname": "hostname", "model": "model", "os_version": "junos_version",
+                  "serial": "serial_number"}
 
 
 def read_chassis(rows: list[Row]) -> Fragment:
@@ -41,14 +35,13 @@ def read_interfaces(rows: list[Row]) -> Fragment:
     for row in require_rows(rows, "interface"):
         admin = first(row.get("admin_state")).lower()
         link = first(row.get("link_status"))
-        local, destination = first(row.get("local")), first(row.get("destination"))
-        prefix_len = destination.partition("/")[2]
+        prefix_len = first(row.get("destination")).partition("/")[2]
         interfaces.append(interface_from_states(
             first(row.get("interface")),
             link="administratively down" if admin in ("disabled", "down") else (link or "up"),
             protocol=link,
             description=first(row.get("description")),
-            addresses=[f"{local}/{prefix_len}"] if local and prefix_len else [],
+            addresses=address_list(first(row.get("local")), prefix_len),
         ))
     return Fragment(interfaces=interfaces)
 
@@ -61,7 +54,7 @@ def read_lldp(rows: list[Row]) -> Fragment:
 _NO_LLDP = re.compile(r"^\s*Local Interface\s+Parent Interface", re.MULTILINE)
 
 PARSERS: dict[str, CommandParser] = {
-    "show version": CommandParser(read_version),
+    "show version": CommandParser(record_reader(VERSION_FIELDS)),
     "show chassis hardware": CommandParser(read_chassis),
     "show interfaces": CommandParser(read_interfaces),
     "show lldp neighbors": CommandParser(read_lldp, empty_table=_NO_LLDP, empty_output_ok=True),

@@ -20,9 +20,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from collectors.facts import Interface
-from collectors.parsers.base import CommandParser, Fragment, ParseError, ipv4_interface, neighbour
+from collectors.parsers.base import (
+    CommandParser,
+    Fragment,
+    ParseError,
+    info_fragment,
+    ipv4_interface,
+    neighbour,
+    neighbours_fragment,
+)
 from collectors.parsers.common import interface_from_states
-from collectors.parsers.structured import junos_items, junos_value
+from collectors.parsers.structured import json_object, junos_items, junos_value
 
 #: Physical ports whose stated speed is a line speed (tunnels and services state a nominal one).
 _PORT = re.compile(r"^(?:fe|ge|xe|et|mge|ce)-\d|^(?:ae|em|fxp|me|reth)\d")
@@ -31,8 +39,7 @@ _RELEASE = re.compile(r"\[([^\]]+)\]")
 
 def _document(doc: Any, top: str) -> Iterator[Mapping[str, Any]]:
     """The ``top`` elements of a reply, of every routing engine or member when there are several."""
-    if not isinstance(doc, Mapping):
-        raise ParseError(f"expected a JSON object with {top}, got {type(doc).__name__}")
+    doc = json_object(doc, top)
     if top not in doc and "multi-routing-engine-results" not in doc:
         raise ParseError(f"no {top} in the output")
     yield from junos_items(doc, top)
@@ -63,7 +70,7 @@ def read_version(doc: Any) -> Fragment:
             "os_version": _release(software),
         }
         if any(info.values()):
-            return Fragment(info={k: v for k, v in info.items() if v})
+            return info_fragment(info)
     raise ParseError("no software-information with a host name, model or release")
 
 
@@ -145,20 +152,18 @@ def read_interfaces(doc: Any) -> Fragment:
 def read_lldp(doc: Any) -> Fragment:
     """``show lldp neighbors | display json``: the local port is ``lldp-local-port-id``
     (``lldp-local-interface`` before Junos 13.2)."""
-    found = []
-    for information in _document(doc, "lldp-neighbors-information"):
-        for entry in junos_items(information, "lldp-neighbor-information"):
-            item = neighbour(
-                local_port=junos_value(entry, "lldp-local-port-id") or junos_value(entry, "lldp-local-interface"),
-                remote_name=junos_value(entry, "lldp-remote-system-name"),
-                port_id=junos_value(entry, "lldp-remote-port-id"),
-                port_description=junos_value(entry, "lldp-remote-port-description"),
-                address=junos_value(entry, "lldp-remote-management-address"),
-                chassis_id=junos_value(entry, "lldp-remote-chassis-id"),
-            )
-            if item is not None:
-                found.append(item)
-    return Fragment(neighbours=found)
+    return neighbours_fragment(
+        neighbour(
+            local_port=junos_value(entry, "lldp-local-port-id") or junos_value(entry, "lldp-local-interface"),
+            remote_name=junos_value(entry, "lldp-remote-system-name"),
+            port_id=junos_value(entry, "lldp-remote-port-id"),
+            port_description=junos_value(entry, "lldp-remote-port-description"),
+            address=junos_value(entry, "lldp-remote-management-address"),
+            chassis_id=junos_value(entry, "lldp-remote-chassis-id"),
+        )
+        for information in _document(doc, "lldp-neighbors-information")
+        for entry in junos_items(information, "lldp-neighbor-information")
+    )
 
 
 PARSERS: dict[str, CommandParser] = {

@@ -12,7 +12,14 @@ from typing import Any
 
 from collectors.facts import Interface, Neighbour
 from collectors.normalise import interface_name
-from collectors.parsers.base import CommandParser, Fragment, ParseError, ipv4_interfaces, neighbour
+from collectors.parsers.base import (
+    CommandParser,
+    Fragment,
+    ParseError,
+    ipv4_interfaces,
+    neighbour,
+    neighbours_fragment,
+)
 
 
 def read_hostname(text: str) -> Fragment:
@@ -77,8 +84,12 @@ def read_lldpcli(data: Any) -> Fragment:
     """``lldpcli show neighbors -f json``."""
     if not isinstance(data, dict) or "lldp" not in data:
         raise ParseError('expected a JSON object with an "lldp" key')
-    found: list[Neighbour] = []
-    for lldp_key, lldp in _items(data["lldp"]):
+    return neighbours_fragment(_neighbours(data["lldp"]))
+
+
+def _neighbours(lldp_node: Any) -> Iterator[Neighbour | None]:
+    """Each neighbour of each interface under lldpd's ``lldp`` node."""
+    for lldp_key, lldp in _items(lldp_node):
         if lldp_key != "interface":
             continue
         for local, details in _items(lldp):
@@ -92,7 +103,7 @@ def read_lldpcli(data: Any) -> Fragment:
             mgmt = body.get("mgmt-ip")
             addresses = mgmt if isinstance(mgmt, list) else [mgmt] if mgmt else []
             port = details.get("port") or {}
-            item = neighbour(
+            yield neighbour(
                 local_port=local,
                 remote_name=name,
                 port_id=_value(port.get("id")),
@@ -101,9 +112,6 @@ def read_lldpcli(data: Any) -> Fragment:
                 protocol="cdp" if str(details.get("via", "")).upper().startswith("CDP") else "lldp",
                 chassis_id=_value(body.get("id")),
             )
-            if item is not None:
-                found.append(item)
-    return Fragment(neighbours=found)
 
 
 PARSERS: dict[str, CommandParser] = {

@@ -21,8 +21,8 @@ from typing import Any
 
 from collectors.parsers.base import ParseError
 
-__all__ = ["NoJSONDocument", "holds_json", "junos_items", "junos_value", "load_json_output", "nxos_rows",
-           "readable_json"]
+__all__ = ["NoJSONDocument", "holds_json", "json_object", "junos_items", "junos_value", "load_json_output",
+           "nxos_rows", "readable_json"]
 
 
 class NoJSONDocument(ParseError):
@@ -96,6 +96,19 @@ def readable_json(text: str) -> bool:
     except ParseError:
         return False
     return True
+
+
+def json_object(doc: Any, what: str) -> Mapping[str, Any]:
+    """The document, when it is a JSON object; else a :class:`ParseError` saying it should hold ``what``.
+
+    >>> json_object(["leaf1"], "hostname")
+    Traceback (most recent call last):
+    ...
+    collectors.parsers.base.ParseError: expected a JSON object with hostname, got list
+    """
+    if not isinstance(doc, Mapping):
+        raise ParseError(f"expected a JSON object with {what}, got {type(doc).__name__}")
+    return doc
 
 
 def nxos_rows(body: Any, table: str, row: str) -> list[dict[str, Any]]:

@@ -212,6 +212,12 @@ def counters(view: DeviceView, port: Port) -> Counters:
                     out_packets * size_out, in_packets // 500, in_packets // 90)
 
 
+def configured_vlans(dev: Device) -> list[int]:
+    """The VLANs a switch configuration declares: its access VLANs and those of its VLAN interfaces."""
+    return sorted({p.access_vlan for p in dev.ports.values() if p.access_vlan} |
+                  {p.vlan_interface for p in dev.ports.values() if p.vlan_interface})
+
+
 def mask(address: str) -> tuple[str, str]:
     """``10.1.2.3/24`` -> (``10.1.2.3``, ``255.255.255.0``)."""
     iface = ipaddress.IPv4Interface(address)
@@ -226,3 +232,35 @@ def fake_secret(rng: random.Random, alphabet: str, length: int) -> str:
 B64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 HUAWEI_CIPHER = "!\"#$&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]_`abcdefghijklmnopqrstuvwxyz{|}~"
+
+
+# -- Huawei VRP and H3C Comware: one lineage, the same state words and interface configuration --
+def vrp_states(port: Port) -> tuple[str, str]:
+    """The (link, line protocol) states ``display interface`` prints for a port."""
+    if port.shutdown:
+        return "Administratively DOWN", "DOWN"
+    return ("UP", "UP") if port.carrier else ("DOWN", "DOWN")
+
+
+def vrp_interface_tail(dev: Device, port: Port, *, bandwidth_unit_kbps: int) -> list[str]:
+    """The configuration lines of an ``interface`` block from the VPN instance to ``shutdown``.
+
+    Huawei configures ``bandwidth`` in Mbit/s (``bandwidth_unit_kbps=1000``), H3C in kbit/s (1).
+    """
+    lines: list[str] = []
+    if port.vrf:
+        lines.append(f" ip binding vpn-instance {port.vrf}")
+    if port.address:
+        ip, netmask = mask(port.address)
+        lines.append(f" ip address {ip} {netmask}")
+    if port.bandwidth_kbps:
+        lines.append(f" bandwidth {port.bandwidth_kbps // bandwidth_unit_kbps}")
+    nat = {n.outside_port: n for n in dev.static_nats}.get(port.name)
+    if nat is not None:
+        lines.append(f" nat server protocol tcp global {nat.global_address} {nat.port} inside "
+                     f"{nat.inside_address} {nat.port}")
+    if dev.nat_overload == port.name:
+        lines.append(" nat outbound 2000")
+    if port.shutdown:
+        lines.append(" shutdown")
+    return lines

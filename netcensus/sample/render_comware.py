@@ -40,14 +40,17 @@ import datetime as dt
 from netcensus.sample.city import Port
 from netcensus.sample.render_common import (
     B64,
+    Counters,
     DeviceView,
+    configured_vlans,
     counters,
     fake_secret,
     hostname,
     mac_dashed,
-    mask,
     port_mac,
     uptime_words,
+    vrp_interface_tail,
+    vrp_states,
 )
 
 _RELEASE_DATES = {"3208P10": "Aug 14 2020 10:00:00", "2612": "Jan 24 2019 16:00:00",
@@ -113,21 +116,23 @@ def display_manuinfo(view: DeviceView) -> str:
 
 
 # -- display interface --------------------------------------------------------------------------
-def _state(port: Port) -> tuple[str, str]:
-    if port.shutdown:
-        return "Administratively DOWN", "DOWN"
-    return ("UP", "UP") if port.carrier else ("DOWN", "DOWN")
-
-
 def _speed(port: Port) -> str:
     return f"{port.speed_mbps // 1000}Gbps" if port.speed_mbps >= 10000 else "1000Mbps"
+
+
+def _rates(c: Counters) -> list[str]:
+    """The counter lines that open every interface's statistics."""
+    return ["Last clearing of counters: Never",
+            f"Last 300 seconds input rate: {c.in_bps // 8} bytes/sec, {c.in_bps} bits/sec, {c.in_pps} packets/sec",
+            f"Last 300 seconds output rate: {c.out_bps // 8} bytes/sec, {c.out_bps} bits/sec, "
+            f"{c.out_pps} packets/sec"]
 
 
 def display_interface(view: DeviceView) -> str:
     dev = view.device
     blocks = []
     for port in dev.ports.values():
-        link, protocol = _state(port)
+        link, protocol = vrp_states(port)
         c = counters(view, port)
         mac = mac_dashed(dev.mac if port.vlan_interface else port_mac(dev, port))
         bandwidth = port.bandwidth_kbps or port.speed_mbps * 1000
@@ -136,12 +141,7 @@ def display_interface(view: DeviceView) -> str:
             lines += [f"Description: {port.description}", f"Bandwidth: {bandwidth} kbps",
                       "Maximum transmission unit: 1500", f"Internet address: {port.address} (Primary)",
                       f"IP packet frame type: Ethernet II, hardware address: {mac}",
-                      f"IPv6 packet frame type: Ethernet II, hardware address: {mac}",
-                      "Last clearing of counters: Never",
-                      f"Last 300 seconds input rate: {c.in_bps // 8} bytes/sec, {c.in_bps} bits/sec, "
-                      f"{c.in_pps} packets/sec",
-                      f"Last 300 seconds output rate: {c.out_bps // 8} bytes/sec, {c.out_bps} bits/sec, "
-                      f"{c.out_pps} packets/sec",
+                      f"IPv6 packet frame type: Ethernet II, hardware address: {mac}", *_rates(c),
                       f"Input: {c.in_packets} packets, {c.in_bytes} bytes, 0 drops",
                       f"Output: {c.out_packets} packets, {c.out_bytes} bytes, 0 drops"]
             blocks.append("\n".join(lines))
@@ -176,11 +176,7 @@ def display_interface(view: DeviceView) -> str:
                           " Tagged VLANs:   None", f" Untagged VLANs: {vlan}"]
             lines.append("Port priority: 0")
         lines += ["Last link flapping: Never" if not port.oper_up else "Last link flapping: 3 days 2 hours 11 minutes",
-                  "Last clearing of counters: Never",
-                  f"Last 300 seconds input rate: {c.in_bps // 8} bytes/sec, {c.in_bps} bits/sec, "
-                  f"{c.in_pps} packets/sec",
-                  f"Last 300 seconds output rate: {c.out_bps // 8} bytes/sec, {c.out_bps} bits/sec, "
-                  f"{c.out_pps} packets/sec",
+                  *_rates(c),
                   f"Input (total):  {c.in_packets} packets, {c.in_bytes} bytes",
                   f"        {c.in_packets - c.in_bcast - c.in_mcast} unicasts, {c.in_bcast} broadcasts, "
                   f"{c.in_mcast} multicasts, 0 pauses",
@@ -243,12 +239,9 @@ def current_configuration(view: DeviceView) -> str:
              " clock timezone BJ add 08:00:00", "#", " lldp global enable", "#", " password-recovery enable", "#"]
     for vrf in view.vrfs:
         lines += [f"ip vpn-instance {vrf}", f" route-distinguisher 65010:{100 + len(vrf)}", "#"]
-    vlans = sorted({p.access_vlan for p in dev.ports.values() if p.access_vlan} |
-                   {p.vlan_interface for p in dev.ports.values() if p.vlan_interface})
     if not dev.model.routed:
-        for vlan in vlans:
+        for vlan in configured_vlans(dev):
             lines += [f"vlan {vlan}", f" name VLAN{vlan:04d}", "#"]
-    nats = {nat.outside_port: nat for nat in dev.static_nats}
     for port in dev.ports.values():
         lines.append(f"interface {port.name}")
         if not port.vlan_interface:
@@ -259,22 +252,7 @@ def current_configuration(view: DeviceView) -> str:
             lines.append(f" port access vlan {port.access_vlan}")
         elif port.trunk and not dev.model.routed:
             lines += [" port link-type trunk", " port trunk permit vlan all"]
-        if port.vrf:
-            lines.append(f" ip binding vpn-instance {port.vrf}")
-        if port.address:
-            ip, netmask = mask(port.address)
-            lines.append(f" ip address {ip} {netmask}")
-        if port.bandwidth_kbps:
-            lines.append(f" bandwidth {port.bandwidth_kbps}")
-        if port.name in nats:
-            nat = nats[port.name]
-            lines.append(f" nat server protocol tcp global {nat.global_address} {nat.port} inside "
-                         f"{nat.inside_address} {nat.port}")
-        if dev.nat_overload == port.name:
-            lines.append(" nat outbound 2000")
-        if port.shutdown:
-            lines.append(" shutdown")
-        lines.append("#")
+        lines += [*vrp_interface_tail(dev, port, bandwidth_unit_kbps=1), "#"]
     if view.default_route:
         lines += [f" ip route-static 0.0.0.0 0 {view.default_route}", "#"]
     lines += ["acl basic 2000", " rule 5 permit source 10.0.0.0 0.255.255.255", "#",

@@ -16,7 +16,9 @@ from netcensus.sample.names import DNS_DOMAIN
 from netcensus.sample.render_common import (
     ALNUM,
     B64,
+    Counters,
     DeviceView,
+    configured_vlans,
     counters,
     fake_secret,
     hostname,
@@ -133,6 +135,16 @@ def _state(port: Port) -> str:
     return "up, line protocol is up" if port.carrier else "down, line protocol is down"
 
 
+def _queues_and_rates(c: Counters) -> list[str]:
+    """The lines from the counters' last clearing to the input packets, as every interface prints them."""
+    return ["  Last clearing of \"show interface\" counters never",
+            "  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0",
+            "  Queueing strategy: fifo", "  Output queue: 0/40 (size/max)",
+            f"  5 minute input rate {c.in_bps} bits/sec, {c.in_pps} packets/sec",
+            f"  5 minute output rate {c.out_bps} bits/sec, {c.out_pps} packets/sec",
+            f"     {c.in_packets} packets input, {c.in_bytes} bytes, 0 no buffer"]
+
+
 def show_interfaces(view: DeviceView) -> str:
     dev = view.device
     blocks = []
@@ -159,13 +171,7 @@ def show_interfaces(view: DeviceView) -> str:
         if port.vlan_interface:
             lines += ["  Encapsulation ARPA, loopback not set", "  Keepalive not supported ",
                       "  ARP type: ARPA, ARP Timeout 04:00:00",
-                      "  Last input 00:00:00, output 00:00:00, output hang never",
-                      "  Last clearing of \"show interface\" counters never",
-                      "  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0",
-                      "  Queueing strategy: fifo", "  Output queue: 0/40 (size/max)",
-                      f"  5 minute input rate {c.in_bps} bits/sec, {c.in_pps} packets/sec",
-                      f"  5 minute output rate {c.out_bps} bits/sec, {c.out_pps} packets/sec",
-                      f"     {c.in_packets} packets input, {c.in_bytes} bytes, 0 no buffer",
+                      "  Last input 00:00:00, output 00:00:00, output hang never", *_queues_and_rates(c),
                       f"     {c.out_packets} packets output, {c.out_bytes} bytes, 0 underruns",
                       "     0 output errors, 0 interface resets"]
             blocks.append("\n".join(lines))
@@ -181,13 +187,7 @@ def show_interfaces(view: DeviceView) -> str:
             last = "  Last input never, output never, output hang never"
         lines += ["  Encapsulation ARPA, loopback not set", "  Keepalive set (10 sec)", duplex,
                   "  input flow-control is off, output flow-control is unsupported ",
-                  "  ARP type: ARPA, ARP Timeout 04:00:00", last,
-                  "  Last clearing of \"show interface\" counters never",
-                  "  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0",
-                  "  Queueing strategy: fifo", "  Output queue: 0/40 (size/max)",
-                  f"  5 minute input rate {c.in_bps} bits/sec, {c.in_pps} packets/sec",
-                  f"  5 minute output rate {c.out_bps} bits/sec, {c.out_pps} packets/sec",
-                  f"     {c.in_packets} packets input, {c.in_bytes} bytes, 0 no buffer",
+                  "  ARP type: ARPA, ARP Timeout 04:00:00", last, *_queues_and_rates(c),
                   f"     Received {c.in_bcast} broadcasts ({c.in_mcast} IP multicasts)",
                   "     0 runts, 0 giants, 0 throttles ",
                   "     0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored",
@@ -277,10 +277,8 @@ def running_config(view: DeviceView) -> str:
               f"ip domain name {DNS_DOMAIN}", "!",
               f"username netadmin privilege 15 secret 9 $9${fake_secret(rng, B64, 14)}${fake_secret(rng, B64, 43)}",
               "!"]
-    vlans = sorted({p.access_vlan for p in dev.ports.values() if p.access_vlan} |
-                   {p.vlan_interface for p in dev.ports.values() if p.vlan_interface})
     if not dev.model.routed:
-        for vlan in vlans:
+        for vlan in configured_vlans(dev):
             lines += [f"vlan {vlan}", f" name VLAN{vlan:04d}", "!"]
     for port in dev.ports.values():
         lines.append(f"interface {port.name}")

@@ -13,14 +13,16 @@ from netcensus.sample.render_common import (
     ALNUM,
     HUAWEI_CIPHER,
     DeviceView,
+    configured_vlans,
     counters,
     fake_secret,
     hostname,
     mac_dashed,
-    mask,
     port_mac,
     system_description,
     uptime_words,
+    vrp_interface_tail,
+    vrp_states,
 )
 
 
@@ -87,17 +89,11 @@ def display_esn(view: DeviceView) -> str:
 
 
 # -- display interface --------------------------------------------------------------------------
-def _state(port: Port) -> tuple[str, str]:
-    if port.shutdown:
-        return "Administratively DOWN", "DOWN"
-    return ("UP", "UP") if port.carrier else ("DOWN", "DOWN")
-
-
 def display_interface(view: DeviceView) -> str:
     dev = view.device
     blocks = []
     for port in dev.ports.values():
-        link, protocol = _state(port)
+        link, protocol = vrp_states(port)
         c = counters(view, port)
         mac = mac_dashed(dev.mac if port.vlan_interface else port_mac(dev, port))
         lines = [f"{port.name} current state : {link}", f"Line protocol current state : {protocol}"]
@@ -191,8 +187,7 @@ def current_configuration(view: DeviceView) -> str:
              f"!Last configuration was updated at {_time(view, 60 * 24 * 9)}+08:00 by netadmin",
              f"!Last configuration was saved at {_time(view, 60 * 24 * 9)}+08:00 by netadmin", "#",
              f" sysname {hostname(dev)}", "#", " clock timezone BJ add 08:00:00", "#"]
-    vlans = sorted({p.access_vlan for p in dev.ports.values() if p.access_vlan} |
-                   {p.vlan_interface for p in dev.ports.values() if p.vlan_interface})
+    vlans = configured_vlans(dev)
     if not dev.model.routed and vlans:
         lines += [f"vlan batch {' '.join(str(v) for v in vlans)}", "#"]
     for vrf in view.vrfs:
@@ -200,7 +195,6 @@ def current_configuration(view: DeviceView) -> str:
     lines += ["acl number 2000", " rule 5 permit source 10.0.0.0 0.255.255.255", "#", "aaa",
               f" local-user admin password irreversible-cipher $1c${fake_secret(rng, HUAWEI_CIPHER, 52)}$",
               " local-user admin privilege level 15", " local-user admin service-type ssh", "#"]
-    nats = {nat.outside_port: nat for nat in dev.static_nats}
     for port in dev.ports.values():
         lines.append(f"interface {port.name}")
         if port.description:
@@ -209,22 +203,7 @@ def current_configuration(view: DeviceView) -> str:
             lines += [" port link-type access", f" port default vlan {port.access_vlan}"]
         elif port.trunk and not dev.model.routed:
             lines += [" port link-type trunk", " port trunk allow-pass vlan 2 to 4094"]
-        if port.vrf:
-            lines.append(f" ip binding vpn-instance {port.vrf}")
-        if port.address:
-            ip, netmask = mask(port.address)
-            lines.append(f" ip address {ip} {netmask}")
-        if port.bandwidth_kbps:
-            lines.append(f" bandwidth {port.bandwidth_kbps // 1000}")
-        if port.name in nats:
-            nat = nats[port.name]
-            lines.append(f" nat server protocol tcp global {nat.global_address} {nat.port} inside "
-                         f"{nat.inside_address} {nat.port}")
-        if dev.nat_overload == port.name:
-            lines.append(" nat outbound 2000")
-        if port.shutdown:
-            lines.append(" shutdown")
-        lines.append("#")
+        lines += [*vrp_interface_tail(dev, port, bandwidth_unit_kbps=1000), "#"]
     lines += [" lldp enable", "#", "snmp-agent",
               f"snmp-agent community read cipher %^%#{fake_secret(rng, ALNUM, 40)}%^%#",
               "snmp-agent sys-info version v2c v3", "#", " stelnet server enable", "#"]
