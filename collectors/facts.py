@@ -47,6 +47,10 @@ class Interface:
     speed_mbps: float | None = None
     addresses: tuple[str, ...] = ()  # IPv4 interfaces, "10.1.2.1/30"
     vrf: str | None = None
+    #: The device's own averaged traffic rates in bit/s (IOS "5 minute input rate",
+    #: VRP/Comware "Last 300 seconds input rate", NX-OS/EOS/Junos JSON), None when not shown.
+    in_bps: float | None = None
+    out_bps: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,14 @@ def facts_from_dict(data: dict) -> DeviceFacts:
 
     >>> f = DeviceFacts("r1", "cisco_ios", interfaces=(Interface("Loopback0", addresses=("10.0.0.1/32",)),))
     >>> facts_from_dict(facts_to_dict(f)) == f
+    True
+
+    Fields added since a cache was written take their defaults (interface rates):
+
+    >>> old = {"name": "Gi0/1", "description": "", "admin_up": True, "oper_up": True,
+    ...        "speed_mbps": 1000.0, "addresses": [], "vrf": None}
+    >>> data = {**facts_to_dict(DeviceFacts("r1", "cisco_ios")), "interfaces": [old]}
+    >>> facts_from_dict(data).interfaces[0].in_bps is None
     True
     """
     return DeviceFacts(

@@ -250,6 +250,8 @@ def merge_interfaces(interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
             speed_mbps=old.speed_mbps if old.speed_mbps is not None else itf.speed_mbps,
             addresses=old.addresses + tuple(a for a in itf.addresses if a not in old.addresses),
             vrf=old.vrf or itf.vrf,
+            in_bps=old.in_bps if old.in_bps is not None else itf.in_bps,
+            out_bps=old.out_bps if old.out_bps is not None else itf.out_bps,
         )
     return tuple(merged.values())
 

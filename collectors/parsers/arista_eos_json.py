@@ -4,7 +4,8 @@ Field names follow the eAPI / ``| json`` schema of EOS (the same JSON as eAPI's
 ``runCmds``): ``show version`` (``modelName``, ``version``, ``serialNumber``,
 ``uptime`` in seconds), ``show hostname`` (``hostname``, ``fqdn``), ``show interfaces``
 (``interfaces`` keyed by name: ``interfaceStatus``, ``lineProtocolStatus``,
-``bandwidth`` in bit/s, ``interfaceAddress`` with ``primaryIp`` and secondaries) and
+``bandwidth`` in bit/s, ``interfaceAddress`` with ``primaryIp`` and secondaries,
+``interfaceStatistics`` with the averaged ``inBitsRate``/``outBitsRate``) and
 ``show lldp neighbors detail`` (``lldpNeighbors`` keyed by local port, each with
 ``lldpNeighborInfo``). Values are normalised exactly like the text readers of
 :mod:`collectors.parsers.arista_eos`, so JSON and text give the same facts.
@@ -25,6 +26,7 @@ from collectors.parsers.base import (
     mgmt_address,
     neighbour,
     neighbours_fragment,
+    rate_bps,
 )
 from collectors.parsers.common import interface_from_states
 from collectors.parsers.structured import json_object
@@ -97,6 +99,8 @@ def read_interfaces(doc: Any) -> Fragment:
         if not isinstance(itf, Mapping):
             raise ParseError(f"interface {key!r} is {type(itf).__name__}, not an object")
         protocol = str(itf.get("lineProtocolStatus") or "")
+        stats = itf.get("interfaceStatistics")
+        stats = stats if isinstance(stats, Mapping) else {}
         interfaces.append(interface_from_states(
             str(key),  # the key is the name; ``name`` inside has been seen to disagree with it
             link=_link(str(itf.get("interfaceStatus") or ""), protocol),
@@ -104,6 +108,9 @@ def read_interfaces(doc: Any) -> Fragment:
             description=str(itf.get("description") or ""),
             bandwidth_kbit=_kbit(itf.get("bandwidth")),
             addresses=list(_addresses(itf.get("interfaceAddress"))),
+            # The text's "5 minutes input rate" (updateInterval seconds); the text template reads none.
+            in_bps=rate_bps(stats.get("inBitsRate")),
+            out_bps=rate_bps(stats.get("outBitsRate")),
         ))
     return Fragment(interfaces=interfaces)
 

@@ -9,6 +9,7 @@ raw text, depending on the command's template) into a :class:`Fragment`.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,6 +91,29 @@ def speed_mbps(text: str, default_unit: str = "m") -> float | None:
     unit = (match["unit"] or default_unit).lower()
     value = float(match["num"]) * _UNIT_MBPS[unit]
     return value if value > 0 else None
+
+
+def rate_bps(bits_per_second: Any = "", bytes_per_second: Any = "") -> float | None:
+    """A traffic rate in bit/s from the figures a device prints: bits/s, else bytes/s * 8.
+
+    A figure is text or a JSON number; blank, non-numeric, negative or non-finite
+    figures are no rate, while 0 is one (an idle port is what LIN004 looks for).
+
+    >>> rate_bps("10528"), rate_bps("", "1316"), rate_bps(0), rate_bps(" 12.5 ")
+    (10528.0, 10528.0, 0.0, 12.5)
+    >>> rate_bps("n/a") is None, rate_bps("", "") is None, rate_bps(True) is None, rate_bps("-1") is None
+    (True, True, True, True)
+    """
+    for figure, factor in ((bits_per_second, 1), (bytes_per_second, 8)):
+        if isinstance(figure, bool) or figure is None:  # JSON true/false/null: no figure
+            continue
+        try:
+            value = float(str(figure).strip())
+        except ValueError:
+            continue
+        if math.isfinite(value) and value >= 0:
+            return value * factor
+    return None
 
 
 def ipv4_interface(address: str, mask: str | None = None) -> str | None:

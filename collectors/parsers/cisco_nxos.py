@@ -22,7 +22,11 @@ VERSION_FIELDS = {"hostname": "hostname", "model": "platform", "os_version": "os
 
 
 def read_interfaces(rows: list[Row]) -> Fragment:
-    """``show interface``: NX-OS prints admin state separately ("admin state is down")."""
+    """``show interface``: NX-OS prints admin state separately ("admin state is down").
+
+    The rates are the template's last ``N seconds input rate`` of a record: the
+    ``300 seconds`` line of the second load interval when NX-OS prints both.
+    """
     interfaces = []
     for row in require_rows(rows, "interface"):
         link, admin = first(row.get("link_status")), first(row.get("admin_state")).lower()
@@ -33,6 +37,8 @@ def read_interfaces(rows: list[Row]) -> Fragment:
             link=link,
             protocol=first(row.get("link_status")),
             addresses=address_list(first(row.get("ip_address")), first(row.get("prefix_length"))),
+            input_rate=first(row.get("bandwidth_input_rate")),
+            output_rate=first(row.get("bandwidth_output_rate")),
         ))
     return Fragment(interfaces=interfaces)
 

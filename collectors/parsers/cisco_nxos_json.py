@@ -4,7 +4,9 @@ Field names follow the NX-API / ``| json`` schema: ``show version`` (``host_name
 ``chassis_id``, ``proc_board_id``, ``nxos_ver_str`` or ``sys_ver_str`` before 9.x,
 ``kern_uptm_days/hrs/mins/secs``), ``show interface`` (``TABLE_interface.ROW_interface``:
 ``interface``, ``state``, ``admin_state``, ``desc``, ``eth_speed``, ``eth_bw`` in kbit/s,
-``eth_ip_addr``/``eth_ip_mask``; VLAN interfaces use ``svi_*`` names), ``show ip interface
+``eth_ip_addr``/``eth_ip_mask``, the averaged rates ``eth_inrate<n>_bits``/``eth_outrate<n>_bits``
+over ``eth_load_interval<n>_rx`` seconds, ``vdc_lvl_in_avg_bits``/``vdc_lvl_out_avg_bits``
+on mgmt0; VLAN interfaces use ``svi_*`` names), ``show ip interface
 vrf all`` (``TABLE_intf.ROW_intf`` paired row by row with ``TABLE_vrf.ROW_vrf``),
 ``show lldp neighbors detail`` (``TABLE_nbor_detail.ROW_nbor_detail``: ``l_port_id``,
 ``sys_name``, ``port_id``, ``mgmt_addr``) and ``show cdp neighbors detail``
@@ -30,6 +32,7 @@ from collectors.parsers.base import (
     ipv4_interfaces,
     neighbour,
     neighbours_fragment,
+    rate_bps,
 )
 from collectors.parsers.common import address_list, interface_from_states
 from collectors.parsers.structured import json_object, nxos_rows
@@ -104,8 +107,41 @@ def read_interfaces(doc: Any) -> Fragment:
             speed=_text(row, "eth_speed"),
             bandwidth_kbit=_text(row, "svi_bw", "eth_bw"),
             addresses=address_list(address, mask),
+            **_rates(row),
         ))
     return Fragment(interfaces=interfaces)
+
+
+#: Load intervals NX-OS reports a rate for (``eth_inrate1_bits`` .. ``eth_inrate3_bits``).
+_LOAD_INTERVALS = (1, 2, 3)
+
+
+def _rates(row: Mapping[str, Any]) -> dict[str, float | None]:
+    """``in_bps``/``out_bps`` of a row: the rate of the longest load interval (the text's
+    ``300 seconds input rate`` beside the ``30 seconds`` one), else mgmt0's average.
+
+    >>> _rates({"eth_load_interval1_rx": 30, "eth_inrate1_bits": "64", "eth_outrate1_bits": "8",
+    ...         "eth_load_interval2_rx": "300", "eth_inrate2_bits": "1072", "eth_outrate2_bits": "1896"})
+    {'in_bps': 1072.0, 'out_bps': 1896.0}
+    >>> _rates({"vdc_lvl_in_avg_bits": 2216, "vdc_lvl_out_avg_bits": "1408"}), _rates({})
+    ({'in_bps': 2216.0, 'out_bps': 1408.0}, {'in_bps': None, 'out_bps': None})
+    """
+    best: tuple[float, float | None, float | None] | None = None
+    for n in _LOAD_INTERVALS:
+        in_bps = rate_bps(_text(row, f"eth_inrate{n}_bits"))
+        out_bps = rate_bps(_text(row, f"eth_outrate{n}_bits"))
+        if in_bps is None and out_bps is None:
+            continue
+        try:
+            seconds = float(_text(row, f"eth_load_interval{n}_rx") or 0)
+        except ValueError:  # an interval not stated as a number ranks last
+            seconds = 0.0
+        if best is None or seconds > best[0]:
+            best = (seconds, in_bps, out_bps)
+    if best is not None:
+        return {"in_bps": best[1], "out_bps": best[2]}
+    return {"in_bps": rate_bps(_text(row, "vdc_lvl_in_avg_bits")),
+            "out_bps": rate_bps(_text(row, "vdc_lvl_out_avg_bits"))}
 
 
 def read_addresses(doc: Any) -> Fragment:

@@ -18,6 +18,7 @@ from collectors.parsers.base import (
     ipv4_interfaces,
     neighbour,
     neighbours_fragment,
+    rate_bps,
     speed_mbps,
     status_up,
 )
@@ -148,13 +149,16 @@ def interface_from_states(
     bandwidth_kbit: str = "",
     addresses: Iterable[str] = (),
     vrf: str | None = None,
+    in_bps: float | None = None,
+    out_bps: float | None = None,
 ) -> Interface:
     """An :class:`Interface` from the link/protocol state words most vendors print.
 
     ``oper_up`` follows the line protocol when shown (the link passes traffic),
     else the link state. The speed is the stated one; the bandwidth figure is
     used only for an interface that is up and not virtual (a down port or a VLAN
-    interface shows a nominal bandwidth, not a line speed).
+    interface shows a nominal bandwidth, not a line speed). ``in_bps`` and
+    ``out_bps`` are the device's averaged rates (see :func:`collectors.parsers.base.rate_bps`).
     """
     name = interface_name(raw_name)
     oper = status_up(protocol)
@@ -171,6 +175,8 @@ def interface_from_states(
         speed_mbps=speed_value,
         addresses=ipv4_interfaces(addresses),
         vrf=vrf or None,
+        in_bps=in_bps,
+        out_bps=out_bps,
     )
 
 
@@ -181,13 +187,22 @@ def row_interface(
     protocol: str | None = None,
     speed: str | None = None,
     addresses: Iterable[str] = (),
+    input_rate: str | None = None,
+    output_rate: str | None = None,
 ) -> Interface:
     """:func:`interface_from_states` of one interface record with the usual ntc field names.
 
-    Reads ``interface``, ``link_status``, ``protocol_status``, ``description``, ``speed``
-    and ``bandwidth`` (kbit/s); a field the template does not have reads as blank.
-    ``link``, ``protocol`` and ``speed`` replace those fields where a platform names or
-    words them otherwise; ``addresses`` are the record's, in whatever form its template gives.
+    Reads ``interface``, ``link_status``, ``protocol_status``, ``description``, ``speed``,
+    ``bandwidth`` (kbit/s), ``input_rate``/``output_rate`` (bit/s, as ntc's IOS template
+    names them) and ``input_byte_rate``/``output_byte_rate`` (byte/s, used when no bit/s
+    figure is given); a field the template does not have reads as blank.
+    ``link``, ``protocol``, ``speed``, ``input_rate`` and ``output_rate`` replace those
+    fields where a platform names or words them otherwise; ``addresses`` are the record's,
+    in whatever form its template gives.
+
+    A template may record several rates of one direction (a List value: VRP prints
+    ``300 seconds`` then ``15 seconds``); the first, which devices print for the longest
+    interval, is used.
     """
     return interface_from_states(
         first(row.get("interface")),
@@ -197,4 +212,8 @@ def row_interface(
         speed=first(row.get("speed")) if speed is None else speed,
         bandwidth_kbit=first(row.get("bandwidth")),
         addresses=addresses,
+        in_bps=rate_bps(first(row.get("input_rate")) if input_rate is None else input_rate,
+                        first(row.get("input_byte_rate"))),
+        out_bps=rate_bps(first(row.get("output_rate")) if output_rate is None else output_rate,
+                         first(row.get("output_byte_rate"))),
     )

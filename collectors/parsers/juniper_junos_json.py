@@ -6,7 +6,8 @@ Read here: ``show version`` (``software-information``: ``host-name``, ``product-
 ``junos-version``; per routing engine under ``multi-routing-engine-results`` on
 chassis clusters and virtual chassis), ``show chassis hardware`` (``chassis-inventory``
 / ``chassis`` / ``serial-number``), ``show interfaces`` (``interface-information`` /
-``physical-interface`` with ``admin-status``, ``oper-status``, ``speed`` and
+``physical-interface`` with ``admin-status``, ``oper-status``, ``speed``,
+``traffic-statistics`` ``input-bps``/``output-bps`` (the text's ``Input rate``) and
 ``logical-interface`` units carrying ``address-family`` / ``interface-address``
 ``ifa-local``, ``ifa-destination``) and ``show lldp neighbors``
 (``lldp-neighbors-information`` / ``lldp-neighbor-information``). Junos names keep
@@ -28,6 +29,7 @@ from collectors.parsers.base import (
     ipv4_interface,
     neighbour,
     neighbours_fragment,
+    rate_bps,
 )
 from collectors.parsers.common import interface_from_states
 from collectors.parsers.structured import json_object, junos_items, junos_value
@@ -110,6 +112,14 @@ def _unit_up(unit: Mapping[str, Any]) -> bool | None:
     return False if any(flag in flags for flag in _DOWN_FLAGS) else None
 
 
+def _port_rates(port: Mapping[str, Any]) -> dict[str, float | None]:
+    """``in_bps``/``out_bps`` of a physical port from its ``traffic-statistics`` (the text's
+    ``Input rate : N bps``); logical units state none."""
+    stats = next(junos_items(port, "traffic-statistics"), {})
+    return {"in_bps": rate_bps(junos_value(stats, "input-bps")),
+            "out_bps": rate_bps(junos_value(stats, "output-bps"))}
+
+
 def read_interfaces(doc: Any) -> Fragment:
     """``show interfaces | display json``: physical ports, then their logical units.
 
@@ -130,6 +140,7 @@ def read_interfaces(doc: Any) -> Fragment:
                 protocol=oper,
                 description=junos_value(port, "description"),
                 speed=junos_value(port, "speed") if _PORT.match(name) else "",
+                **_port_rates(port),
             )
             interfaces.append(physical)
             for unit in junos_items(port, "logical-interface"):

@@ -138,6 +138,28 @@ def test_interfaces_reported_twice_merge_into_one() -> None:
     )
 
 
+def test_rates_survive_the_merge_with_a_later_command() -> None:
+    # IOS: "show interfaces" gives the rates, the configuration then the VRF of the same port.
+    merged = merge_interfaces([
+        Interface("GigabitEthernet0/1", oper_up=True, in_bps=0.0, out_bps=31000.0),
+        Interface("GigabitEthernet0/1", vrf="EGOV"),
+        Interface("GigabitEthernet0/2", vrf="EGOV"),
+        Interface("GigabitEthernet0/2", in_bps=8.0, out_bps=16.0),
+    ])
+    assert [(i.name, i.vrf, i.in_bps, i.out_bps) for i in merged] == [
+        ("GigabitEthernet0/1", "EGOV", 0.0, 31000.0), ("GigabitEthernet0/2", "EGOV", 8.0, 16.0)]
+
+
+def test_ios_rates_are_kept_for_ports_in_a_vrf() -> None:
+    raw = RawOutputs("r1", "cisco_ios", outputs_of("cisco_ios", "full"))
+    facts = parse_outputs(raw)
+    # Vlan10 is in VRF MGMT (show_running-config.txt); show_interfaces.txt gives it
+    # "5 minute input rate 2000 bits/sec" and "5 minute output rate 1000 bits/sec".
+    vlan = facts.interface("Vlan10")
+    assert (vlan.vrf, vlan.in_bps, vlan.out_bps) == ("MGMT", 2000.0, 1000.0)
+    assert facts.interface("GigabitEthernet1/0/2").in_bps == 0.0  # idle is a rate, not an unknown
+
+
 def test_parsing_is_pure() -> None:
     raw = RawOutputs("r1", "hp_comware", outputs_of("hp_comware", "cw5_full"))
     assert parse_outputs(raw) == parse_outputs(raw)

@@ -343,3 +343,96 @@ def test_more_platforms_parse_real_outputs(platform: str, command: str, raw: Pat
         value = one(rows[0].get(field, ""))
         if value:
             assert getattr(facts.info, attribute) == value
+
+
+# --- averaged traffic rates (the input of LIN004's samples) ----------------------------
+
+#: Fixture folders of the interface commands, and the command as surveyed.
+RATES = [
+    ("cisco_ios", "cisco_ios", "show_interfaces", "show interfaces"),
+    ("cisco_nxos", "cisco_nxos", "show_interface", "show interface"),
+    ("huawei", "huawei_vrp", "display_interface", "display interface"),
+    ("hp_comware", "hp_comware", "display_interface", "display interface"),
+]
+
+#: "5 minute input rate", "Last 300 seconds input rate:", "Last 300 second output:" ...
+_AVERAGE_LINE = re.compile(r"\b(\d+)\s+(second|minute)s?\s+(input|output)\b", re.IGNORECASE)
+
+
+def _rate_cases() -> list[Any]:
+    if not FIXTURES.is_dir():
+        return [pytest.param(None, None, None, marks=pytest.mark.skip(
+            reason=f"real-output fixtures not found at {FIXTURES}"))]
+    return [pytest.param(platform, command, raw, id=f"{folder}/{raw.name}")
+            for platform, folder, command_folder, command in RATES
+            for raw in sorted((FIXTURES / folder / command_folder).glob("*.raw"))]
+
+
+def interface_blocks(text: str, names: list[str]) -> dict[str, str]:
+    """The text of each interface: from its heading line to the next interface's heading.
+
+    The headings are found in the order the yml lists the interfaces (``NAME is up``,
+    ``NAME current state``, or the name alone on its line).
+    """
+    starts: list[tuple[str, int]] = []
+    cursor = 0
+    for name in names:
+        heading = re.compile(rf"^\s*{re.escape(name)}(?:\s+is\b|\s+current\s+state|\s*$)", re.MULTILINE)
+        match = heading.search(text, cursor)
+        assert match, f"no heading line for {name} after offset {cursor}"
+        starts.append((name, match.start()))
+        cursor = match.end()
+    blocks: dict[str, str] = {}
+    for (name, start), (_, end) in zip(starts, starts[1:] + [("", len(text))], strict=True):
+        blocks.setdefault(name, text[start:end])
+    return blocks
+
+
+def expected_rate(block: str, direction: str) -> float | None:
+    """The averaged rate of one direction in an interface's text, in bit/s.
+
+    Of the lines "N seconds/minutes <direction> ...", the one over the longest
+    interval (the first of equals); its bits/sec figure, else its bytes/sec figure x 8.
+    A "Realtime" line is no average.
+    """
+    best: tuple[int, float] | None = None
+    for line in block.splitlines():
+        average = _AVERAGE_LINE.search(line)
+        if average is None or average[3].lower() != direction or "realtime" in line.lower():
+            continue
+        seconds = int(average[1]) * (60 if average[2].lower() == "minute" else 1)
+        after = line[average.end():]
+        bits = re.search(r"([\d.]+)\s*bits/sec", after)
+        octets = re.search(r"([\d.]+)\s*bytes/sec", after)
+        figure = float(bits[1]) if bits else float(octets[1]) * 8 if octets else None
+        if figure is not None and (best is None or seconds > best[0]):
+            best = (seconds, figure)
+    return best[1] if best else None
+
+
+@pytest.mark.parametrize(("platform", "command", "raw"), _rate_cases())
+def test_real_output_rates_are_the_devices_averaged_rates(platform: str, command: str, raw: Path) -> None:
+    text = raw.read_text(encoding="utf-8", errors="replace")
+    rows = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"]
+    names = [ERRATA.get(raw.name, {}).get(r["interface"], r["interface"]) for r in rows]
+    facts = parse_outputs(RawOutputs("dev1", platform, {command: text}))
+
+    for name, block in interface_blocks(text, names).items():
+        itf = facts.interface(port(name))
+        assert itf is not None, name
+        assert (itf.in_bps, itf.out_bps) == (expected_rate(block, "input"), expected_rate(block, "output")), name
+
+
+def test_rate_fixtures_cover_bits_and_bytes_forms() -> None:
+    """The rate test above is no empty check: the fixtures hold both forms, with traffic."""
+    if not FIXTURES.is_dir():
+        pytest.skip(f"real-output fixtures not found at {FIXTURES}")
+    bits_lines = bytes_only_lines = busy = 0
+    for _, folder, command_folder, _ in RATES:
+        for raw in (FIXTURES / folder / command_folder).glob("*.raw"):
+            for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+                if _AVERAGE_LINE.search(line) and "realtime" not in line.lower():
+                    bits_lines += "bits/sec" in line
+                    bytes_only_lines += "bytes/sec" in line and "bits/sec" not in line
+                    busy += bool(re.search(r"[1-9]\d*\s*b(?:it|yte)s/sec", line))
+    assert bits_lines > 100 and bytes_only_lines > 20 and busy > 50

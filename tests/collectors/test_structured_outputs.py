@@ -21,7 +21,9 @@ from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
 from collectors.parsers.base import ParseError
 from collectors.parsers.cisco_nxos_json import read_addresses
+from collectors.parsers.cisco_nxos_json import read_interfaces as nxos_interfaces
 from collectors.parsers.arista_eos_json import read_interfaces as eos_interfaces
+from collectors.parsers.juniper_junos_json import read_interfaces as junos_interfaces
 from collectors.parsers.structured import NoJSONDocument, load_json_output
 from collectors.platforms import PLATFORMS, Command, Platform, command_filename
 from inventory.model import Device
@@ -74,7 +76,7 @@ def test_json_wins_and_agrees_with_the_text_of_the_same_device(platform: str) ->
     json_interfaces = {i.name: i for i in from_json.interfaces}
     for itf in from_text.interfaces:
         other = json_interfaces[itf.name]
-        for field in ("description", "admin_up", "oper_up", "speed_mbps", "vrf"):
+        for field in ("description", "admin_up", "oper_up", "speed_mbps", "vrf", "in_bps", "out_bps"):
             value = getattr(itf, field)
             assert value in (None, "") or value == getattr(other, field), (itf.name, field)
         assert set(itf.addresses) <= set(other.addresses), itf.name
@@ -240,3 +242,56 @@ def test_junos_json_units_addresses_and_nominal_speeds() -> None:
     assert (disabled_unit.admin_up, disabled_unit.oper_up) == (False, False)  # a unit of a disabled port
     assert facts.interface("ae0").speed_mbps == 2000.0
     assert facts.interface("gr-0/0/0").speed_mbps is None  # a tunnel's 800mbps is no line speed
+
+
+# --- averaged traffic rates (LIN004's samples) ---------------------------------------------
+
+
+def test_nxos_json_rate_is_that_of_the_longest_load_interval() -> None:
+    # NX-OS 9.x: load interval 1 (30 s) and 2 (300 s); the text prints the 300 s line last.
+    doc = {"TABLE_interface": {"ROW_interface": [
+        {"interface": "Ethernet1/1", "state": "up", "admin_state": "up",
+         "eth_load_interval1_rx": 30, "eth_inrate1_bits": "25280136", "eth_outrate1_bits": "5963176",
+         "eth_load_interval2_rx": "300", "eth_inrate2_bits": "6980000", "eth_outrate2_bits": "3390000"},
+        {"interface": "mgmt0", "state": "up", "admin_state": "up",
+         "vdc_lvl_in_avg_bits": 1192, "vdc_lvl_out_avg_bits": "6096"},
+        {"interface": "Ethernet1/2", "state": "down", "admin_state": "up"},
+    ]}}
+    rates = {i.name: (i.in_bps, i.out_bps) for i in nxos_interfaces(doc).interfaces}
+    assert rates == {"Ethernet1/1": (6980000.0, 3390000.0), "mgmt0": (1192.0, 6096.0),
+                     "Ethernet1/2": (None, None)}
+
+
+def test_nxos_text_and_json_agree_on_the_management_port_rate() -> None:
+    raw = collect("cisco_nxos", "full")
+    text, json_facts = parse_outputs(only(raw, False)), parse_outputs(only(raw, True))
+    # show_interface.txt: "1 minute input rate 2216 bits/sec", "1 minute output rate 1408 bits/sec"
+    assert (text.interface("mgmt0").in_bps, text.interface("mgmt0").out_bps) == (2216.0, 1408.0)
+    assert (json_facts.interface("mgmt0").in_bps, json_facts.interface("mgmt0").out_bps) == (2216.0, 1408.0)
+
+
+def test_eos_json_rates_come_from_interface_statistics() -> None:
+    doc = {"interfaces": {
+        "Ethernet1": {"interfaceStatus": "connected", "lineProtocolStatus": "up",
+                      "interfaceStatistics": {"updateInterval": 300.0, "inBitsRate": 1210000.5,
+                                              "outBitsRate": 2020000.0}},
+        "Ethernet2": {"interfaceStatus": "notconnect", "lineProtocolStatus": "down",
+                      "interfaceStatistics": {"inBitsRate": "garbage", "outBitsRate": -1}},
+        "Vlan1": {"interfaceStatus": "connected", "lineProtocolStatus": "up"},
+    }}
+    rates = {i.name: (i.in_bps, i.out_bps) for i in eos_interfaces(doc).interfaces}
+    assert rates == {"Ethernet1": (1210000.5, 2020000.0), "Ethernet2": (None, None), "Vlan1": (None, None)}
+
+
+def test_junos_json_rates_are_the_ports_own_and_units_have_none() -> None:
+    def leaf(value: str) -> list[dict]:
+        return [{"data": value}]
+
+    doc = {"interface-information": [{"physical-interface": [{
+        "name": leaf("xe-0/1/0"), "admin-status": leaf("up"), "oper-status": leaf("up"),
+        "traffic-statistics": [{"input-bps": leaf("81211864"), "output-bps": leaf("120383112")}],
+        "logical-interface": [{"name": leaf("xe-0/1/0.0")}],
+    }]}]}
+    rates = [(i.name, i.in_bps, i.out_bps) for i in junos_interfaces(doc).interfaces]
+    assert rates == [("xe-0/1/0", 81211864.0, 120383112.0), ("xe-0/1/0.0", None, None)]
+
