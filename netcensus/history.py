@@ -8,7 +8,6 @@ configs with volatile lines masked (kept, marked), so a config diff means a real
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import json
@@ -20,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from analysis.context import AuditResult
+from netcensus.cache import facts_json_default
 from netcensus.store import RunRecord, digest
 
 COLLECTED = ("ok", "partial")
@@ -36,8 +36,9 @@ def run_record(result: AuditResult, *, degraded: bool = False) -> RunRecord:
          for section in ("departments", "sites", "rooms", "networks", "devices", "circuits",
                          "websites", "approvals", "waivers")} | {"policy": inv.policy.model_dump(mode="json")},
         sort_keys=True, ensure_ascii=False)
-    facts_text = json.dumps({name: dataclasses.asdict(f) for name, f in sorted(result.facts.items())},
-                            sort_keys=True, ensure_ascii=False, default=str)
+    # The JSON of {device: dataclasses.asdict(facts)}, without asdict's deep copies.
+    facts_text = json.dumps(dict(sorted(result.facts.items())), sort_keys=True, ensure_ascii=False,
+                            default=facts_json_default)
     return RunRecord(
         started=result.started.isoformat(timespec="seconds"),
         finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from analysis.findings import Severity
 from collectors.base import Collector
 from netcensus.errors import NetcensusError
 from netcensus.history import RunDiff, diff_runs, run_record
-from netcensus.pipeline import audit
+from netcensus.pipeline import audit, paused_gc
 from netcensus.store import SQLiteStore, StoreLock
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DEGRADED = 0, 1, 2, 3
@@ -93,18 +94,32 @@ def parse_max_failed(text: str | None, total: int) -> int | None:
 
 def run_job(job: AuditJob, log: Log = lambda _m: None) -> JobOutcome:
     """Run one audit under the store lock; everything written atomically."""
+    with paused_gc():  # see paused_gc: the collector's full passes grow with the city
+        return _run_job(job, log)
+
+
+def _run_job(job: AuditJob, log: Log) -> JobOutcome:
     with StoreLock(Path(f"{job.store_path}.lock")) as lock:
         if lock.stale_pid:
             log(f"cleared a stale lock left by pid {lock.stale_pid} (a killed run)")
         store = SQLiteStore(job.store_path)
+        archive = None
         try:
             store.clean_pending()
             base_id = store.resolve(job.baseline) if job.baseline else None
+            captures = job.captures if job.captures and job.captures.is_dir() else None
             # Devices of the current inventory: the pipeline loads it; stale counts come from the store.
             from inventory.loader import load_inventory
 
+            loading = time.perf_counter()
             inventory = load_inventory(job.inventory)
+            loaded_s = time.perf_counter() - loading
+            if captures and job.collector is None:
+                # Saved captures do not change during an offline audit: archive them meanwhile
+                # (once the inventory is known good, so a typo there is reported at once).
+                archive = store.start_archive(captures)
             since = store.runs_since_success(inventory.devices)
+            history_s = time.perf_counter() - loading - loaded_s
             result = audit(job.inventory, job.captures, select=job.select, ignore=job.ignore,
                            today=job.today, collector=job.collector, cache_dir=job.cache_dir,
                            runs_since_success=since,
@@ -113,9 +128,12 @@ def run_job(job: AuditJob, log: Log = lambda _m: None) -> JobOutcome:
             failed = sorted(n for n, f in result.facts.items() if f.status not in ("ok", "partial"))
             limit = parse_max_failed(job.max_failed, len(result.facts))
             degraded = limit is not None and len(failed) > limit
+            # The inventory was loaded here, not in audit(): count it in its own stage.
+            result.timings["load_inventory"] = result.timings.get("load_inventory", 0.0) + loaded_s
+            recording = time.perf_counter()
             record = run_record(result, degraded=degraded)
             base = store.run(base_id) if base_id is not None else None
-            run_id = store.record(record, captures=job.captures if job.captures and job.captures.is_dir() else None)
+            run_id = store.record(record, captures=captures, archive=archive)
             diff = None
             if base is not None:
                 current = store.run(run_id)
@@ -127,9 +145,14 @@ def run_job(job: AuditJob, log: Log = lambda _m: None) -> JobOutcome:
             removed = store.prune(job.keep_runs)
             if removed:
                 log(f"retention: removed runs {', '.join(map(str, removed))}")
+            result.timings["history"] = history_s + time.perf_counter() - recording
         finally:
+            if archive is not None:
+                archive.discard()  # after a failed run; a recorded archive is already in place
             store.close()
+    rendering = time.perf_counter()
     written = write_reports(result, job.out, job.lang)
+    result.timings["reports"] = time.perf_counter() - rendering
     code = exit_code(result, diff, degraded, job.fail_on)
     if job.on_new_findings and diff is not None and diff.new:
         notify(job.on_new_findings, job.out / "netcensus-report.json", log)

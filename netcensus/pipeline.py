@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +27,7 @@ from collectors.parse import parse_outputs
 from inventory.loader import load_inventory
 from inventory.model import Device, Inventory
 from netcensus.cache import FactsCache
+from netcensus.store import die_with_parent
 
 
 @contextmanager
@@ -35,6 +37,25 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one audit (nested uses are fine).
+
+    An audit builds millions of long-lived objects (facts, graph, findings, report rows)
+    and almost no reference cycles. Each full collection walks all of them, and there are
+    more of them the larger the city: at 10,000 devices the collector took about 3 s of a
+    15 s cached audit while freeing a few thousand objects. Reference counting still frees
+    everything else at once, so memory does not grow; the previous state is restored after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 #: Below this many devices, worker processes cost more than they save.
@@ -58,7 +79,7 @@ def collect_facts(
     if isinstance(collector, OfflineCollector) and workers > 1 and len(devices) >= PARALLEL_MIN_DEVICES:
         cache_dir = cache.directory if cache else None
         chunks = [devices[i::workers * 4] for i in range(workers * 4)]
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             parts = pool.map(_collect_chunk, [(collector.captures, cache_dir, c) for c in chunks])
             found = {f.device: f for part in parts for f in part}
         return {d.name: found[d.name] for d in devices}
@@ -81,7 +102,8 @@ def _collect_chunk(job: tuple[Path, Path | None, list[Device]]) -> list[DeviceFa
     captures, cache_dir, devices = job
     collector = OfflineCollector(captures)
     cache = FactsCache(cache_dir) if cache_dir else None
-    return [_collect_one(collector, d, cache) for d in devices]
+    with paused_gc():
+        return [_collect_one(collector, d, cache) for d in devices]
 
 
 def apply_waivers(findings: Iterable[Finding], inventory: Inventory, today: dt.date) -> list[Finding]:
@@ -159,11 +181,12 @@ def audit(
     timings: dict[str, float] = {}
     started = dt.datetime.now(dt.timezone.utc)
     checks = selected_checks(select, ignore)  # fail fast on a bad --select
-    ctx = prepare(inventory_path, captures_path, timings=timings, **context_options)
-    with _timed(timings, "build_graph"):
-        graph, sgraph = ctx.graph, ctx.site_graph
-    with _timed(timings, "checks"):
-        findings = apply_waivers(run_checks(ctx, checks), ctx.inventory, ctx.today)
+    with paused_gc():
+        ctx = prepare(inventory_path, captures_path, timings=timings, **context_options)
+        with _timed(timings, "build_graph"):
+            graph, sgraph = ctx.graph, ctx.site_graph
+        with _timed(timings, "checks"):
+            findings = apply_waivers(run_checks(ctx, checks), ctx.inventory, ctx.today)
     return AuditResult(
         inventory=ctx.inventory, facts=dict(ctx.facts), findings=findings, graph=graph, site_graph=sgraph,
         started=started, inventory_path=str(inventory_path),

@@ -12,22 +12,31 @@ backend can follow (see docs/scaling.md).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import fcntl
+import gzip
 import hashlib
+import io
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
+import stat
+import sys
 import tarfile
+import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from netcensus.errors import NetcensusError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
 MIGRATIONS: list[str] = [
@@ -74,6 +83,12 @@ MIGRATIONS: list[str] = [
         id TEXT NOT NULL,
         PRIMARY KEY (run_id, kind, id)
     );
+    """,
+    # 2: what a run's capture archive holds, so a run of unchanged captures reuses the
+    # previous archive instead of compressing the same files again (see _archive).
+    """
+    ALTER TABLE runs ADD COLUMN captures_signature TEXT;
+    ALTER TABLE runs ADD COLUMN captures_digest TEXT;
     """,
 ]
 
@@ -123,7 +138,9 @@ class RunSummary:
 class Store(Protocol):
     """What the pipeline needs from a history store."""
 
-    def record(self, run: RunRecord, captures: Path | None = None) -> int: ...
+    def record(self, run: RunRecord, captures: Path | None = None, *,
+               archive: "PendingArchive | None" = None) -> int: ...
+    def start_archive(self, captures: Path) -> "PendingArchive": ...
     def run(self, run_id: int) -> RunRecord: ...
     def last_run_id(self) -> int | None: ...
     def runs(self) -> list[RunSummary]: ...
@@ -182,17 +199,29 @@ class SQLiteStore:
         self.conn.close()
 
     # -- writing ------------------------------------------------------------------------
-    def record(self, run: RunRecord, captures: Path | None = None) -> int:
-        """Record a run (and archive its captures); returns the run id. All or nothing."""
-        archive = self._archive(captures, run.started) if captures else None
+    def record(self, run: RunRecord, captures: Path | None = None, *,
+               archive: PendingArchive | None = None) -> int:
+        """Record a run (and archive its captures); returns the run id. All or nothing.
+
+        ``archive`` is the capture archive :meth:`start_archive` began earlier (then
+        ``captures`` is not read again); it raises here if writing it failed.
+        """
+        if archive is not None:
+            pending, signature, content = archive.result()
+        elif captures:
+            pending, signature, content = _archive_captures(self.archive_dir, captures, self._archived())
+        else:
+            pending = signature = content = None
+        archive_path = pending
         try:
             with self._transaction() as db:
                 cur = db.execute(
                     "INSERT INTO runs (started, finished, inventory, captures, inventory_digest,"
-                    " facts_digest, devices, failed, degraded, archive) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " facts_digest, devices, failed, degraded, archive, captures_signature, captures_digest)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (run.started, run.finished, run.inventory, run.captures, run.inventory_digest,
                      run.facts_digest, len(run.device_status), len(run.failed), int(run.degraded),
-                     archive.name if archive else None))
+                     archive_path.name if archive_path else None, signature, content))
                 run_id = int(cur.lastrowid)
                 for device, (status, error) in sorted(run.device_status.items()):
                     config = run.configs.get(device)
@@ -210,28 +239,40 @@ class SQLiteStore:
                 db.executemany("INSERT OR IGNORE INTO entities VALUES (?,?,?)", [
                     (run_id, kind, i) for kind, ids in run.entities.items() for i in ids])
         except BaseException:
-            if archive:
-                archive.unlink(missing_ok=True)
+            if archive_path:
+                archive_path.unlink(missing_ok=True)
             raise
-        if archive:  # the archive's final name carries the run id
+        if archive_path:  # the archive's final name carries the run id
             final = self.archive_dir / f"run-{run_id}.tar.gz"
-            os.replace(archive, final)
+            os.replace(archive_path, final)
             with self._transaction() as db:
                 db.execute("UPDATE runs SET archive = ? WHERE id = ?", (final.name, run_id))
         return run_id
 
-    def _archive(self, captures: Path, started: str) -> Path:
-        """Compress a capture folder into the archive dir under a temporary name."""
+    def start_archive(self, captures: Path) -> PendingArchive:
+        """Begin archiving a capture folder in a background process; pass the result to :meth:`record`.
+
+        An offline audit's captures do not change while it runs, so their archive (seconds
+        of reading and compressing for a city) can be written meanwhile. The process runs at
+        a lower priority: it takes the CPU the audit leaves idle (the single-threaded graph
+        and checks after the parallel parse) instead of slowing the parse down. It reads
+        files only; the database stays with the caller. It is a fresh interpreter
+        ("spawn"), not a fork: it inherits neither the store lock nor the audit's memory.
+        """
+        known = self._archived()
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_archive_worker, initargs=(os.getpid(),))
         try:
-            self.archive_dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.archive_dir / f".pending-{digest(started + str(os.getpid()))[:12]}.tar.gz"
-            with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
-                tar.add(captures, arcname="captures", filter=_skip_tmp)
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
-            return tmp
-        except OSError as e:
-            raise StoreError(f"cannot archive captures into {self.archive_dir}: {_explain(e)}") from None
+            return PendingArchive(executor.submit(_archive_captures, self.archive_dir, captures, known))
+        finally:
+            executor.shutdown(wait=False)  # the process ends with its one task
+
+    def _archived(self) -> dict[str, tuple[str, str]]:
+        """Capture signature -> (archive name, content digest) of the newest archived run of each."""
+        rows = self.conn.execute(
+            "SELECT captures_signature, archive, captures_digest FROM runs WHERE captures_signature IS NOT NULL"
+            " AND archive LIKE 'run-%' ORDER BY id")
+        return {signature: (name, content) for signature, name, content in rows}
 
     def prune(self, keep_runs: int) -> list[int]:
         """Keep the newest ``keep_runs`` runs (and every device's last success); return removed ids."""
@@ -313,13 +354,11 @@ class SQLiteStore:
 
     def runs_since_success(self, devices: Iterable[str]) -> dict[str, int]:
         """For each device: how many recorded runs since it was last collected successfully."""
-        out = {}
-        for device in devices:
-            row = self.conn.execute("SELECT run_id FROM last_success WHERE device = ?", (device,)).fetchone()
-            since = row[0] if row else 0
-            out[device] = self.conn.execute(
-                "SELECT count(*) FROM device_runs WHERE device = ? AND run_id > ?", (device, since)).fetchone()[0]
-        return out
+        # One grouped query, not two per device: a city has thousands of devices.
+        counts = dict(self.conn.execute(
+            "SELECT d.device, count(*) FROM device_runs d LEFT JOIN last_success l ON l.device = d.device"
+            " WHERE d.run_id > coalesce(l.run_id, 0) GROUP BY d.device"))
+        return {device: counts.get(device, 0) for device in devices}
 
     def last_success(self, device: str) -> tuple[int, str, str | None] | None:
         """(run id, finished, config) of a device's last successful collection, if any."""
@@ -329,8 +368,167 @@ class SQLiteStore:
         return tuple(row) if row else None  # type: ignore[return-value]
 
 
-def _skip_tmp(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
-    return None if info.name.endswith(".tmp") else info
+def _archive_captures(archive_dir: Path, captures: Path, known: dict[str, tuple[str, str]]
+                      ) -> tuple[Path, str, str]:
+    """Archive a capture folder under a temporary name: (path, signature, content digest).
+
+    A nightly run often finds the captures of the previous run unchanged. When the
+    folder's signature (names, sizes, modification times) matches an archived run's
+    (``known``, from :meth:`SQLiteStore._archived`), its content digest is checked too, and on a
+    match that archive is hard-linked (copied where links are not possible) instead of
+    compressed again.
+    """
+    try:
+        archive_dir.mkdir(parents=True, exist_ok=True)
+        tmp = archive_dir / f".pending-{digest(f'{os.getpid()}-{time.time_ns()}')[:12]}.tar.gz"
+        signature = captures_signature(captures)
+        name, content = known.get(signature, (None, None))
+        if name is not None and (archive_dir / name).is_file() and captures_digest(captures) == content:
+            _link_or_copy(archive_dir / name, tmp)
+            return tmp, signature, content
+        content = write_archive(captures, tmp)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        return tmp, signature, content
+    except OSError as e:
+        raise StoreError(f"cannot archive captures into {archive_dir}: {_explain(e)}") from None
+
+
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """Process-pool initializer: the kernel kills this worker when its parent dies (Linux).
+
+    A forked worker inherits the store lock's file descriptor. One outliving a killed audit
+    (blocked for ever on a result pipe nobody reads) would hold the lock and refuse every
+    later run; with this it dies with the audit. Elsewhere only the race check applies.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the request above took effect
+
+
+def _archive_worker(parent: int) -> None:
+    """Initializer of the background archive process (see :meth:`SQLiteStore.start_archive`)."""
+    die_with_parent(parent)
+    with contextlib.suppress(OSError):
+        os.nice(10)
+
+
+@dataclass(frozen=True)
+class PendingArchive:
+    """A capture archive being written by :meth:`SQLiteStore.start_archive`."""
+
+    future: Future[tuple[Path, str, str]]
+
+    def result(self) -> tuple[Path, str, str]:
+        """Wait for it: (temporary path, signature, content digest); raises :class:`StoreError`."""
+        try:
+            return self.future.result()
+        except StoreError:
+            raise
+        except Exception as e:  # the archive process died (killed, out of memory)
+            raise StoreError(f"the capture archive could not be written: {type(e).__name__}: {e}") from None
+
+    def discard(self) -> None:
+        """Wait for it and delete it, unless :meth:`SQLiteStore.record` already took it."""
+        try:
+            path = self.future.result()[0]
+        except StoreError:
+            return  # nothing was left behind
+        path.unlink(missing_ok=True)
+
+
+def _capture_entries(captures: Path) -> Iterator[tuple[str, str, os.stat_result]]:
+    """``(name in the archive, path, lstat)`` of a capture folder, as ``tar`` adds it.
+
+    Depth first, names sorted, a folder before its contents; ``.tmp`` files (interrupted
+    writes) and folders are left out.
+    """
+    def walk(path: str, arcname: str) -> Iterator[tuple[str, str, os.stat_result]]:
+        info = os.lstat(path)
+        yield arcname, path, info
+        if stat.S_ISDIR(info.st_mode):
+            for name in sorted(os.listdir(path)):
+                if not name.endswith(".tmp"):
+                    yield from walk(os.path.join(path, name), f"{arcname}/{name}")
+
+    return walk(str(captures), "captures")
+
+
+def captures_signature(captures: Path) -> str:
+    """A cheap fingerprint of a capture folder: names, kinds, sizes and modification times."""
+    h = hashlib.sha256()
+    for arcname, _, info in _capture_entries(captures):
+        h.update(f"{arcname}\0{stat.S_IFMT(info.st_mode)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _hash_entry(h: "hashlib._Hash", arcname: str, kind: int, data: bytes) -> None:
+    h.update(f"{arcname}\0{kind}\0{len(data)}\0".encode())
+    h.update(data)
+
+
+def captures_digest(captures: Path) -> str:
+    """The content digest of a capture folder: what :func:`write_archive` returns for it."""
+    h = hashlib.sha256()
+    for arcname, path, info in _capture_entries(captures):
+        kind = stat.S_IFMT(info.st_mode)
+        if stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as handle:
+                _hash_entry(h, arcname, kind, handle.read())
+        elif stat.S_ISLNK(info.st_mode):
+            _hash_entry(h, arcname, kind, os.readlink(path).encode())
+        elif stat.S_ISDIR(info.st_mode):
+            _hash_entry(h, arcname, kind, b"")
+    return h.hexdigest()
+
+
+def write_archive(captures: Path, target: Path) -> str:
+    """Write a capture folder to ``target`` as ``tar.gz`` (under ``captures/``); return its content digest.
+
+    The entries are built from one ``lstat`` each (no owner-name lookups) and the
+    compressor is fed megabyte blocks, not three small writes per file: about twice as
+    fast as ``TarFile.add`` on a city's tens of thousands of files.
+    """
+    h = hashlib.sha256()
+    with open(target, "wb") as raw, gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=raw) as gz, \
+            io.BufferedWriter(gz, buffer_size=1 << 20) as buffered, tarfile.open(fileobj=buffered, mode="w") as tar:
+        for arcname, path, info in _capture_entries(captures):
+            entry = tarfile.TarInfo(arcname)
+            entry.mode, entry.mtime = stat.S_IMODE(info.st_mode), int(info.st_mtime)
+            entry.uid, entry.gid = info.st_uid, info.st_gid
+            kind = stat.S_IFMT(info.st_mode)
+            if stat.S_ISREG(info.st_mode):
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                entry.size = len(data)
+                tar.addfile(entry, io.BytesIO(data))
+                _hash_entry(h, arcname, kind, data)
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                entry.type = tarfile.DIRTYPE
+                data = b""
+            elif stat.S_ISLNK(info.st_mode):
+                entry.type, entry.linkname = tarfile.SYMTYPE, os.readlink(path)
+                data = entry.linkname.encode()
+            else:
+                continue  # sockets, devices, pipes: nothing a capture holds
+            tar.addfile(entry)
+            _hash_entry(h, arcname, kind, data)
+    return h.hexdigest()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Give ``source``'s content a second name: a hard link, or a copy where links fail."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _explain(e: BaseException) -> str:

@@ -26,7 +26,8 @@ import networkx as nx
 from analysis.context import AuditResult
 from reports.registry import RenderOptions, renderer
 
-__all__ = ["FILES", "graphml_ready", "node_link", "render_graph_json", "render_graphml"]
+__all__ = ["FILES", "graphml_ready", "node_link", "render_graph_json", "render_graphml", "write_graphml",
+           "write_node_link"]
 
 FILES = {
     "graphml": ("netcensus-graph.graphml", "netcensus-site-graph.graphml"),
@@ -66,11 +67,28 @@ def _scalar(value: Any) -> Any:
 
 def _flatten(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Flatten attribute dicts, then give each attribute one type across all records."""
-    flat = [{k: _scalar(v) for k, v in r.items() if v is not None} for r in records]
+    flat = []
     types: dict[str, set[type]] = {}
-    for r in flat:
+    for r in records:
+        row = {}
         for k, v in r.items():
-            types.setdefault(k, set()).add(type(v))
+            if v is None:
+                continue
+            kind = type(v)
+            # Plain scalars are most of a city's attributes: skip _scalar's checks for them.
+            if kind is str:
+                if _XML_ILLEGAL.search(v):
+                    v = _xml_text(v)
+            elif kind is not bool and kind is not int and kind is not float:
+                v = _scalar(v)
+                kind = type(v)
+            row[k] = v
+            seen = types.get(k)
+            if seen is None:
+                types[k] = {kind}
+            elif kind not in seen:
+                seen.add(kind)
+        flat.append(row)
     for name, kinds in types.items():
         if len(kinds) == 1:
             continue
@@ -97,25 +115,134 @@ def _safe_ids(nodes: Iterable[Any]) -> dict[Any, str]:
     return mapping
 
 
-def graphml_ready(G: nx.MultiGraph) -> nx.MultiGraph:
-    """A copy of ``G`` that :func:`networkx.write_graphml` accepts and yEd/Gephi read."""
+Row = dict[str, Any]
+
+
+def _graphml_parts(G: nx.MultiGraph) -> tuple[Row, list[tuple[str, Row]], list[tuple[str, str, str, Row]]]:
+    """Graph attributes, ``(id, attrs)`` per node and ``(u, v, key, attrs)`` per edge, GraphML-legal."""
     ids = _safe_ids(G.nodes)
-    H = nx.MultiGraph()
-    H.graph.update(_flatten([dict(G.graph)])[0])
-    nodes = list(G.nodes(data=True))
-    for (node, _), attrs in zip(nodes, _flatten(d for _, d in nodes)):
+    graph = _flatten([dict(G.graph)])[0]
+    nodes = []
+    node_items = list(G.nodes(data=True))
+    for (node, _), attrs in zip(node_items, _flatten(d for _, d in node_items)):
         # Gephi and yEd's property mapper show a "label"; give every node a readable one.
         attrs.setdefault("label", str(attrs.get("name") or attrs.get("id") or ids[node]))
-        H.add_node(ids[node], **attrs)
-    edges = list(G.edges(keys=True, data=True))
-    for (u, v, key, _), attrs in zip(edges, _flatten(d for *_, d in edges)):
-        H.add_edge(ids[u], ids[v], key=_xml_text(str(key)), **attrs)
+        nodes.append((ids[node], attrs))
+    edge_items = list(G.edges(keys=True, data=True))
+    edges = [(ids[u], ids[v], _xml_text(str(key)), attrs)
+             for (u, v, key, _), attrs in zip(edge_items, _flatten(d for *_, d in edge_items))]
+    return graph, nodes, edges
+
+
+def graphml_ready(G: nx.MultiGraph) -> nx.MultiGraph:
+    """A copy of ``G`` that :func:`networkx.write_graphml` accepts and yEd/Gephi read."""
+    graph, nodes, edges = _graphml_parts(G)
+    H = nx.MultiGraph()
+    H.graph.update(graph)
+    H.add_nodes_from(nodes)
+    for u, v, key, attrs in edges:
+        H.add_edge(u, v, key=key, **attrs)
     return H
+
+
+# GraphML type names of the scalar types (as networkx writes and reads them).
+_GRAPHML_TYPES: tuple[tuple[type, str], ...] = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
+_GRAPHML_HEADER = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _graphml_type(value: Any) -> str:
+    for kind, name in _GRAPHML_TYPES:
+        if isinstance(value, kind):
+            return name
+    raise TypeError(f"GraphML cannot hold a {type(value).__name__}")  # _flatten leaves scalars only
+
+
+_NEEDS_TEXT_ESCAPE = re.compile("[&<>\r]")
+_NEEDS_ATTR_ESCAPE = re.compile('[&<>"\n\r\t]')
+
+
+def _graphml_value(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    text = str(value)
+    return text.translate(_TEXT_ESCAPES) if _NEEDS_TEXT_ESCAPE.search(text) else text
+
+
+def _graphml_attr(text: str) -> str:
+    return text.translate(_ATTR_ESCAPES) if _NEEDS_ATTR_ESCAPE.search(text) else text
+
+
+def write_graphml(G: nx.MultiGraph, path: Path) -> None:
+    """Write :func:`graphml_ready`'s form of ``G`` to ``path``, streaming element by element.
+
+    Same document networkx writes (one ``key`` per attribute name and scope, ``edge``
+    ids from the multigraph keys), without building the copy or an element tree: a city
+    of 10,000 devices takes a fraction of the time.
+    """
+    graph, nodes, edges = _graphml_parts(G)
+    keys: dict[tuple[str, str], str] = {}  # (scope, name) -> key id
+    declarations = []
+    for scope, records in (("graph", [graph]), ("node", [a for _, a in nodes]), ("edge", [a for *_, a in edges])):
+        for attrs in records:
+            for name, value in attrs.items():
+                if (scope, name) not in keys:
+                    keys[scope, name] = key_id = f"d{len(keys)}"
+                    declarations.append(f'  <key id="{key_id}" for="{scope}" attr.name="{_graphml_attr(name)}" '
+                                        f'attr.type="{_graphml_type(value)}" />\n')
+
+    def data(scope: str, attrs: Row, indent: str) -> str:
+        return "".join(f'{indent}<data key="{keys[scope, name]}">{_graphml_value(value)}</data>\n'
+                       for name, value in attrs.items())
+
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write(_GRAPHML_HEADER)
+        out.writelines(declarations)
+        out.write('  <graph edgedefault="undirected">\n')
+        out.write(data("graph", graph, "    "))
+        for node, attrs in nodes:
+            out.write(f'    <node id="{_graphml_attr(node)}">\n{data("node", attrs, "      ")}    </node>\n')
+        for u, v, key, attrs in edges:
+            out.write(f'    <edge source="{_graphml_attr(u)}" target="{_graphml_attr(v)}" id="{_graphml_attr(key)}">\n'
+                      f'{data("edge", attrs, "      ")}    </edge>\n')
+        out.write("  </graph>\n</graphml>\n")
 
 
 def node_link(G: nx.MultiGraph) -> dict[str, Any]:
     """The node-link form of ``G`` with every attribute as JSON types."""
     return _plain(nx.node_link_data(G, edges="edges"))
+
+
+def write_node_link(G: nx.MultiGraph, path: Path) -> None:
+    """Write :func:`node_link`'s document to ``path``, one node or edge per line.
+
+    Each element is encoded on its own (by the C JSON encoder, which an indented dump
+    cannot use), so memory holds one element's text at a time, not the whole document.
+    """
+    head = _plain({"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": dict(G.graph)})
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write("{\n")
+        for name in ("directed", "graph", "multigraph"):
+            out.write(f"{dump(name)}: {dump(head[name])},\n")
+        out.write('"nodes": [')
+        for i, (node, attrs) in enumerate(G.nodes(data=True)):
+            out.write(("\n" if i == 0 else ",\n") + dump(_plain({**attrs, "id": node})))
+        out.write('\n],\n"edges": [')
+        for i, (u, v, key, attrs) in enumerate(G.edges(keys=True, data=True)):
+            out.write(("\n" if i == 0 else ",\n") + dump(_plain({**attrs, "source": u, "target": v, "key": key})))
+        out.write("\n]\n}\n")
 
 
 def _graphs(result: AuditResult) -> tuple[nx.MultiGraph, nx.MultiGraph]:
@@ -129,7 +256,7 @@ def render_graphml(result: AuditResult, out_dir: Path, options: RenderOptions) -
     paths = []
     for G, name in zip(_graphs(result), FILES["graphml"]):
         path = out_dir / name
-        nx.write_graphml(graphml_ready(G), path, encoding="utf-8")
+        write_graphml(G, path)
         paths.append(path)
     return paths
 
@@ -141,6 +268,6 @@ def render_graph_json(result: AuditResult, out_dir: Path, options: RenderOptions
     paths = []
     for G, name in zip(_graphs(result), FILES["graph-json"]):
         path = out_dir / name
-        path.write_text(json.dumps(node_link(G), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_node_link(G, path)
         paths.append(path)
     return paths

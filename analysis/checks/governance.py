@@ -266,8 +266,12 @@ def published_web_rules(config: str) -> list[NatRule]:
     >>> [(r.line, r.inside, r.outside_port) for r in published_web_rules(cfg)]
     [(1, '10.1.1.10', 443), (2, '10.1.1.11', 80)]
     """
-    rules = []
+    rules: list[NatRule] = []
+    if "nat" not in config:
+        return rules
     for number, raw in enumerate(config.splitlines(), start=1):
+        if "nat" not in raw:  # every rule below has the word: skip the rest of a long config unsplit
+            continue
         tokens = raw.split()
         if len(tokens) < 2 or tokens[0] in ("!", "#", "undo", "no"):
             continue
