@@ -121,6 +121,8 @@ def _parse_row(row: Mapping[str, str | None], source: str, problems: list[Proble
         rates.append(value)
     if len(problems) > before:
         return None
+    if at.tzinfo is None:  # an NMS export without an offset is in the collector's local time
+        at = at.astimezone()
     return UtilisationSample(circuit, at, rates[0], rates[1], source)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from analysis.context import AuditResult
+from analysis.measurements import UtilisationSample, samples_from_facts
 from netcensus.cache import facts_json_default
 from netcensus.store import RunRecord, digest
 
@@ -51,7 +52,15 @@ def run_record(result: AuditResult, *, degraded: bool = False) -> RunRecord:
         findings=[f.to_dict() for f in result.findings],
         entities=entities_of(result),
         degraded=degraded,
+        utilisation={c: (s.at.isoformat(timespec="seconds"), s.in_mbps, s.out_mbps, s.source)
+                     for c, s in samples_from_facts(result.inventory, result.facts, result.started).items()},
     )
+
+
+def stored_samples(rows: Mapping[str, list[tuple[str, float, float, str]]]) -> dict[str, list[UtilisationSample]]:
+    """The store's utilisation rows as :class:`UtilisationSample` lists (what LIN004 reads)."""
+    return {circuit: [UtilisationSample(circuit, dt.datetime.fromisoformat(at), i, o, source)
+                      for at, i, o, source in samples] for circuit, samples in rows.items()}
 
 
 def entities_of(result: AuditResult) -> dict[str, list[str]]:

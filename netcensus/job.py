@@ -22,7 +22,7 @@ from analysis.context import AuditResult
 from analysis.findings import Severity
 from collectors.base import Collector
 from netcensus.errors import NetcensusError
-from netcensus.history import RunDiff, diff_runs, run_record
+from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
 from netcensus.pipeline import audit, paused_gc
 from netcensus.store import SQLiteStore, StoreLock
 
@@ -119,12 +119,13 @@ def _run_job(job: AuditJob, log: Log) -> JobOutcome:
                 # (once the inventory is known good, so a typo there is reported at once).
                 archive = store.start_archive(captures)
             since = store.runs_since_success(inventory.devices)
+            earlier_samples = stored_samples(store.utilisation_samples())
             history_s = time.perf_counter() - loading - loaded_s
             result = audit(job.inventory, job.captures, select=job.select, ignore=job.ignore,
                            today=job.today, collector=job.collector, cache_dir=job.cache_dir,
                            runs_since_success=since,
                            stale_after_runs=job.stale_after_runs, inventory=inventory,
-                           utilisation_csv=job.utilisation)
+                           utilisation_csv=job.utilisation, history_utilisation=earlier_samples)
             failed = sorted(n for n, f in result.facts.items() if f.status not in ("ok", "partial"))
             limit = parse_max_failed(job.max_failed, len(result.facts))
             degraded = limit is not None and len(failed) > limit

@@ -11,14 +11,14 @@ import gc
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from analysis.context import AuditContext, AuditResult
 from analysis.findings import Finding
-from analysis.measurements import load_utilisation_csv
+from analysis.measurements import UtilisationSample, load_utilisation_csv, samples_from_facts
 from analysis.registry import run_checks, selected_checks
 from collectors.base import Collector
 from collectors.facts import DeviceFacts
@@ -140,12 +140,16 @@ def prepare(
     stale_after_runs: int = 3,
     inventory: Inventory | None = None,
     utilisation_csv: Path | str | None = None,
+    history_utilisation: Mapping[str, Sequence[UtilisationSample]] | None = None,
+    sampled_at: dt.datetime | None = None,
     timings: dict[str, float] | None = None,
 ) -> AuditContext:
     """Load, collect and parse: the context every check (and what-if) reads.
 
     ``inventory`` skips loading when the caller already has it; ``utilisation_csv`` is an
-    NMS export of line utilisation (``circuit,time,in_mbps,out_mbps``) for LIN003/LIN004.
+    NMS export of line utilisation (``circuit,time,in_mbps,out_mbps``) for LIN003/LIN004;
+    ``history_utilisation`` the samples earlier runs recorded. This run's own sample of each
+    line (the devices' averaged rates at its end, at ``sampled_at``) joins them.
     Raises :class:`netcensus.errors.InventoryError` on a bad inventory.
     """
     timings = {} if timings is None else timings
@@ -158,10 +162,21 @@ def prepare(
     with _timed(timings, "parse_captures"):
         cache = FactsCache(cache_dir) if cache_dir else None
         facts = collect_facts(inventory, collector, cache=cache, workers=workers)
+    now = samples_from_facts(inventory, facts, sampled_at or dt.datetime.now(dt.timezone.utc))
     return AuditContext(inventory, facts, today=today or dt.date.today(),
                         captures=Path(captures_path) if captures_path else None,
                         runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs,
-                        utilisation=utilisation)
+                        utilisation=merge_samples(utilisation, history_utilisation or {},
+                                                  {c: [s] for c, s in now.items()}))
+
+
+def merge_samples(*sources: Mapping[str, Sequence[UtilisationSample]]) -> dict[str, list[UtilisationSample]]:
+    """Samples of several sources, per circuit, in time order."""
+    merged: dict[str, list[UtilisationSample]] = {}
+    for source in sources:
+        for circuit, samples in source.items():
+            merged.setdefault(circuit, []).extend(samples)
+    return {c: sorted(s, key=lambda x: x.at) for c, s in merged.items()}
 
 
 def audit(
@@ -182,6 +197,7 @@ def audit(
     started = dt.datetime.now(dt.timezone.utc)
     checks = selected_checks(select, ignore)  # fail fast on a bad --select
     with paused_gc():
+        context_options.setdefault("sampled_at", started)
         ctx = prepare(inventory_path, captures_path, timings=timings, **context_options)
         with _timed(timings, "build_graph"):
             graph, sgraph = ctx.graph, ctx.site_graph

@@ -36,7 +36,7 @@ from typing import Protocol
 
 from netcensus.errors import NetcensusError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
 MIGRATIONS: list[str] = [
@@ -90,6 +90,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE runs ADD COLUMN captures_signature TEXT;
     ALTER TABLE runs ADD COLUMN captures_digest TEXT;
     """,
+    # 3: each run's utilisation sample per leased line (the devices' own averaged rates at
+    # the line's end), so LIN004 can take the percentile across runs.
+    """
+    CREATE TABLE utilisation (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        circuit TEXT NOT NULL,
+        at TEXT NOT NULL,
+        in_mbps REAL NOT NULL,
+        out_mbps REAL NOT NULL,
+        source TEXT NOT NULL,
+        PRIMARY KEY (run_id, circuit)
+    );
+    """,
 ]
 
 
@@ -112,6 +125,8 @@ class RunRecord:
     findings: list[dict]  # Finding.to_dict() of every finding
     entities: dict[str, list[str]]  # kind -> ids (devices, links, circuits, rooms, websites)
     degraded: bool = False
+    #: circuit -> (ISO time, in Mbit/s, out Mbit/s, source): this run's utilisation samples
+    utilisation: dict[str, tuple[str, float, float, str]] = field(default_factory=dict)
     id: int | None = None  # set when read back
     archive: str | None = None
 
@@ -238,6 +253,8 @@ class SQLiteStore:
                     for f in run.findings])
                 db.executemany("INSERT OR IGNORE INTO entities VALUES (?,?,?)", [
                     (run_id, kind, i) for kind, ids in run.entities.items() for i in ids])
+                db.executemany("INSERT OR REPLACE INTO utilisation VALUES (?,?,?,?,?,?)", [
+                    (run_id, circuit, *sample) for circuit, sample in sorted(run.utilisation.items())])
         except BaseException:
             if archive_path:
                 archive_path.unlink(missing_ok=True)
@@ -359,6 +376,14 @@ class SQLiteStore:
             "SELECT d.device, count(*) FROM device_runs d LEFT JOIN last_success l ON l.device = d.device"
             " WHERE d.run_id > coalesce(l.run_id, 0) GROUP BY d.device"))
         return {device: counts.get(device, 0) for device in devices}
+
+    def utilisation_samples(self) -> dict[str, list[tuple[str, float, float, str]]]:
+        """Every retained run's utilisation samples: circuit -> [(ISO time, in, out, source)] in time order."""
+        out: dict[str, list[tuple[str, float, float, str]]] = {}
+        for circuit, at, in_mbps, out_mbps, source in self.conn.execute(
+                "SELECT circuit, at, in_mbps, out_mbps, source FROM utilisation ORDER BY circuit, at"):
+            out.setdefault(circuit, []).append((at, in_mbps, out_mbps, source))
+        return out
 
     def last_success(self, device: str) -> tuple[int, str, str | None] | None:
         """(run id, finished, config) of a device's last successful collection, if any."""
