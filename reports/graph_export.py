@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -245,29 +245,23 @@ def write_node_link(G: nx.MultiGraph, path: Path) -> None:
         out.write("\n]\n}\n")
 
 
-def _graphs(result: AuditResult) -> tuple[nx.MultiGraph, nx.MultiGraph]:
-    return result.graph, result.site_graph
+def _write_graphs(result: AuditResult, out_dir: Path, fmt: str,
+                  write: Callable[[nx.MultiGraph, Path], object]) -> list[Path]:
+    """Write the citywide and the site graph with one writer, under the format's file names."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / name for name in FILES[fmt]]
+    for G, path in zip((result.graph, result.site_graph), paths):
+        write(G, path)
+    return paths
 
 
 @renderer("graphml")
 def render_graphml(result: AuditResult, out_dir: Path, options: RenderOptions) -> list[Path]:
     """Write the citywide and site graphs as GraphML."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for G, name in zip(_graphs(result), FILES["graphml"]):
-        path = out_dir / name
-        write_graphml(G, path)
-        paths.append(path)
-    return paths
+    return _write_graphs(result, out_dir, "graphml", write_graphml)
 
 
 @renderer("graph-json")
 def render_graph_json(result: AuditResult, out_dir: Path, options: RenderOptions) -> list[Path]:
     """Write the citywide and site graphs as node-link JSON."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for G, name in zip(_graphs(result), FILES["graph-json"]):
-        path = out_dir / name
-        write_node_link(G, path)
-        paths.append(path)
-    return paths
+    return _write_graphs(result, out_dir, "graph-json", write_node_link)
