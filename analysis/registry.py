@@ -109,8 +109,13 @@ def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> l
 def run_checks(ctx: "AuditContext", checks: Iterable[CheckSpec] | None = None) -> list[Finding]:
     """Run checks over one audit context; findings come back sorted, duplicates dropped."""
     specs = list(checks) if checks is not None else selected_checks()
+    return merge_findings(s.func(ctx) for s in specs)
+
+
+def merge_findings(per_check: Iterable[Iterable[Finding]]) -> list[Finding]:
+    """The findings of several checks (in check order) as one sorted list, first of each key kept."""
     seen: dict[str, Finding] = {}
-    for s in specs:
-        for f in s.func(ctx):
+    for findings in per_check:
+        for f in findings:
             seen.setdefault(f.key, f)
     return sorted(seen.values(), key=Finding.sort_key)

@@ -39,7 +39,6 @@ from typing import Literal
 
 import networkx as nx
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -405,6 +404,10 @@ def _solve_part(
             add_row(power + [(index[r.id], -r.spare_power_kw)], -np.inf, 0.0)
     if params.max_rooms_kept is not None:
         add_row([(index[r.id], 1.0) for r in part], 0.0, float(params.max_rooms_kept))
+
+    # Imported here: scipy.optimize takes a third of a second to import, which every audit
+    # (and every `netcensus` command) would pay at start-up, plans or not.
+    from scipy.optimize import Bounds, LinearConstraint, milp
 
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(row_lb), n)).tocsr()
     result = milp(

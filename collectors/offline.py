@@ -6,13 +6,14 @@ go through the same parsers as a live survey.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 from collectors.base import RawOutputs
-from collectors.capture import TMP_SUFFIX, device_dir, output_path
+from collectors.capture import TMP_SUFFIX, device_dir
 from collectors.facts import CommandProblem
-from collectors.platforms import PLATFORMS
+from collectors.platforms import PLATFORMS, command_filename
 from inventory.model import Device
 
 
@@ -30,12 +31,15 @@ class OfflineCollector:
             return RawOutputs(device.name, device.platform, status="error",
                               error=f"unknown platform {device.platform!r}")
         folder = device_dir(self.captures, device.name)
-        if not folder.is_dir():
+        try:
+            # One listing, not a stat per command file: a city has tens of thousands of them.
+            names = set(os.listdir(folder))
+        except (FileNotFoundError, NotADirectoryError):
             return RawOutputs(device.name, device.platform, status="missing",
                               error=f"no capture folder {folder}")
-        from collectors.napalm_facts import has_napalm_capture, read_napalm_capture
+        from collectors.napalm_facts import GETTERS, napalm_filename, read_napalm_capture
 
-        if has_napalm_capture(folder):  # napalm getter JSON instead of command outputs
+        if any(napalm_filename(g) in names for g in GETTERS):  # napalm getter JSON instead of command outputs
             outputs, napalm_problems = read_napalm_capture(self.captures, device.name)
             status = "ok" if not napalm_problems else ("partial" if outputs else "missing")
             return RawOutputs(device.name, device.platform, outputs, status=status,
@@ -46,18 +50,29 @@ class OfflineCollector:
         # saved outputs) or both; only a group with no file at all is "missing". A
         # leftover .tmp (an interrupted write) is reported whatever its group holds.
         for group in platform.groups:
-            paths = [output_path(self.captures, device.name, cmd.command) for cmd in group]
-            for cmd, path in zip(group, paths, strict=True):
-                if path.is_file():
-                    outputs[cmd.command] = path.read_text(encoding="utf-8", errors="replace")
-            interrupted = [(cmd, path) for cmd, path in zip(group, paths, strict=True)
-                           if cmd.command not in outputs and path.with_name(path.name + TMP_SUFFIX).exists()]
-            for cmd, path in interrupted:
+            files = [command_filename(cmd.command) for cmd in group]
+            for cmd, name in zip(group, files, strict=True):
+                text = _read_text(os.path.join(folder, name)) if name in names else None
+                if text is not None:
+                    outputs[cmd.command] = text
+            interrupted = [(cmd, name) for cmd, name in zip(group, files, strict=True)
+                           if cmd.command not in outputs and name + TMP_SUFFIX in names]
+            for cmd, name in interrupted:
                 problems.append(CommandProblem(cmd.command, "incomplete",
-                                               f"{path.name}{TMP_SUFFIX}: interrupted write, ignored"))
+                                               f"{name}{TMP_SUFFIX}: interrupted write, ignored"))
             if not interrupted and not any(cmd.command in outputs for cmd in group):
-                names = " nor ".join(str(path) if i == 0 else path.name for i, path in enumerate(paths))
-                problems.append(CommandProblem(group[0].command, "missing", f"no file {names}"))
+                paths = [folder / name for name in files]
+                names_text = " nor ".join(str(p) if i == 0 else p.name for i, p in enumerate(paths))
+                problems.append(CommandProblem(group[0].command, "missing", f"no file {names_text}"))
         status = "ok" if not problems else ("partial" if outputs else "missing")
         return RawOutputs(device.name, device.platform, outputs, status=status,
                           problems=tuple(problems), elapsed_s=time.perf_counter() - start)
+
+
+def _read_text(path: str) -> str | None:
+    """A capture file as text (undecodable bytes replaced); None if it is not a file (any more)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except (FileNotFoundError, IsADirectoryError):
+        return None

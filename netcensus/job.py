@@ -22,8 +22,9 @@ from analysis.context import AuditResult
 from analysis.findings import Severity
 from collectors.base import Collector
 from netcensus.errors import NetcensusError
+from netcensus.forkshare import PROCESSES, share_out
 from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
-from netcensus.pipeline import audit, paused_gc
+from netcensus.pipeline import PARALLEL_MIN_DEVICES, audit, paused_gc
 from netcensus.store import SQLiteStore, StoreLock
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DEGRADED = 0, 1, 2, 3
@@ -49,7 +50,7 @@ class AuditJob:
     fail_on: Severity | None = None
     on_new_findings: str | None = None  # command; the JSON report's path is appended
     stale_after_runs: int = 3
-    cache: Path | None = None  # parsed-facts cache; default <out>/.facts-cache
+    cache: Path | None = None  # parsed facts and validated inventory; default <out>/.facts-cache
     use_cache: bool = True
     utilisation: Path | None = None  # NMS utilisation CSV for LIN003/LIN004
     collector: Collector | None = field(default=None, compare=False)
@@ -109,10 +110,10 @@ def _run_job(job: AuditJob, log: Log) -> JobOutcome:
             base_id = store.resolve(job.baseline) if job.baseline else None
             captures = job.captures if job.captures and job.captures.is_dir() else None
             # Devices of the current inventory: the pipeline loads it; stale counts come from the store.
-            from inventory.loader import load_inventory
+            from inventory.cache import load_inventory_cached
 
             loading = time.perf_counter()
-            inventory = load_inventory(job.inventory)
+            inventory = load_inventory_cached(job.inventory, job.cache_dir)
             loaded_s = time.perf_counter() - loading
             if captures and job.collector is None:
                 # Saved captures do not change during an offline audit: archive them meanwhile
@@ -176,23 +177,26 @@ def exit_code(result: AuditResult, diff: RunDiff | None, degraded: bool, fail_on
 def write_reports(result: AuditResult, out: Path, lang: str) -> list[Path]:
     """Render every registered file report into a temporary folder, then move each into place.
 
-    A run killed mid-write leaves the previous reports whole (``os.replace`` is atomic).
+    A large city's reports are shared between this process and a forked one
+    (:func:`netcensus.forkshare.share_out`). A run killed mid-write leaves the previous
+    reports whole (``os.replace`` is atomic).
     """
     from reports.registry import RENDERERS, RenderOptions, load_builtin_renderers, render
 
     load_builtin_renderers()
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".rendering-", dir=out))
+    names = sorted(n for n in RENDERERS if n != "terminal")  # the terminal one prints
+    processes = PROCESSES if len(result.inventory.devices) >= PARALLEL_MIN_DEVICES else 1
+    options = RenderOptions(lang=lang)
     written: list[Path] = []
     try:
-        for name in sorted(RENDERERS):
-            if name == "terminal":  # prints; every other renderer writes files
-                continue
-            for path in render(name, result, staging, RenderOptions(lang=lang)):
-                target = out / path.relative_to(staging)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
-                written.append(target)
+        rendered = share_out(names, lambda name: render(name, result, staging, options), processes)
+        for path in (p for paths in rendered for p in paths):
+            target = out / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            written.append(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written

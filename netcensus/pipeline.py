@@ -10,7 +10,6 @@ import datetime as dt
 import gc
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,15 +18,15 @@ from typing import Any, Iterator
 from analysis.context import AuditContext, AuditResult
 from analysis.findings import Finding
 from analysis.measurements import UtilisationSample, load_utilisation_csv, samples_from_facts
-from analysis.registry import run_checks, selected_checks
+from analysis.registry import CheckSpec, merge_findings, selected_checks
 from collectors.base import Collector
 from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
-from inventory.loader import load_inventory
+from inventory.cache import load_inventory_cached
 from inventory.model import Device, Inventory
 from netcensus.cache import FactsCache
-from netcensus.store import die_with_parent
+from netcensus.forkshare import PROCESSES, share_out
 
 
 @contextmanager
@@ -71,17 +70,18 @@ def collect_facts(
 ) -> dict[str, DeviceFacts]:
     """Collect and parse every declared device; failures are recorded, never raised.
 
-    Offline collections of large cities are parsed in ``workers`` processes (default: one
-    per core); ``cache`` skips parsing for devices whose raw outputs did not change.
+    Offline collections of large cities are parsed by this process and ``workers - 1``
+    forked ones (default: one process per core); ``cache`` skips parsing for devices whose
+    raw outputs did not change.
     """
     devices = list(inventory.devices.values())
     workers = workers or os.cpu_count() or 1
     if isinstance(collector, OfflineCollector) and workers > 1 and len(devices) >= PARALLEL_MIN_DEVICES:
-        cache_dir = cache.directory if cache else None
+        # Forked, not pooled: the workers read the inventory where it lies (nothing is
+        # pickled on the way in) and this process parses its share too.
         chunks = [devices[i::workers * 4] for i in range(workers * 4)]
-        with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            parts = pool.map(_collect_chunk, [(collector.captures, cache_dir, c) for c in chunks])
-            found = {f.device: f for part in parts for f in part}
+        parts = share_out(chunks, lambda chunk: [_collect_one(collector, d, cache) for d in chunk], workers)
+        found = {f.device: f for part in parts for f in part}
         return {d.name: found[d.name] for d in devices}
     return {d.name: _collect_one(collector, d, cache) for d in devices}
 
@@ -97,13 +97,22 @@ def _collect_one(collector: Collector, device: Device, cache: FactsCache | None)
     return facts
 
 
-def _collect_chunk(job: tuple[Path, Path | None, list[Device]]) -> list[DeviceFacts]:
-    """Worker process: collect and parse a chunk of devices offline."""
-    captures, cache_dir, devices = job
-    collector = OfflineCollector(captures)
-    cache = FactsCache(cache_dir) if cache_dir else None
-    with paused_gc():
-        return [_collect_one(collector, d, cache) for d in devices]
+def run_checks_shared(ctx: AuditContext, checks: Sequence[CheckSpec], processes: int) -> list[Finding]:
+    """:func:`analysis.registry.run_checks`, shared between ``processes`` (see :mod:`netcensus.forkshare`).
+
+    What a check leaves in ``ctx.extras`` (the room plan) comes back from whichever
+    process ran it.
+    """
+    def run(spec: CheckSpec) -> tuple[list[Finding], dict[str, object]]:
+        before = set(ctx.extras)
+        findings = list(spec.func(ctx))
+        return findings, {k: v for k, v in ctx.extras.items() if k not in before}
+
+    results = share_out(checks, run, processes)
+    for _, extras in results:
+        for key, value in extras.items():
+            ctx.extras.setdefault(key, value)
+    return merge_findings(findings for findings, _ in results)
 
 
 def apply_waivers(findings: Iterable[Finding], inventory: Inventory, today: dt.date) -> list[Finding]:
@@ -155,7 +164,7 @@ def prepare(
     timings = {} if timings is None else timings
     with _timed(timings, "load_inventory"):
         if inventory is None:
-            inventory = load_inventory(Path(inventory_path))
+            inventory = load_inventory_cached(Path(inventory_path), cache_dir)
         utilisation = load_utilisation_csv(utilisation_csv) if utilisation_csv else {}
     if collector is None:
         collector = OfflineCollector(captures_path) if captures_path else _NoCaptures()
@@ -202,7 +211,8 @@ def audit(
         with _timed(timings, "build_graph"):
             graph, sgraph = ctx.graph, ctx.site_graph
         with _timed(timings, "checks"):
-            findings = apply_waivers(run_checks(ctx, checks), ctx.inventory, ctx.today)
+            processes = PROCESSES if len(ctx.inventory.devices) >= PARALLEL_MIN_DEVICES else 1
+            findings = apply_waivers(run_checks_shared(ctx, checks, processes), ctx.inventory, ctx.today)
     return AuditResult(
         inventory=ctx.inventory, facts=dict(ctx.facts), findings=findings, graph=graph, site_graph=sgraph,
         started=started, inventory_path=str(inventory_path),

@@ -1,0 +1,102 @@
+"""Share independent tasks between this process and forked copies of it.
+
+For work whose input is large and already in memory (an audited city of 10,000 devices)
+and whose output is small (the paths of the reports written): a forked child reads the
+input where it lies, nothing is pickled on the way in, and sends back only its results.
+Each process takes the next task nobody has taken yet (a shared counter), so one slow
+task does not hold the others up and no cost estimate is needed.
+
+Each child costs real memory: Python writes a reference count into every object it
+touches, so a child that walks the whole city ends up with its own copy of most of its
+pages. Checks and reports walk the whole city: they share between :data:`PROCESSES`
+processes, not one per core. Parsing touches only each device's own objects and uses
+one process per core.
+
+>>> share_out(["a", "bb", "ccc"], len, processes=2)
+[1, 2, 3]
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+from netcensus.errors import NetcensusError
+from netcensus.store import die_with_parent
+
+__all__ = ["PROCESSES", "WorkerError", "share_out"]
+
+#: Processes an audit shares its checks and its reports between (this one and a fork).
+PROCESSES = 2
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerError(NetcensusError):
+    """A task failed (or its process died) in a forked worker."""
+
+
+def share_out(tasks: Sequence[T], run: Callable[[T], R], processes: int) -> list[R]:
+    """``[run(t) for t in tasks]``, computed by this process and ``processes - 1`` forked ones.
+
+    Results come back in task order and must pickle. A task that raises in this process
+    raises as it is; one that raises in a child raises :class:`WorkerError` with the
+    child's traceback. Without ``fork`` (not Linux) or with one process, it runs here.
+    """
+    workers = min(processes, len(tasks)) - 1
+    if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+        return [run(t) for t in tasks]
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+
+    def take() -> int:
+        with taken.get_lock():
+            index = taken.value
+            taken.value += 1
+        return index
+
+    def work() -> dict[int, R]:
+        done: dict[int, R] = {}
+        while (index := take()) < len(tasks):
+            done[index] = run(tasks[index])
+        return done
+
+    def child(send: Connection, parent: int) -> None:
+        die_with_parent(parent)  # a killed audit must not leave report writers behind
+        try:
+            send.send(("ok", work()))
+        except BaseException:  # noqa: BLE001 - everything is reported to the parent
+            send.send(("error", traceback.format_exc()))
+
+    children = []
+    finished = False
+    try:
+        for _ in range(workers):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=child, args=(send, os.getpid()), daemon=True)
+            process.start()
+            send.close()
+            children.append((process, receive))
+        results = work()
+        for process, receive in children:
+            try:
+                status, payload = receive.recv()
+            except EOFError:
+                process.join()
+                raise WorkerError(f"a worker process died (exit code {process.exitcode})") from None
+            if status != "ok":
+                raise WorkerError(f"a task failed in a worker process:\n{payload}")
+            results.update(payload)
+        finished = True
+    finally:
+        for process, receive in children:
+            if not finished:  # a failure here: nobody will read what the others write
+                process.kill()
+            process.join()
+            receive.close()
+    return [results[i] for i in range(len(tasks))]
