@@ -6,6 +6,7 @@ go through the same parsers as a live survey.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -17,11 +18,42 @@ from collectors.platforms import PLATFORMS, command_filename
 from inventory.model import Device
 
 
+#: A folder with an entry changed less than this long ago gets no fingerprint: file
+#: times come from a coarse clock, so a file rewritten in place within one tick, to the
+#: same size, would keep them (git's "racy clean" problem, solved the same way).
+SETTLED_S = 2.0
+
+
 class OfflineCollector:
     """Collect a device by reading ``<captures>/<device>/<command>.txt`` files."""
 
     def __init__(self, captures: Path | str):
         self.captures = Path(captures)
+
+    def fingerprint(self, device: Device) -> str | None:
+        """A cheap fingerprint of what :meth:`collect` would read for ``device``, or None.
+
+        The device's name, platform and folder, and each entry of it: name, inode, size,
+        modification and change times (one ``stat`` each, no file read). Equal fingerprints
+        mean equal raw outputs, so the facts cache can skip reading and hashing them (git
+        decides what to re-hash the same way). None when the folder cannot be listed or
+        changed within the last :data:`SETTLED_S` seconds.
+        """
+        folder = device_dir(self.captures, device.name)
+        parts = [device.name, device.platform, os.path.abspath(folder)]
+        newest = 0
+        try:
+            with os.scandir(folder) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    info = entry.stat()  # through symlinks, as collect() reads
+                    newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+                    parts.append(f"{entry.name}\0{info.st_mode}\0{info.st_ino}\0{info.st_size}"
+                                 f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
+        except OSError:
+            return None
+        if newest > time.time_ns() - SETTLED_S * 1e9:
+            return None
+        return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
     def collect(self, device: Device) -> RawOutputs:
         """Read every command file of the device's platform; report what is missing."""

@@ -3,20 +3,29 @@
 A nightly re-audit of unchanged captures re-parses nothing: each device's facts are
 stored under the SHA-256 of its raw outputs plus a digest of the parsing code and
 templates, so a new parser version never reads stale facts.
+
+For saved captures it does not even re-read them: ``seen/<device>.json`` remembers the
+key of the device's outputs under the fingerprint of its capture folder (names, inodes,
+sizes and file times; :meth:`collectors.offline.OfflineCollector.fingerprint`). While the
+fingerprint holds, the key does, and the facts come straight from the cache.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import json
+import os
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 
 import collectors
 from collectors.base import RawOutputs
 from collectors.facts import DeviceFacts, facts_from_dict
+
+
+_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 @lru_cache(maxsize=1)
@@ -78,12 +87,43 @@ class FactsCache:
         self.directory = Path(directory)
         self.hits = self.misses = 0
 
+    def get(self, raw: RawOutputs) -> DeviceFacts | None:
+        """The cached facts of these raw outputs, or None."""
+        return self._read(raw_key(raw))
+
+    def put(self, raw: RawOutputs, facts: DeviceFacts) -> None:
+        """Cache the facts parsed from ``raw``."""
+        # dumps, not dump: json.dump always takes the pure-Python encoder.
+        text = json.dumps(facts, ensure_ascii=False, separators=(",", ":"), default=facts_json_default)
+        self._write(self._path(raw_key(raw)), text)
+
+    def recall(self, device: str, fingerprint: str) -> DeviceFacts | None:
+        """The cached facts of ``device`` if its captures still have this fingerprint."""
+        try:
+            with open(self._seen_path(device), encoding="utf-8") as handle:
+                seen = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(seen, dict) or seen.get("fingerprint") != fingerprint \
+                or seen.get("parser") != parser_digest():  # the key names the parser version too
+            return None
+        key = seen.get("key")
+        return self._read(key) if isinstance(key, str) and _KEY.fullmatch(key) else None
+
+    def remember(self, device: str, fingerprint: str, raw: RawOutputs) -> None:
+        """Note that captures with this fingerprint hold ``raw`` (whose facts are cached)."""
+        seen = {"fingerprint": fingerprint, "parser": parser_digest(), "key": raw_key(raw)}
+        self._write(self._seen_path(device), json.dumps(seen))
+
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, raw: RawOutputs) -> DeviceFacts | None:
+    def _seen_path(self, device: str) -> Path:
+        return self.directory / "seen" / f"{device}.json"  # device names are file-name safe ids
+
+    def _read(self, key: str) -> DeviceFacts | None:
         try:
-            with open(self._path(raw_key(raw)), encoding="utf-8") as handle:
+            with open(self._path(key), encoding="utf-8") as handle:
                 facts = facts_from_dict(json.load(handle))
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
@@ -91,13 +131,11 @@ class FactsCache:
         self.hits += 1
         return facts
 
-    def put(self, raw: RawOutputs, facts: DeviceFacts) -> None:
-        path = self._path(raw_key(raw))
+    @staticmethod
+    def _write(path: Path, text: str) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            # dumps, not dump: json.dump always takes the pure-Python encoder.
-            text = json.dumps(facts, ensure_ascii=False, separators=(",", ":"), default=facts_json_default)
             with open(tmp, "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(tmp, path)

@@ -184,7 +184,7 @@ def audit(
         help="Exit 3 (degraded) when more devices than this (count or N%) could not be collected.")] = None,
     stale_after: Annotated[int, typer.Option(min=1, help="Runs without collection before a device is stale.")] = 3,
     cache: Annotated[Optional[Path], typer.Option(
-        help="Parsed-facts cache folder (default OUT/.facts-cache).")] = None,
+        help="Cache folder: parsed facts and the validated inventory (default OUT/.facts-cache).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-parse every capture.")] = False,
     utilisation: Annotated[Optional[Path], typer.Option(
         help="Line utilisation CSV from the NMS (circuit,time,in_mbps,out_mbps) for LIN003/LIN004.")] = None,

@@ -87,6 +87,12 @@ def collect_facts(
 
 
 def _collect_one(collector: Collector, device: Device, cache: FactsCache | None) -> DeviceFacts:
+    # Saved captures whose folder has not changed are not even read (see netcensus.cache).
+    fingerprint = collector.fingerprint(device) if cache and isinstance(collector, OfflineCollector) else None
+    if fingerprint is not None:
+        facts = cache.recall(device.name, fingerprint)
+        if facts is not None:
+            return facts
     raw = collector.collect(device)
     if cache is None:
         return parse_outputs(raw)
@@ -94,25 +100,36 @@ def _collect_one(collector: Collector, device: Device, cache: FactsCache | None)
     if facts is None:
         facts = parse_outputs(raw)
         cache.put(raw, facts)
+    if fingerprint is not None:
+        cache.remember(device.name, fingerprint, raw)
     return facts
 
 
 def run_checks_shared(ctx: AuditContext, checks: Sequence[CheckSpec], processes: int) -> list[Finding]:
     """:func:`analysis.registry.run_checks`, shared between ``processes`` (see :mod:`netcensus.forkshare`).
 
+    The checks of one module go to one process: they share what they compute (ROM001
+    and ROM002 one room plan, the ADR checks one address index), which two processes
+    would each compute. Modules with more checks go first, the small ones fill in.
     What a check leaves in ``ctx.extras`` (the room plan) comes back from whichever
     process ran it.
     """
-    def run(spec: CheckSpec) -> tuple[list[Finding], dict[str, object]]:
+    groups: dict[str, list[CheckSpec]] = {}
+    for spec in checks:
+        groups.setdefault(spec.func.__module__, []).append(spec)
+
+    def run(group: list[CheckSpec]) -> tuple[list[list[Finding]], dict[str, object]]:
         before = set(ctx.extras)
-        findings = list(spec.func(ctx))
+        findings = [list(spec.func(ctx)) for spec in group]
         return findings, {k: v for k, v in ctx.extras.items() if k not in before}
 
-    results = share_out(checks, run, processes)
-    for _, extras in results:
+    ordered = sorted(groups.values(), key=len, reverse=True)
+    found: dict[str, list[Finding]] = {}
+    for group, (per_check, extras) in zip(ordered, share_out(ordered, run, processes), strict=True):
         for key, value in extras.items():
             ctx.extras.setdefault(key, value)
-    return merge_findings(findings for findings, _ in results)
+        found.update((spec.code, findings) for spec, findings in zip(group, per_check, strict=True))
+    return merge_findings(found[spec.code] for spec in checks)  # in check order, as run_checks
 
 
 def apply_waivers(findings: Iterable[Finding], inventory: Inventory, today: dt.date) -> list[Finding]:
