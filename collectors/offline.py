@@ -39,21 +39,17 @@ class OfflineCollector:
         decides what to re-hash the same way). None when the folder cannot be listed or
         changed within the last :data:`SETTLED_S` seconds.
         """
-        folder = device_dir(self.captures, device.name)
-        parts = [device.name, device.platform, os.path.abspath(folder)]
-        newest = 0
+        folder = os.path.abspath(device_dir(self.captures, device.name))
         try:
             with os.scandir(folder) as entries:
-                for entry in sorted(entries, key=lambda e: e.name):
-                    info = entry.stat()  # through symlinks, as collect() reads
-                    newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-                    parts.append(f"{entry.name}\0{info.st_mode}\0{info.st_ino}\0{info.st_size}"
-                                 f"\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
+                stats = sorted((e.name, e.stat()) for e in entries)  # stat through symlinks, as collect() reads
         except OSError:
             return None
-        if newest > time.time_ns() - SETTLED_S * 1e9:
+        if stats and max(max(s.st_mtime_ns, s.st_ctime_ns) for _, s in stats) > time.time_ns() - SETTLED_S * 1e9:
             return None
-        return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+        entries = [(name, s.st_mode, s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns) for name, s in stats]
+        return hashlib.sha256(repr((device.name, device.platform, folder, entries)).encode(
+            "utf-8", "surrogateescape")).hexdigest()
 
     def collect(self, device: Device) -> RawOutputs:
         """Read every command file of the device's platform; report what is missing."""

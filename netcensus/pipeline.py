@@ -80,10 +80,22 @@ def collect_facts(
         # Forked, not pooled: the workers read the inventory where it lies (nothing is
         # pickled on the way in) and this process parses its share too.
         chunks = [devices[i::workers * 4] for i in range(workers * 4)]
-        parts = share_out(chunks, lambda chunk: [_collect_one(collector, d, cache) for d in chunk], workers)
-        found = {f.device: f for part in parts for f in part}
-        return {d.name: found[d.name] for d in devices}
-    return {d.name: _collect_one(collector, d, cache) for d in devices}
+        parts = share_out(chunks, lambda chunk: _collect_chunk(collector, chunk, cache), workers)
+    else:
+        parts = [_collect_chunk(collector, devices, cache)]
+    if cache is not None:
+        cache.prune()
+        cache.close()
+    found = {f.device: f for part in parts for f in part}
+    return {d.name: found[d.name] for d in devices}
+
+
+def _collect_chunk(collector: Collector, devices: list[Device], cache: FactsCache | None) -> list[DeviceFacts]:
+    """Collect and parse some devices; what this process added to the cache is written at the end."""
+    facts = [_collect_one(collector, d, cache) for d in devices]
+    if cache is not None:
+        cache.flush()
+    return facts
 
 
 def _collect_one(collector: Collector, device: Device, cache: FactsCache | None) -> DeviceFacts:

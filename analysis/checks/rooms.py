@@ -9,22 +9,16 @@ or why no plan exists (ROM002).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.checks.governance import Governed, approval_status
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
-from analysis.roomplan import (
-    PlanParameters,
-    RoomMove,
-    RoomPlan,
-    RoomSpec,
-    candidate_targets,
-    room_distances,
-    solve_room_plan,
-)
 from inventory.model import Inventory
+
+if TYPE_CHECKING:
+    from analysis.roomplan import RoomMove, RoomPlan, RoomSpec
 
 __all__ = ["SCORE_HOPS", "plan_rooms", "room_plan", "room_specs"]
 
@@ -34,6 +28,8 @@ SCORE_HOPS = 6
 
 def room_specs(inventory: Inventory) -> list[RoomSpec]:
     """The solver's view of every declared room (central: role or policy list)."""
+    from analysis.roomplan import RoomSpec  # numpy and scipy: imported by the room checks only
+
     central = set(inventory.policy.central_rooms)
     return [
         RoomSpec(
@@ -51,6 +47,8 @@ def plan_rooms(ctx: AuditContext, **overrides: Any) -> tuple[RoomPlan, list[dict
 
     Pure: reads ``ctx`` (inventory, site graph, today), writes nothing.
     """
+    from analysis.roomplan import PlanParameters, candidate_targets, room_distances, solve_room_plan
+
     inventory = ctx.inventory
     params = PlanParameters.from_policy(inventory.policy.room_plan, **overrides)
     specs = room_specs(inventory)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,8 @@ def test_settled_unchanged_captures_are_not_even_read(city_copy: SampleCity, tmp
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     first = _collect(city_copy, tmp_path / "cache")
     with_folder = {n for n in first if (city_copy.captures_dir / n).is_dir()}
-    assert {p.stem for p in (tmp_path / "cache" / "seen").glob("*.json")} == with_folder
+    with sqlite3.connect(tmp_path / "cache" / FactsCache.FILE) as db:
+        assert {device for (device,) in db.execute("SELECT device FROM seen")} == with_folder
 
     real_collect = OfflineCollector.collect
 
@@ -105,8 +107,39 @@ def test_a_new_parser_version_reads_nothing_remembered(city_copy: SampleCity, tm
     assert cache.recall(device.name, fingerprint) is None
 
 
-def test_damaged_cache_files_are_parsed_again(city_copy: SampleCity, tmp_path: Path, settled: None) -> None:
+def test_a_damaged_cache_is_rebuilt(city_copy: SampleCity, tmp_path: Path, settled: None) -> None:
     first = _collect(city_copy, tmp_path / "cache")
-    for n, path in enumerate(sorted((tmp_path / "cache").rglob("*.json"))):
-        path.write_text(["{", "[]", '{"fingerprint": 1}', ""][n % 4], encoding="utf-8")
+    with sqlite3.connect(tmp_path / "cache" / FactsCache.FILE) as db:
+        db.execute("UPDATE facts SET json = substr(json, 1, 40)")  # half-written entries
     assert _collect(city_copy, tmp_path / "cache") == first
+    (tmp_path / "cache" / FactsCache.FILE).write_bytes(b"not a database" * 100)
+    assert _collect(city_copy, tmp_path / "cache") == first
+    with sqlite3.connect(tmp_path / "cache" / FactsCache.FILE) as db:  # rebuilt and filled again
+        assert db.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
+
+
+def test_an_unusable_cache_folder_only_costs_time(city_copy: SampleCity, tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert _collect(city_copy, blocker) == _collect(city_copy, tmp_path / "other")
+
+
+def test_entries_unused_for_a_month_are_pruned(city_copy: SampleCity, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _collect(city_copy, tmp_path / "cache")
+    days = facts_cache._today()
+    monkeypatch.setattr(facts_cache, "_today", lambda: days + FactsCache.KEEP_DAYS + 1)
+    cache = FactsCache(tmp_path / "cache")
+    assert cache.prune() > 0
+    with sqlite3.connect(tmp_path / "cache" / FactsCache.FILE) as db:
+        assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+
+
+def test_a_hit_keeps_an_entry_from_being_pruned(city_copy: SampleCity, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _collect(city_copy, tmp_path / "cache")
+    days = facts_cache._today()
+    monkeypatch.setattr(facts_cache, "_today", lambda: days + FactsCache.KEEP_DAYS)
+    _collect(city_copy, tmp_path / "cache")  # read (and pruned) a month later
+    monkeypatch.setattr(facts_cache, "_today", lambda: days + FactsCache.KEEP_DAYS + 2)
+    assert FactsCache(tmp_path / "cache").prune() == 0
