@@ -23,12 +23,12 @@ import os
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from netcensus.errors import NetcensusError
 from netcensus.store import die_with_parent
 
-__all__ = ["PROCESSES", "WorkerError", "share_out"]
+__all__ = ["PROCESSES", "Forked", "WorkerError", "forking", "in_background", "share_out"]
 
 #: Processes an audit shares its checks and its reports between (this one and a fork).
 PROCESSES = 2
@@ -41,6 +41,62 @@ class WorkerError(NetcensusError):
     """A task failed (or its process died) in a forked worker."""
 
 
+class Forked(Generic[R]):
+    """A forked child computing ``work()``; :meth:`result` waits for it, :meth:`kill` stops it."""
+
+    def __init__(self, work: Callable[[], R]):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._child, args=(work, send, os.getpid()), daemon=True)
+        self._process.start()
+        send.close()
+
+    @staticmethod
+    def _child(work: Callable[[], R], send: Connection, parent: int) -> None:
+        die_with_parent(parent)  # a killed audit must not leave its workers behind
+        try:
+            send.send(("ok", work()))
+        except BaseException:  # noqa: BLE001 - everything is reported to the parent
+            send.send(("error", traceback.format_exc()))
+
+    def result(self) -> R:
+        """What ``work()`` returned; :class:`WorkerError` if it raised or the child died."""
+        try:
+            status, payload = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise WorkerError(f"a worker process died (exit code {self._process.exitcode})") from None
+        finally:
+            self._process.join()
+            self._receive.close()
+        if status != "ok":
+            raise WorkerError(f"a task failed in a worker process:\n{payload}")
+        return payload
+
+    def kill(self) -> None:
+        """Stop the child (nobody will read what it writes)."""
+        if self._process.exitcode is None:
+            self._process.kill()
+        self._process.join()
+        self._receive.close()
+
+
+def forking() -> bool:
+    """True where processes can be forked (Linux, macOS)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def in_background(tasks: Sequence[T], run: Callable[[T], R]) -> Forked[list[R]] | None:
+    """Start ``[run(t) for t in tasks]`` in a forked child and return at once (None without fork).
+
+    For work that needs nothing this process does next: the child sees the memory as it
+    was at the fork.
+    """
+    if not forking():
+        return None
+    return Forked(lambda: [run(t) for t in tasks])
+
+
 def share_out(tasks: Sequence[T], run: Callable[[T], R], processes: int) -> list[R]:
     """``[run(t) for t in tasks]``, computed by this process and ``processes - 1`` forked ones.
 
@@ -49,10 +105,9 @@ def share_out(tasks: Sequence[T], run: Callable[[T], R], processes: int) -> list
     child's traceback. Without ``fork`` (not Linux) or with one process, it runs here.
     """
     workers = min(processes, len(tasks)) - 1
-    if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 0 or not forking():
         return [run(t) for t in tasks]
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)
+    taken = multiprocessing.get_context("fork").Value("i", 0)
 
     def take() -> int:
         with taken.get_lock():
@@ -66,37 +121,15 @@ def share_out(tasks: Sequence[T], run: Callable[[T], R], processes: int) -> list
             done[index] = run(tasks[index])
         return done
 
-    def child(send: Connection, parent: int) -> None:
-        die_with_parent(parent)  # a killed audit must not leave report writers behind
-        try:
-            send.send(("ok", work()))
-        except BaseException:  # noqa: BLE001 - everything is reported to the parent
-            send.send(("error", traceback.format_exc()))
-
-    children = []
-    finished = False
+    children: list[Forked[dict[int, R]]] = []
     try:
         for _ in range(workers):
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=child, args=(send, os.getpid()), daemon=True)
-            process.start()
-            send.close()
-            children.append((process, receive))
+            children.append(Forked(work))
         results = work()
-        for process, receive in children:
-            try:
-                status, payload = receive.recv()
-            except EOFError:
-                process.join()
-                raise WorkerError(f"a worker process died (exit code {process.exitcode})") from None
-            if status != "ok":
-                raise WorkerError(f"a task failed in a worker process:\n{payload}")
-            results.update(payload)
-        finished = True
+        while children:
+            results.update(children[0].result())
+            children.pop(0)
     finally:
-        for process, receive in children:
-            if not finished:  # a failure here: nobody will read what the others write
-                process.kill()
-            process.join()
-            receive.close()
+        for child in children:  # a failure: nobody will read what the others write
+            child.kill()
     return [results[i] for i in range(len(tasks))]

@@ -22,7 +22,7 @@ from analysis.context import AuditResult
 from analysis.findings import Severity
 from collectors.base import Collector
 from netcensus.errors import NetcensusError
-from netcensus.forkshare import PROCESSES, share_out
+from netcensus.forkshare import PROCESSES, Forked, in_background, share_out
 from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
 from netcensus.pipeline import PARALLEL_MIN_DEVICES, audit, paused_gc
 from netcensus.store import SQLiteStore, StoreLock
@@ -100,6 +100,15 @@ def run_job(job: AuditJob, log: Log = lambda _m: None) -> JobOutcome:
 
 
 def _run_job(job: AuditJob, log: Log) -> JobOutcome:
+    writer = ReportWriter(job.out, job.lang)
+    try:
+        return _audit_record_report(job, writer, log)
+    except BaseException:
+        writer.discard()
+        raise
+
+
+def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOutcome:
     with StoreLock(Path(f"{job.store_path}.lock")) as lock:
         if lock.stale_pid:
             log(f"cleared a stale lock left by pid {lock.stale_pid} (a killed run)")
@@ -127,6 +136,9 @@ def _run_job(job: AuditJob, log: Log) -> JobOutcome:
                            runs_since_success=since,
                            stale_after_runs=job.stale_after_runs, inventory=inventory,
                            utilisation_csv=job.utilisation, history_utilisation=earlier_samples)
+            starting = time.perf_counter()
+            writer.start(result)  # the reports that need no history, while the run is recorded
+            started_s = time.perf_counter() - starting
             failed = sorted(n for n, f in result.facts.items() if f.status not in ("ok", "partial"))
             limit = parse_max_failed(job.max_failed, len(result.facts))
             degraded = limit is not None and len(failed) > limit
@@ -153,8 +165,8 @@ def _run_job(job: AuditJob, log: Log) -> JobOutcome:
                 archive.discard()  # after a failed run; a recorded archive is already in place
             store.close()
     rendering = time.perf_counter()
-    written = write_reports(result, job.out, job.lang)
-    result.timings["reports"] = time.perf_counter() - rendering
+    written = writer.finish(result)
+    result.timings["reports"] = started_s + time.perf_counter() - rendering
     code = exit_code(result, diff, degraded, job.fail_on)
     if job.on_new_findings and diff is not None and diff.new:
         notify(job.on_new_findings, job.out / "netcensus-report.json", log)
@@ -174,32 +186,83 @@ def exit_code(result: AuditResult, diff: RunDiff | None, degraded: bool, fail_on
     return EXIT_FINDINGS if any(s >= fail_on for s in candidates) else EXIT_OK
 
 
-def write_reports(result: AuditResult, out: Path, lang: str) -> list[Path]:
-    """Render every registered file report into a temporary folder, then move each into place.
+class ReportWriter:
+    """Renders every registered file report into a staging folder, then moves each into place.
 
-    A large city's reports are shared between this process and a forked one
-    (:func:`netcensus.forkshare.share_out`). A run killed mid-write leaves the previous
-    reports whole (``os.replace`` is atomic).
+    A run killed mid-write leaves the previous reports whole (``os.replace`` is atomic).
+    For a large city (:data:`PARALLEL_MIN_DEVICES`) the reports that do not read the
+    history (``reports.registry.HISTORY_FREE``: the graph exports) start in a forked
+    process by :meth:`start`, while the job records the run; :meth:`finish` shares the
+    rest between this process and another fork (:mod:`netcensus.forkshare`).
     """
-    from reports.registry import RENDERERS, RenderOptions, load_builtin_renderers, render
 
-    load_builtin_renderers()
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".rendering-", dir=out))
-    names = sorted(n for n in RENDERERS if n != "terminal")  # the terminal one prints
-    processes = PROCESSES if len(result.inventory.devices) >= PARALLEL_MIN_DEVICES else 1
-    options = RenderOptions(lang=lang)
-    written: list[Path] = []
-    try:
-        rendered = share_out(names, lambda name: render(name, result, staging, options), processes)
-        for path in (p for paths in rendered for p in paths):
-            target = out / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            written.append(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+    def __init__(self, out: Path, lang: str):
+        from reports.registry import RENDERERS, RenderOptions, load_builtin_renderers
+
+        load_builtin_renderers()
+        self.out, self.options = out, RenderOptions(lang=lang)
+        self.names = sorted(n for n in RENDERERS if n != "terminal")  # the terminal one prints
+        self.staging: Path | None = None
+        self.early: Forked[list[list[Path]]] | None = None
+        self.early_names: list[str] = []
+
+    def start(self, result: AuditResult) -> None:
+        """Start the history-free reports in the background (large cities only)."""
+        from reports.registry import HISTORY_FREE
+
+        if len(result.inventory.devices) < PARALLEL_MIN_DEVICES:
+            return
+        names = [n for n in self.names if n in HISTORY_FREE]
+        self._staging()  # before the fork, so that both processes write into it
+        self.early = in_background(names, lambda name: self._render(name, result))
+        self.early_names = names if self.early is not None else []
+
+    def finish(self, result: AuditResult) -> list[Path]:
+        """Render the other reports, wait for the early ones, move everything into place."""
+        try:
+            self._staging()  # before any fork, so that every process writes into it
+            rest = [n for n in self.names if n not in self.early_names]
+            processes = PROCESSES if len(result.inventory.devices) >= PARALLEL_MIN_DEVICES else 1
+            rendered = share_out(rest, lambda name: self._render(name, result), processes)
+            if self.early is not None:
+                early, self.early = self.early, None
+                rendered += early.result()
+            written = []
+            for path in sorted(p for paths in rendered for p in paths):
+                target = self.out / path.relative_to(self._staging())
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                written.append(target)
+            return written
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Stop what runs in the background and remove the staging folder."""
+        if self.early is not None:
+            self.early.kill()
+            self.early = None
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    def _staging(self) -> Path:
+        if self.staging is None:
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=".rendering-", dir=self.out))
+        return self.staging
+
+    def _render(self, name: str, result: AuditResult) -> list[Path]:
+        from reports.registry import render
+
+        return render(name, result, self._staging(), self.options)
+
+
+def write_reports(result: AuditResult, out: Path, lang: str) -> list[Path]:
+    """Render every registered file report into ``out`` (see :class:`ReportWriter`)."""
+    writer = ReportWriter(out, lang)
+    writer.start(result)
+    return writer.finish(result)
 
 
 def notify(command: str, report: Path, log: Log) -> None:

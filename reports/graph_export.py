@@ -255,13 +255,13 @@ def _write_graphs(result: AuditResult, out_dir: Path, fmt: str,
     return paths
 
 
-@renderer("graphml")
+@renderer("graphml", reads_history=False)
 def render_graphml(result: AuditResult, out_dir: Path, options: RenderOptions) -> list[Path]:
     """Write the citywide and site graphs as GraphML."""
     return _write_graphs(result, out_dir, "graphml", write_graphml)
 
 
-@renderer("graph-json")
+@renderer("graph-json", reads_history=False)
 def render_graph_json(result: AuditResult, out_dir: Path, options: RenderOptions) -> list[Path]:
     """Write the citywide and site graphs as node-link JSON."""
     return _write_graphs(result, out_dir, "graph-json", write_node_link)

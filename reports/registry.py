@@ -2,7 +2,9 @@
 
 A renderer is ``render(result, out_dir, options) -> list[Path]``: it writes its
 files into ``out_dir`` and returns their paths. The terminal renderer prints to
-``options.console`` and returns no path.
+``options.console`` and returns no path. A renderer registered with
+``reads_history=False`` never reads what the history store adds to the result (the run,
+the diff): the nightly job starts it before the run is recorded.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ class RenderOptions:
 
 Renderer = Callable[["AuditResult", Path, RenderOptions], list[Path]]
 RENDERERS: dict[str, Renderer] = {}
+#: Formats whose renderer never reads ``result.extras["run"]`` or ``["diff"]``.
+HISTORY_FREE: set[str] = set()
 
 
-def renderer(name: str) -> Callable[[Renderer], Renderer]:
+def renderer(name: str, *, reads_history: bool = True) -> Callable[[Renderer], Renderer]:
     """Register a renderer under a format name; a different one under a taken name raises."""
 
     def register(func: Renderer) -> Renderer:
@@ -39,6 +43,8 @@ def renderer(name: str) -> Callable[[Renderer], Renderer]:
         if existing is not None and existing.__qualname__ != func.__qualname__:
             raise ValueError(f"renderer {name!r} is already registered")
         RENDERERS[name] = func
+        if not reads_history:
+            HISTORY_FREE.add(name)
         return func
 
     return register

@@ -15,6 +15,7 @@ from inventory.loader import load_inventory
 from netcensus.history import facts_digest, inventory_digest, run_record
 from analysis.registry import run_checks, selected_checks
 from netcensus import job
+from netcensus.forkshare import WorkerError
 from netcensus.job import write_reports
 from netcensus.pipeline import audit, paused_gc, prepare, run_checks_shared
 from netcensus.sample import SampleCity
@@ -90,3 +91,25 @@ def test_reports_shared_with_a_fork_are_the_reports_of_one_process(
             assert a.read_bytes() == s.read_bytes(), a.name
         assert s.stat().st_size > 0
     assert not list((tmp_path / "shared").glob(".rendering-*"))  # the staging folder is gone
+
+
+def test_a_background_report_that_fails_keeps_the_previous_reports(
+        sample_city: SampleCity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports import registry
+
+    result = audit(sample_city.inventory_dir, sample_city.captures_dir)
+    previous = write_reports(result, tmp_path, "en")
+    before = {p.name: p.read_bytes() for p in previous}
+
+    def broken(result, out_dir, options):  # noqa: ANN001, ANN202
+        (out_dir / "half.graphml").write_text("<graphml", encoding="utf-8")
+        raise OSError("No space left on device")
+
+    monkeypatch.setitem(registry.RENDERERS, "broken", broken)
+    monkeypatch.setattr(registry, "HISTORY_FREE", registry.HISTORY_FREE | {"broken"})
+    monkeypatch.setattr(job, "PARALLEL_MIN_DEVICES", 0)  # the background path
+    with pytest.raises(WorkerError, match="No space left on device"):
+        write_reports(result, tmp_path, "en")
+    assert {p.name: p.read_bytes() for p in previous} == before
+    assert not (tmp_path / "half.graphml").exists()
+    assert not list(tmp_path.glob(".rendering-*"))
