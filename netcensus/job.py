@@ -24,7 +24,7 @@ from collectors.base import Collector
 from netcensus.errors import NetcensusError
 from netcensus.forkshare import PROCESSES, Forked, in_background, share_out
 from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
-from netcensus.pipeline import PARALLEL_MIN_DEVICES, audit, paused_gc
+from netcensus.pipeline import SHARE_MIN_DEVICES, audit, paused_gc
 from netcensus.store import SQLiteStore, StoreLock
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DEGRADED = 0, 1, 2, 3
@@ -190,7 +190,7 @@ class ReportWriter:
     """Renders every registered file report into a staging folder, then moves each into place.
 
     A run killed mid-write leaves the previous reports whole (``os.replace`` is atomic).
-    For a large city (:data:`PARALLEL_MIN_DEVICES`) the reports that do not read the
+    For a large city (:data:`SHARE_MIN_DEVICES`) the reports that do not read the
     history (``reports.registry.HISTORY_FREE``: the graph exports) start in a forked
     process by :meth:`start`, while the job records the run; :meth:`finish` shares the
     rest between this process and another fork (:mod:`netcensus.forkshare`).
@@ -210,7 +210,7 @@ class ReportWriter:
         """Start the history-free reports in the background (large cities only)."""
         from reports.registry import HISTORY_FREE
 
-        if len(result.inventory.devices) < PARALLEL_MIN_DEVICES:
+        if len(result.inventory.devices) < SHARE_MIN_DEVICES:
             return
         names = [n for n in self.names if n in HISTORY_FREE]
         self._staging()  # before the fork, so that both processes write into it
@@ -222,7 +222,7 @@ class ReportWriter:
         try:
             self._staging()  # before any fork, so that every process writes into it
             rest = [n for n in self.names if n not in self.early_names]
-            processes = PROCESSES if len(result.inventory.devices) >= PARALLEL_MIN_DEVICES else 1
+            processes = PROCESSES if len(result.inventory.devices) >= SHARE_MIN_DEVICES else 1
             rendered = share_out(rest, lambda name: self._render(name, result), processes)
             if self.early is not None:
                 early, self.early = self.early, None

@@ -83,7 +83,7 @@ def test_reports_shared_with_a_fork_are_the_reports_of_one_process(
         sample_city: SampleCity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = audit(sample_city.inventory_dir, sample_city.captures_dir)
     alone = write_reports(result, tmp_path / "alone", "en")
-    monkeypatch.setattr(job, "PARALLEL_MIN_DEVICES", 0)  # the sample city is below the threshold
+    monkeypatch.setattr(job, "SHARE_MIN_DEVICES", 0)  # the sample city is below the threshold
     shared = write_reports(result, tmp_path / "shared", "en")
     assert [p.name for p in shared] == [p.name for p in alone]
     for a, s in zip(alone, shared, strict=True):
@@ -107,7 +107,7 @@ def test_a_background_report_that_fails_keeps_the_previous_reports(
 
     monkeypatch.setitem(registry.RENDERERS, "broken", broken)
     monkeypatch.setattr(registry, "HISTORY_FREE", registry.HISTORY_FREE | {"broken"})
-    monkeypatch.setattr(job, "PARALLEL_MIN_DEVICES", 0)  # the background path
+    monkeypatch.setattr(job, "SHARE_MIN_DEVICES", 0)  # the background path
     with pytest.raises(WorkerError, match="No space left on device"):
         write_reports(result, tmp_path, "en")
     assert {p.name: p.read_bytes() for p in previous} == before
