@@ -7,7 +7,7 @@
 Cities are generated with the sample generator outside the timed part. Each audit is the
 one ``netcensus audit`` runs (:func:`netcensus.job.run_job`: load, parse, graph, checks,
 history-store recording with the capture archive, every file report), in its own process,
-into a fresh output folder and store, without the parsed-facts cache. Every figure is the
+into a fresh output folder and store, without the parse cache. Every figure is the
 median of ``--repeat`` runs.
 
 Memory: ``peak_mib`` is the peak resident set of the whole audit (its process plus its
@@ -17,7 +17,7 @@ workers share with their parent twice, so ``peak_mib`` errs on the high side.
 
 ``other_s`` is the part of ``total_s`` no stage accounts for (interpreter work between
 stages), so the stage columns visibly add up. ``--cache-ratio`` also times, for the largest
-city, a first audit that fills the facts cache and a second one of the unchanged captures
+city, a first audit that fills the parse cache and a second one of the unchanged captures
 into the same output folder and store (a nightly re-run), and prints their ratio.
 
 The last line sums up the largest city as ``devices=N total_s=S peak_mib=M`` for scripts.
