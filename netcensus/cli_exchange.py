@@ -89,6 +89,17 @@ def export_nornir_cmd(
         print(path)
 
 
+@export_app.command("ansible")
+def export_ansible_cmd(
+    inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
+    out: Annotated[Path, typer.Argument(help="Ansible inventory file to write (hosts.yml).")],
+) -> None:
+    """Write an Ansible YAML inventory: hosts with their variables, groups per department, site and platform (no credentials)."""
+    from inventory.exchange import export_ansible
+
+    print(export_ansible(_load(inventory), out))
+
+
 @export_app.command("batfish")
 def export_batfish_cmd(
     inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],

@@ -3,7 +3,7 @@
 - survey workbooks (调查表) departments fill in: :func:`write_survey_template`,
   :func:`import_surveys`, :func:`export_surveys`;
 - Nornir and Ansible inventories: :func:`export_nornir`, :func:`import_nornir`,
-  :func:`import_ansible`;
+  :func:`export_ansible`, :func:`import_ansible`;
 - NetBox: :func:`import_netbox`;
 - Batfish snapshots: :func:`export_batfish`.
 
@@ -11,7 +11,7 @@ Every import writes (or returns) inventory YAML that :func:`inventory.loader.loa
 accepts, and reports bad input as :class:`netcensus.errors.InputError`. See ``docs/exchange.md``.
 """
 
-from inventory.exchange.ansible import import_ansible
+from inventory.exchange.ansible import export_ansible, import_ansible
 from inventory.exchange.batfish import BatfishExport, export_batfish
 from inventory.exchange.hosts import DeviceDefaults, DeviceImport, Skipped
 from inventory.exchange.netbox import NetboxReport, import_netbox
@@ -26,6 +26,7 @@ __all__ = [
     "ImportReport",
     "NetboxReport",
     "Skipped",
+    "export_ansible",
     "export_batfish",
     "export_nornir",
     "export_surveys",

@@ -1,4 +1,16 @@
-"""Import the hosts of an Ansible inventory as netcensus devices.
+"""Ansible inventories: export the inventory's devices, import an Ansible inventory's hosts.
+
+The export writes one YAML inventory file: every device under ``all.hosts`` with its
+variables (``ansible_host``, ``ansible_port``, ``ansible_network_os`` and, where an Ansible
+collection exists for the platform, ``ansible_connection: ansible.netcommon.network_cli``;
+then netcensus's ``department``, ``site``, ``room``, ``role``, ``networks``, ``serial``,
+``transport`` and ``credential_profile``, the names the import reads back), and three
+families of groups to aim playbooks at: ``department_<id>``, ``site_<id>`` and
+``platform_<name>``. No user name, password or secret is ever written: Ansible takes them
+from its own configuration (vault, ``--ask-pass``, environment). H3C Comware has no Ansible
+collection: its hosts carry ``ansible_network_os: hp_comware`` and no connection plugin.
+
+The import:
 
 Reads a YAML inventory (``all: {hosts:, vars:, children:}``, with ``group_vars/`` and
 ``host_vars/`` folders beside it) or the JSON/YAML that ``ansible-inventory --list``
@@ -21,10 +33,62 @@ from typing import Any
 import yaml
 
 from inventory.exchange.hosts import DeviceDefaults, DeviceImport, host_to_device
-from inventory.model import Device
+from inventory.exchange.platform_names import ansible_network_os
+from inventory.exchange.writer import write_text_atomic
+from inventory.model import Device, Inventory
 from netcensus.errors import InputError, Problem
 
-__all__ = ["import_ansible"]
+__all__ = ["export_ansible", "import_ansible"]
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_HEADER = ("# Written by netcensus export ansible. No credentials: Ansible takes them from its own\n"
+           "# configuration (ansible-vault, --ask-pass, environment variables).\n")
+#: The connection plugin of the platforms an Ansible network collection serves.
+NETWORK_CLI = "ansible.netcommon.network_cli"
+_WITHOUT_COLLECTION = {"hp_comware"}
+
+
+def export_ansible(inventory: Inventory, out_file: Path | str) -> Path:
+    """Write the devices of ``inventory`` as an Ansible YAML inventory file at ``out_file``."""
+    hosts: dict[str, dict[str, Any]] = {}
+    groups: dict[str, dict[str, None]] = {}
+    for device in inventory.devices.values():
+        hosts[device.name] = _host_vars(device, inventory)
+        site = inventory.device_site(device.name)
+        for group in (f"department_{device.department}", f"site_{site}" if site else None,
+                      f"platform_{device.platform}"):
+            if group:
+                groups.setdefault(group, {})[device.name] = None
+    data = {"all": {"hosts": hosts,
+                    "children": {name: {"hosts": members} for name, members in sorted(groups.items())}}}
+    out = Path(out_file)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out, _HEADER + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                                               default_flow_style=False))
+    return out
+
+
+def _host_vars(device: Device, inventory: Inventory) -> dict[str, Any]:
+    network_os = ansible_network_os(device.platform)
+    variables: dict[str, Any] = {"ansible_host": device.host, "ansible_port": device.port}
+    if network_os:
+        variables["ansible_network_os"] = network_os
+        if device.platform not in _WITHOUT_COLLECTION:
+            variables["ansible_connection"] = NETWORK_CLI
+    else:  # a plain host (linux): ssh, and our platform for the way back
+        variables["netcensus_platform"] = device.platform
+    site = inventory.device_site(device.name)
+    variables.update({k: v for k, v in {
+        "department": device.department,
+        "room": device.room,
+        "site": None if device.room else site,
+        "role": device.role,
+        "networks": list(device.networks) or None,
+        "serial": device.serial,
+        "transport": device.transport,
+        "credential_profile": device.credentials,  # a profile's name, resolved by netcensus
+    }.items() if v is not None})
+    return variables
 
 _VAR_SUFFIXES = ("", ".yml", ".yaml", ".json")
 
@@ -74,7 +138,7 @@ def import_ansible(path: Path | str, defaults: DeviceDefaults | None = None) -> 
             name,
             address=variables.get("ansible_host"),
             port=variables.get("ansible_port"),
-            platform=variables.get("ansible_network_os"),
+            platform=variables.get("ansible_network_os") or variables.get("netcensus_platform"),
             data=variables,
             defaults=defaults,
         )

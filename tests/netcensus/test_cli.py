@@ -132,7 +132,7 @@ def test_whatif_exit_codes(sample_city: SampleCity) -> None:
     assert unknown.exit_code == 2 and "NO-SUCH-LINE" in unknown.stderr
 
 
-def test_survey_round_trip_and_nornir_export_through_the_cli(tmp_path: Path) -> None:
+def test_survey_round_trip_and_nornir_and_ansible_exports_through_the_cli(tmp_path: Path) -> None:
     from inventory.loader import load_inventory
 
     assert run("export-survey", str(EXAMPLE), "--out", str(tmp_path / "wb"), "--lang", "zh").exit_code == 0
@@ -144,5 +144,9 @@ def test_survey_round_trip_and_nornir_export_through_the_cli(tmp_path: Path) -> 
     assert run("export", "nornir", str(EXAMPLE), str(tmp_path / "nornir")).exit_code == 0
     hosts = (tmp_path / "nornir" / "hosts.yaml").read_text(encoding="utf-8")
     assert all(name in hosts for name in original.devices) and "password" not in hosts.lower()
+    assert run("export", "ansible", str(EXAMPLE), str(tmp_path / "ansible" / "hosts.yml")).exit_code == 0
+    from inventory.exchange import import_ansible
+
+    assert {d.name: d for d in import_ansible(tmp_path / "ansible" / "hosts.yml").devices} == original.devices
     bad = run("import-survey", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path / "inv2"))
     assert bad.exit_code == 2 and "nope.xlsx" in bad.stderr

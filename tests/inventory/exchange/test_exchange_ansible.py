@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from inventory.exchange import DeviceDefaults, import_ansible
+from inventory.exchange import DeviceDefaults, export_ansible, import_ansible
+from inventory.model import Inventory
 from netcensus.errors import InputError
 
 INVENTORY = """\
@@ -158,3 +162,53 @@ def test_ini_inventories_get_a_conversion_hint(tmp_path: Path) -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"hosts\.yml: no such file"):
         import_ansible(tmp_path / "hosts.yml")
+
+
+# --------------------------------------------------------------------------- export
+
+def _ansible_inventory(path: Path) -> dict:
+    """What the real ``ansible-inventory --list`` makes of a file (ansible-core, test extra)."""
+    tool = Path(sys.executable).with_name("ansible-inventory")
+    done = subprocess.run([str(tool), "-i", str(path), "--list"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "ANSIBLE_LOCAL_TEMP": str(path.parent / ".ansible-tmp"),
+                               "ANSIBLE_HOME": str(path.parent / ".ansible"), "ANSIBLE_NOCOLOR": "1"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_export_reads_in_ansible_with_hosts_groups_and_variables(example_inventory: Inventory,
+                                                                 tmp_path: Path) -> None:
+    listed = _ansible_inventory(export_ansible(example_inventory, tmp_path / "hosts.yml"))
+    hostvars = listed["_meta"]["hostvars"]
+    assert set(hostvars) == set(example_inventory.devices)
+    for device in example_inventory.devices.values():
+        variables = hostvars[device.name]
+        assert (variables["ansible_host"], variables["ansible_port"]) == (device.host, device.port)
+        assert variables["department"] == device.department
+        assert device.name in listed[f"department_{device.department}"]["hosts"]
+        assert device.name in listed[f"platform_{device.platform}"]["hosts"]
+        site = example_inventory.device_site(device.name)
+        assert device.name in listed[f"site_{site}"]["hosts"]
+    ios = next(d for d in example_inventory.devices.values() if d.platform == "cisco_ios")
+    assert hostvars[ios.name]["ansible_network_os"] == "cisco.ios.ios"
+    assert hostvars[ios.name]["ansible_connection"] == "ansible.netcommon.network_cli"
+    comware = next(d for d in example_inventory.devices.values() if d.platform == "hp_comware")
+    assert "ansible_connection" not in hostvars[comware.name]  # no Ansible collection for Comware
+
+
+def test_export_then_import_gives_the_same_devices_directly_and_through_ansible(
+        sample_inventory: Inventory, tmp_path: Path) -> None:
+    path = export_ansible(sample_inventory, tmp_path / "inventory" / "hosts.yml")
+    direct = import_ansible(path)
+    assert direct.skipped == ()
+    assert {d.name: d for d in direct.devices} == sample_inventory.devices
+    listed = tmp_path / "listed.json"
+    listed.write_text(json.dumps(_ansible_inventory(path)), encoding="utf-8")
+    through = import_ansible(listed)
+    assert {d.name: d for d in through.devices} == sample_inventory.devices
+
+
+def test_export_writes_no_credentials(sample_inventory: Inventory, tmp_path: Path) -> None:
+    text = export_ansible(sample_inventory, tmp_path / "hosts.yml").read_text(encoding="utf-8")
+    for word in ("password", "secret", "ansible_user", "become_pass", "private_key"):
+        assert word not in text.split("\n", 2)[2]  # past the header, which says where they do go
