@@ -22,7 +22,11 @@ CheckFunc = Callable[["AuditContext"], Iterable[Finding]]
 
 @dataclass(frozen=True, slots=True)
 class CheckSpec:
-    """A registered check: its code, family, default severity, and function."""
+    """A registered check: its code, family, default severity, and function.
+
+    ``costly`` marks a check that solves an optimisation (the room plan): when checks are
+    shared between processes, the costly ones start first so that they do not finish last.
+    """
 
     code: str
     family: str
@@ -30,6 +34,7 @@ class CheckSpec:
     name: str
     summary: str
     func: CheckFunc
+    costly: bool = False
 
     def finding(
         self,
@@ -59,7 +64,8 @@ class CheckSpec:
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(code: str, family: str, severity: Severity, name: str) -> Callable[[CheckFunc], CheckFunc]:
+def check(code: str, family: str, severity: Severity, name: str, *,
+          costly: bool = False) -> Callable[[CheckFunc], CheckFunc]:
     """Register a check function under a stable code.
 
     The function's docstring's first line is its summary (shown by ``netcensus checks``).
@@ -73,7 +79,7 @@ def check(code: str, family: str, severity: Severity, name: str) -> Callable[[Ch
             if existing.func.__qualname__ != func.__qualname__ or existing.func.__module__ != func.__module__:
                 raise ValueError(f"check code {code} is already taken by {existing.name}")
         summary = (func.__doc__ or name).strip().splitlines()[0]
-        REGISTRY[code] = CheckSpec(code, family, severity, name, summary, func)
+        REGISTRY[code] = CheckSpec(code, family, severity, name, summary, func, costly)
         return func
 
     return register

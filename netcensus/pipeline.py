@@ -125,7 +125,8 @@ def run_checks_shared(ctx: AuditContext, checks: Sequence[CheckSpec], processes:
 
     The checks of one module go to one process: they share what they compute (ROM001
     and ROM002 one room plan, the ADR checks one address index), which two processes
-    would each compute. Modules with more checks go first, the small ones fill in.
+    would each compute. Modules with a ``costly`` check go first, then those with more
+    checks; the small ones fill in.
     What a check leaves in ``ctx.extras`` (the room plan) comes back from whichever
     process ran it.
     """
@@ -138,7 +139,8 @@ def run_checks_shared(ctx: AuditContext, checks: Sequence[CheckSpec], processes:
         findings = [list(spec.func(ctx)) for spec in group]
         return findings, {k: v for k, v in ctx.extras.items() if k not in before}
 
-    ordered = sorted(groups.values(), key=len, reverse=True)
+    # Costly modules (the room plan's MILP) first, then the larger ones: the small fill in.
+    ordered = sorted(groups.values(), key=lambda g: (not any(s.costly for s in g), -len(g)))
     found: dict[str, list[Finding]] = {}
     for group, (per_check, extras) in zip(ordered, share_out(ordered, run, processes), strict=True):
         for key, value in extras.items():

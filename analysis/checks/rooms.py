@@ -108,7 +108,7 @@ def _or_unknown(value: float | None) -> str:
     return "?" if value is None else f"{value:g}"
 
 
-@check("ROM001", "rooms", Severity.MEDIUM, "room to close")
+@check("ROM001", "rooms", Severity.MEDIUM, "room to close", costly=True)
 def room_to_close(ctx: AuditContext) -> Iterable[Finding]:
     """Machine room that the optimal consolidation plan closes: merge it into another room."""
     plan = room_plan(ctx)
@@ -145,7 +145,7 @@ def room_to_close(ctx: AuditContext) -> Iterable[Finding]:
         )
 
 
-@check("ROM002", "rooms", Severity.INFO, "no feasible room plan")
+@check("ROM002", "rooms", Severity.INFO, "no feasible room plan", costly=True)
 def no_feasible_plan(ctx: AuditContext) -> Iterable[Finding]:
     """No consolidation plan meets the constraints (capacity, isolation, distance, targets)."""
     plan = room_plan(ctx)

@@ -113,3 +113,22 @@ def test_a_background_report_that_fails_keeps_the_previous_reports(
     assert {p.name: p.read_bytes() for p in previous} == before
     assert not (tmp_path / "half.graphml").exists()
     assert not list(tmp_path.glob(".rendering-*"))
+
+
+def test_the_room_plan_checks_are_shared_out_first(sample_city: SampleCity, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The MILP is the longest task: started last, it would finish last, alone."""
+    import netcensus.pipeline as pipeline
+
+    seen: list[list[str]] = []
+
+    def record(tasks, run, processes):  # noqa: ANN001, ANN202
+        seen.extend([s.code for s in group] for group in tasks)
+        return [run(t) for t in tasks]
+
+    monkeypatch.setattr(pipeline, "share_out", record)
+    ctx = prepare(sample_city.inventory_dir, sample_city.captures_dir)
+    checks = selected_checks()
+    assert run_checks_shared(ctx, checks, processes=2) == run_checks(prepare(sample_city.inventory_dir,
+                                                                             sample_city.captures_dir), checks)
+    assert seen[0] == ["ROM001", "ROM002"]
+    assert sorted(code for group in seen for code in group) == sorted(s.code for s in checks)
