@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+import collectors.redact as redact_module
 from collectors.redact import REDACTED, redact_config
 
 IOS = """\
@@ -296,3 +297,26 @@ def test_outputs_without_secrets_pass_through() -> None:
     )
     for platform in CASES:
         assert redact_config(platform, show_interfaces) == show_interfaces
+
+
+def _line_by_line(platform: str, text: str) -> str:
+    """Redaction without the one-search screen: every rule tried on every line."""
+    rules = redact_module._FAMILIES.get(platform, redact_module._EVERY_RULE)
+    out, block = [], ""
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if body and not body[0].isspace() and body[0] not in "!#":
+            block = body
+        out.append(redact_module.redact_line(rules, body, block) + line[len(body):])
+    return "".join(out)
+
+
+@pytest.mark.parametrize("platform", [*sorted(CASES), "unknown"])
+def test_the_screen_skips_only_lines_no_rule_would_touch(platform: str) -> None:
+    """The screen is a speed-up, never a filter: same output as trying every rule, on every snippet
+    (and on each snippet with its lines indented, unindented and mixed into another platform's)."""
+    texts = [text for text, _ in CASES.values()]
+    texts += ["\n".join(" " + line for line in t.splitlines()) for t in texts]
+    texts += ["\n".join(line.strip() for line in t.splitlines()) for t in texts]
+    for text in texts:
+        assert redact_config(platform, text) == _line_by_line(platform, text)
