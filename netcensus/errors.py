@@ -49,3 +49,13 @@ class CaptureError(InputError):
 
 class CheckSelectionError(NetcensusError):
     """An unknown check code or family was selected or ignored."""
+
+
+class OutputError(NetcensusError):
+    """An audit could not write its reports, store or cache (a full disk, a read-only folder)."""
+
+    @classmethod
+    def from_os_error(cls, error: OSError, folder: object) -> "OutputError":
+        """``cannot write <file, else folder>: <reason>``, for a message without a traceback."""
+        return cls(f"cannot write {error.filename or folder}: {error.strerror or error}; the previous "
+                   "reports stay in place and the history store is consistent")

@@ -21,7 +21,7 @@ from pathlib import Path
 from analysis.context import AuditResult
 from analysis.findings import Severity
 from collectors.base import Collector
-from netcensus.errors import NetcensusError
+from netcensus.errors import NetcensusError, OutputError
 from netcensus.forkshare import PROCESSES, Forked, in_background, share_out
 from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
 from netcensus.pipeline import SHARE_MIN_DEVICES, audit, paused_gc
@@ -103,6 +103,9 @@ def _run_job(job: AuditJob, log: Log) -> JobOutcome:
     writer = ReportWriter(job.out, job.lang)
     try:
         return _audit_record_report(job, writer, log)
+    except OSError as e:  # a full disk, a read-only folder: a clear error for the scheduler (exit 2)
+        writer.discard()
+        raise OutputError.from_os_error(e, job.out) from e
     except BaseException:
         writer.discard()
         raise
@@ -116,7 +119,7 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
         archive = None
         try:
             store.clean_pending()
-            base_id = store.resolve(job.baseline) if job.baseline else None
+            base_id = _baseline(store, job.baseline, log)
             captures = job.captures if job.captures and job.captures.is_dir() else None
             # Devices of the current inventory: the pipeline loads it; stale counts come from the store.
             from inventory.cache import load_inventory_cached
@@ -147,30 +150,52 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
             recording = time.perf_counter()
             record = run_record(result, degraded=degraded)
             base = store.run(base_id) if base_id is not None else None
-            run_id = store.record(record, captures=captures, archive=archive)
-            diff = None
-            if base is not None:
-                current = store.run(run_id)
-                platforms = {n: d.platform for n, d in result.inventory.devices.items()}
-                diff = diff_runs(base, current, platforms=platforms)
-                result.extras["diff"] = diff.to_dict()
-            result.extras["run"] = {"id": run_id, "degraded": degraded, "failed_devices": failed,
-                                    "store": str(job.store_path)}
+            diff: RunDiff | None = None
+            render_s = 0.0
+
+            def stage_reports(run_id: int) -> None:
+                # Inside the run's transaction: if a report cannot be written (a full disk),
+                # the run is not recorded either, so the next night's diff still shows as
+                # new what nobody has seen in a report.
+                nonlocal diff, render_s
+                if base is not None:
+                    current = store.run(run_id)
+                    platforms = {n: d.platform for n, d in result.inventory.devices.items()}
+                    diff = diff_runs(base, current, platforms=platforms)
+                    result.extras["diff"] = diff.to_dict()
+                result.extras["run"] = {"id": run_id, "degraded": degraded, "failed_devices": failed,
+                                        "store": str(job.store_path)}
+                rendering = time.perf_counter()
+                writer.render(result)
+                render_s = time.perf_counter() - rendering
+
+            run_id = store.record(record, captures=captures, archive=archive, before_commit=stage_reports)
             removed = store.prune(job.keep_runs)
             if removed:
                 log(f"retention: removed runs {', '.join(map(str, removed))}")
-            result.timings["history"] = history_s + time.perf_counter() - recording
+            result.timings["history"] = history_s + time.perf_counter() - recording - render_s
         finally:
             if archive is not None:
                 archive.discard()  # after a failed run; a recorded archive is already in place
             store.close()
-    rendering = time.perf_counter()
-    written = writer.finish(result)
-    result.timings["reports"] = started_s + time.perf_counter() - rendering
+    publishing = time.perf_counter()
+    written = writer.publish()
+    result.timings["reports"] = started_s + render_s + time.perf_counter() - publishing
     code = exit_code(result, diff, degraded, job.fail_on)
     if job.on_new_findings and diff is not None and diff.new:
         notify(job.on_new_findings, job.out / "netcensus-report.json", log)
     return JobOutcome(result, run_id, diff, degraded, failed, written, code)
+
+
+def _baseline(store: SQLiteStore, ref: str | None, log: Log) -> int | None:
+    """The baseline run's id; a first run asked for ``last`` or ``previous`` has none (not an error:
+    a nightly job is set up with ``--baseline last`` before its first night)."""
+    if ref is None:
+        return None
+    if ref in ("last", "previous") and len(store.runs()) < (1 if ref == "last" else 2):
+        log(f"no {ref} run recorded yet: nothing to compare with")
+        return None
+    return store.resolve(ref)
 
 
 def exit_code(result: AuditResult, diff: RunDiff | None, degraded: bool, fail_on: Severity | None) -> int:
@@ -193,7 +218,9 @@ class ReportWriter:
     For a large city (:data:`SHARE_MIN_DEVICES`) the reports that do not read the
     history (``reports.registry.HISTORY_FREE``: the graph exports) start in a forked
     process by :meth:`start`, while the job records the run; :meth:`finish` shares the
-    rest between this process and another fork (:mod:`netcensus.forkshare`).
+    rest between this process and another fork (:mod:`netcensus.forkshare`). The job
+    stages every report (:meth:`render`) before the run is committed to the history, and
+    publishes them (:meth:`publish`) after: a run is recorded only with its reports.
     """
 
     def __init__(self, out: Path, lang: str):
@@ -205,6 +232,7 @@ class ReportWriter:
         self.staging: Path | None = None
         self.early: Forked[list[list[Path]]] | None = None
         self.early_names: list[str] = []
+        self.staged: list[Path] = []
 
     def start(self, result: AuditResult) -> None:
         """Start the history-free reports in the background (large cities only)."""
@@ -217,18 +245,22 @@ class ReportWriter:
         self.early = in_background(names, lambda name: self._render(name, result))
         self.early_names = names if self.early is not None else []
 
-    def finish(self, result: AuditResult) -> list[Path]:
-        """Render the other reports, wait for the early ones, move everything into place."""
+    def render(self, result: AuditResult) -> None:
+        """Render the other reports and wait for the early ones: every file is staged."""
+        self._staging()  # before any fork, so that every process writes into it
+        rest = [n for n in self.names if n not in self.early_names]
+        processes = PROCESSES if len(result.inventory.devices) >= SHARE_MIN_DEVICES else 1
+        self.staged = [p for paths in share_out(rest, lambda name: self._render(name, result), processes)
+                       for p in paths]
+        if self.early is not None:
+            early, self.early = self.early, None
+            self.staged += [p for paths in early.result() for p in paths]
+
+    def publish(self) -> list[Path]:
+        """Move the staged reports into place (renames: they need no room) and clean up."""
         try:
-            self._staging()  # before any fork, so that every process writes into it
-            rest = [n for n in self.names if n not in self.early_names]
-            processes = PROCESSES if len(result.inventory.devices) >= SHARE_MIN_DEVICES else 1
-            rendered = share_out(rest, lambda name: self._render(name, result), processes)
-            if self.early is not None:
-                early, self.early = self.early, None
-                rendered += early.result()
             written = []
-            for path in sorted(p for paths in rendered for p in paths):
+            for path in sorted(self.staged):
                 target = self.out / path.relative_to(self._staging())
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
@@ -236,6 +268,15 @@ class ReportWriter:
             return written
         finally:
             self.discard()
+
+    def finish(self, result: AuditResult) -> list[Path]:
+        """:meth:`render`, then :meth:`publish`."""
+        try:
+            self.render(result)
+        except BaseException:
+            self.discard()
+            raise
+        return self.publish()
 
     def discard(self) -> None:
         """Stop what runs in the background and remove the staging folder."""

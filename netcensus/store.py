@@ -28,7 +28,7 @@ import stat
 import sys
 import tarfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +104,14 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+
+
+class _Aborted(Exception):
+    """Carries a ``before_commit`` failure through the transaction, which rolls back."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(cause)
+        self.cause = cause
 
 
 class StoreError(NetcensusError):
@@ -215,11 +223,15 @@ class SQLiteStore:
 
     # -- writing ------------------------------------------------------------------------
     def record(self, run: RunRecord, captures: Path | None = None, *,
-               archive: PendingArchive | None = None) -> int:
+               archive: PendingArchive | None = None,
+               before_commit: Callable[[int], object] | None = None) -> int:
         """Record a run (and archive its captures); returns the run id. All or nothing.
 
         ``archive`` is the capture archive :meth:`start_archive` began earlier (then
         ``captures`` is not read again); it raises here if writing it failed.
+        ``before_commit(run_id)`` runs inside the transaction, the run readable through
+        this store: if it raises, nothing is recorded and its exception is raised as it is
+        (the nightly job stages its reports there, so a run is recorded only with them).
         """
         if archive is not None:
             pending, signature, content = archive.result()
@@ -255,9 +267,16 @@ class SQLiteStore:
                     (run_id, kind, i) for kind, ids in run.entities.items() for i in ids])
                 db.executemany("INSERT OR REPLACE INTO utilisation VALUES (?,?,?,?,?,?)", [
                     (run_id, circuit, *sample) for circuit, sample in sorted(run.utilisation.items())])
-        except BaseException:
+                if before_commit is not None:
+                    try:
+                        before_commit(run_id)
+                    except BaseException as e:  # rolled back by _transaction, then raised as it was
+                        raise _Aborted(e) from e
+        except BaseException as e:
             if archive_path:
                 archive_path.unlink(missing_ok=True)
+            if isinstance(e, _Aborted):
+                raise e.cause from None
             raise
         if archive_path:  # the archive's final name carries the run id
             final = self.archive_dir / f"run-{run_id}.tar.gz"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -12,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from netcensus.cli import app
@@ -245,3 +248,69 @@ def test_underused_line_is_found_from_stored_samples(city_copy: SampleCity, tmp_
         store.close()
     _, report = audit(city_copy, out)
     assert f"LIN004:{line}" in keys(report["findings"])
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
+                    reason="mounts a small tmpfs in a private mount namespace: needs root and unshare")
+def test_a_full_disk_is_a_clear_error_and_loses_nothing(city_copy: SampleCity, tmp_path: Path) -> None:
+    """A real full disk (an 8 MiB tmpfs), full from the start or running out part-way
+    (0, 150 and 400 KiB left: the lock, the store, the archive, the reports): exit 2 with the
+    reason, no traceback, the previous reports byte for byte, the store consistent and
+    without a half run, and the next run fine once there is room."""
+    small, kept = tmp_path / "small", tmp_path / "kept"
+    small.mkdir()
+    kept.mkdir()
+    report, fill = shlex.quote(str(small / "out" / "netcensus-report.json")), shlex.quote(str(small / "fill"))
+    audit_cmd = shlex.join([sys.executable, "-m", "netcensus.cli", "audit", str(city_copy.inventory_dir),
+                            "--captures", str(city_copy.captures_dir), "--out", str(small / "out"),
+                            "--today", TODAY, "--quiet", "--no-cache", "--baseline", "last"])
+    check_store = shlex.join([sys.executable, "-c", (
+        "import sys; from netcensus.store import SQLiteStore; s = SQLiteStore(sys.argv[1]); "
+        "print('integrity', s.conn.execute('PRAGMA integrity_check').fetchone()[0], 'runs', len(s.runs()))"),
+        str(small / "out" / "history.sqlite")])
+    script = f"""
+        mount -t tmpfs -o size=8m netcensus-test {shlex.quote(str(small))} || exit 90
+        {audit_cmd}; echo "first=$?"
+        for left in 0 150 400; do
+            cp {report} {shlex.quote(str(kept))}/report.json
+            avail=$(df --output=avail -k {shlex.quote(str(small))} | tail -1)
+            dd if=/dev/zero of={fill} bs=1k count=$((avail - left)) 2>/dev/null
+            {audit_cmd} 2>&1; echo "left $left: exit=$?"
+            cmp -s {report} {shlex.quote(str(kept))}/report.json && echo "left $left: reports kept"
+            rm {fill}
+            {check_store}
+        done
+        {audit_cmd}; echo "after=$?"
+        {check_store}
+    """
+    done = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True, text=True, timeout=600)
+    if done.returncode == 90:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    out = done.stdout
+    assert "first=0" in out, done.stderr
+    assert "Traceback" not in out, out
+    runs = 1
+    for left in (0, 150, 400):
+        if f"left {left}: exit=0" in out:  # enough room after all (a smaller archive, say)
+            runs += 1
+            continue
+        assert f"left {left}: exit=2" in out and "No space left on device" in out, out
+        assert f"left {left}: reports kept" in out, out
+    assert "left 0: exit=2" in out  # a disk full from the start always fails
+    integrity = re.findall(r"integrity (\S+) runs (\d+)", out)
+    assert [status for status, _ in integrity] == ["ok"] * 4, out
+    assert int(integrity[-2][1]) == runs  # no failed run was recorded, whole or half
+    assert "after=0" in out and int(integrity[-1][1]) == runs + 1, out
+
+
+def test_the_first_nightly_run_with_a_baseline_has_nothing_to_compare(city_copy: SampleCity, tmp_path: Path) -> None:
+    """A job set up with --baseline last works from its first night; an unknown run id is still an error."""
+    code, report = audit(city_copy, tmp_path / "out", "--baseline", "last")
+    assert code == 0 and report.get("diff") is None and report["run"]["id"] == 1
+    code, report = audit(city_copy, tmp_path / "out", "--baseline", "previous")
+    assert code == 0 and report.get("diff") is None  # one run recorded: no previous one yet
+    code, report = audit(city_copy, tmp_path / "out", "--baseline", "last")
+    assert code == 0 and report["diff"]["base_run"] == 2
+    result = CliRunner().invoke(app, ["audit", str(city_copy.inventory_dir), "--captures", str(city_copy.captures_dir),
+                                      "--out", str(tmp_path / "out"), "--today", TODAY, "--baseline", "99"])
+    assert result.exit_code == 2 and "99" in result.output

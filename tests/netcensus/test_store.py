@@ -189,3 +189,22 @@ def test_sigkill_while_recording_never_corrupts(tmp_path: Path) -> None:
     final = SQLiteStore(db)
     new_id = final.record(make_run(1))  # and the next run works
     assert final.run(new_id).findings
+
+
+def test_a_run_is_recorded_only_if_what_runs_before_its_commit_succeeds(tmp_path: Path) -> None:
+    """The nightly job stages its reports in ``before_commit``: no reports, no run."""
+    store = SQLiteStore(tmp_path / "h.sqlite")
+    try:
+        seen: list[int] = []
+
+        def full_disk(run_id: int) -> None:
+            seen.append(len(store.run(run_id).findings))  # the run is readable inside its transaction
+            raise OSError(28, "No space left on device")
+
+        with pytest.raises(OSError, match="No space left"):  # raised as it was, not as a StoreError
+            store.record(make_run(1), before_commit=full_disk)
+        assert seen and store.runs() == []
+        run_id = store.record(make_run(2), before_commit=lambda run_id: None)
+        assert [r.id for r in store.runs()] == [run_id]
+    finally:
+        store.close()
