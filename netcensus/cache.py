@@ -13,13 +13,11 @@ fingerprint holds, the key does, and the facts come straight from the cache.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
-import json
 import os
 import sqlite3
 import time
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import TypeAdapter
@@ -48,25 +46,6 @@ def parser_digest() -> str:
     except ImportError:  # pragma: no cover - a hard dependency
         pass
     return h.hexdigest()[:16]
-
-
-@cache
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
-
-
-def facts_json_default(value: object) -> object:
-    """``json.dumps(default=...)`` for facts: a dataclass as :func:`dataclasses.asdict` gives it, else text.
-
-    The C encoder walks tuples and strings itself and calls this once per dataclass, so
-    ``json.dumps(facts, default=facts_json_default)`` is the JSON of
-    :func:`collectors.facts.facts_to_dict` at a fraction of its cost (``asdict``
-    deep-copies every leaf), which adds up over a city of 10,000 devices.
-    """
-    names = _field_names(type(value))
-    if names is None:
-        return str(value)
-    return {name: getattr(value, name) for name in names}
 
 
 def raw_key(raw: RawOutputs) -> str:
@@ -114,9 +93,7 @@ class FactsCache:
 
     def put(self, raw: RawOutputs, facts: DeviceFacts) -> None:
         """Cache the facts parsed from ``raw`` (written at the next :meth:`flush`)."""
-        # dumps, not dump: json.dump always takes the pure-Python encoder.
-        self._facts[raw_key(raw)] = json.dumps(facts, ensure_ascii=False, separators=(",", ":"),
-                                               default=facts_json_default)
+        self._facts[raw_key(raw)] = _FACTS.dump_json(facts).decode()  # what _decode reads back
 
     def recall(self, device: str, fingerprint: str) -> DeviceFacts | None:
         """The cached facts of ``device`` if its captures still have this fingerprint."""
@@ -139,12 +116,19 @@ class FactsCache:
         today = _today()
         try:
             if db is not None:
-                with db:
+                # Explicitly: the connection is in autocommit mode, where ``with db`` would
+                # commit each row on its own.
+                db.execute("BEGIN IMMEDIATE")
+                try:
                     db.executemany("INSERT OR REPLACE INTO facts (key, json, used) VALUES (?, ?, ?)",
                                    [(k, v, today) for k, v in self._facts.items()])
                     db.executemany("INSERT OR REPLACE INTO seen (device, fingerprint, parser, key)"
                                    " VALUES (?, ?, ?, ?)", [(d, *v) for d, v in self._seen.items()])
                     db.executemany("UPDATE facts SET used = ? WHERE key = ?", [(today, k) for k in self._used])
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time
         self._facts.clear()
@@ -156,9 +140,8 @@ class FactsCache:
         db = self._connection()
         if db is None:
             return 0
-        try:
-            with db:
-                return db.execute("DELETE FROM facts WHERE used < ?", (_today() - self.KEEP_DAYS,)).rowcount
+        try:  # one statement: its own transaction
+            return db.execute("DELETE FROM facts WHERE used < ?", (_today() - self.KEEP_DAYS,)).rowcount
         except sqlite3.Error:
             return 0
 

@@ -25,7 +25,7 @@ from netcensus.errors import NetcensusError, OutputError
 from netcensus.forkshare import PROCESSES, Forked, in_background, share_out
 from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
 from netcensus.pipeline import SHARE_MIN_DEVICES, audit, paused_gc
-from netcensus.store import SQLiteStore, StoreLock
+from netcensus.store import SQLiteStore, StoreError, StoreLock
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DEGRADED = 0, 1, 2, 3
 
@@ -192,10 +192,13 @@ def _baseline(store: SQLiteStore, ref: str | None, log: Log) -> int | None:
     a nightly job is set up with ``--baseline last`` before its first night)."""
     if ref is None:
         return None
-    if ref in ("last", "previous") and len(store.runs()) < (1 if ref == "last" else 2):
+    try:
+        return store.resolve(ref)
+    except StoreError:
+        if ref not in ("last", "previous"):
+            raise  # an unknown run id is a mistake
         log(f"no {ref} run recorded yet: nothing to compare with")
         return None
-    return store.resolve(ref)
 
 
 def exit_code(result: AuditResult, diff: RunDiff | None, degraded: bool, fail_on: Severity | None) -> int:
@@ -217,10 +220,11 @@ class ReportWriter:
     A run killed mid-write leaves the previous reports whole (``os.replace`` is atomic).
     For a large city (:data:`SHARE_MIN_DEVICES`) the reports that do not read the
     history (``reports.registry.HISTORY_FREE``: the graph exports) start in a forked
-    process by :meth:`start`, while the job records the run; :meth:`finish` shares the
+    process by :meth:`start`, while the job records the run; :meth:`render` shares the
     rest between this process and another fork (:mod:`netcensus.forkshare`). The job
-    stages every report (:meth:`render`) before the run is committed to the history, and
+    renders (stages) every report before the run is committed to the history, and
     publishes them (:meth:`publish`) after: a run is recorded only with its reports.
+    :meth:`finish` does both, for callers without a history.
     """
 
     def __init__(self, out: Path, lang: str):

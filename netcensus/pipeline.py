@@ -139,7 +139,6 @@ def run_checks_shared(ctx: AuditContext, checks: Sequence[CheckSpec], processes:
         findings = [list(spec.func(ctx)) for spec in group]
         return findings, {k: v for k, v in ctx.extras.items() if k not in before}
 
-    # Costly modules (the room plan's MILP) first, then the larger ones: the small fill in.
     ordered = sorted(groups.values(), key=lambda g: (not any(s.costly for s in g), -len(g)))
     found: dict[str, list[Finding]] = {}
     for group, (per_check, extras) in zip(ordered, share_out(ordered, run, processes), strict=True):
