@@ -36,6 +36,18 @@ class DeviceInfo:
     uptime: str | None = None
 
 
+#: What an interface is for. ``data``: the data plane (what links, addressing and
+#: connectivity checks judge); ``management``: an out-of-band management port or a port
+#: in a management VRF (NX-OS ``mgmt0``, EOS ``Management1``, Junos ``fxp0``/``em0``,
+#: Huawei ``MEth``); ``internal``: a chassis-internal port whose address is the same on
+#: every box (Junos ``bme0``, ``jsrv``, 128.0.0.0/2). Only ``data`` addresses are compared.
+InterfaceRole = Literal["data", "management", "internal"]
+
+#: The canonical name of the global routing table: ``Interface.vrf`` is ``None`` there,
+#: whatever the vendor calls it (NX-OS/EOS ``default``, Junos ``master``, blank).
+GLOBAL_VRF: None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Interface:
     """One interface. ``name`` is normalised (see :mod:`collectors.normalise`)."""
@@ -46,11 +58,23 @@ class Interface:
     oper_up: bool | None = None
     speed_mbps: float | None = None
     addresses: tuple[str, ...] = ()  # IPv4 interfaces, "10.1.2.1/30"
-    vrf: str | None = None
+    vrf: str | None = None  # None: the global table (GLOBAL_VRF); else the VRF's name as configured
     #: The device's own averaged traffic rates in bit/s (IOS "5 minute input rate",
     #: VRP/Comware "Last 300 seconds input rate", NX-OS/EOS/Junos JSON), None when not shown.
     in_bps: float | None = None
     out_bps: float | None = None
+    role: InterfaceRole = "data"
+    #: Addresses meant to be on several devices at once, never duplicates: first-hop
+    #: redundancy virtual IPs (VRRP, HSRP, GLBP, EOS VARP ``ip virtual-router address``),
+    #: EOS ``ip address virtual`` and EVPN anycast gateways, anycast VTEP/loopback
+    #: addresses. "10.1.2.254/24" (or "/32" when the form gives no length).
+    shared_addresses: tuple[str, ...] = ()
+    #: Addresses read from a form that shows no prefix length (IOS/NX-OS/Comware
+    #: ``ip interface brief``): "10.1.2.1". Dropped when ``addresses`` holds the same IP.
+    unmasked_addresses: tuple[str, ...] = ()
+    #: The evidence: the commands (as typed, or ``"config"``) that gave this interface's
+    #: facts, strongest first. A weaker form never overrides a stronger one.
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +86,8 @@ class Neighbour:
     remote_port: str  # normalised
     remote_address: str | None = None
     protocol: Literal["lldp", "cdp"] = "lldp"
+    #: The evidence: the command (as typed) or napalm getter this neighbour was read from.
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +133,9 @@ def facts_to_dict(facts: DeviceFacts) -> dict:
     return asdict(facts)
 
 
+_TUPLE_FIELDS = ("addresses", "shared_addresses", "unmasked_addresses", "sources")
+
+
 def facts_from_dict(data: dict) -> DeviceFacts:
     """Rebuild :class:`DeviceFacts` from :func:`facts_to_dict` output.
 
@@ -127,7 +156,8 @@ def facts_from_dict(data: dict) -> DeviceFacts:
         platform=data["platform"],
         status=data["status"],
         info=DeviceInfo(**data["info"]),
-        interfaces=tuple(Interface(**{**i, "addresses": tuple(i["addresses"])}) for i in data["interfaces"]),
+        interfaces=tuple(Interface(**{**i, **{k: tuple(i[k]) for k in _TUPLE_FIELDS if k in i}})
+                         for i in data["interfaces"]),
         neighbours=tuple(Neighbour(**n) for n in data["neighbours"]),
         config=data["config"],
         problems=tuple(CommandProblem(**p) for p in data["problems"]),
