@@ -12,17 +12,19 @@ into their sites (DESIGN.md section 7).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 
-from collectors.facts import DeviceFacts
+from collectors.facts import DeviceFacts, Interface
 from collectors.normalise import device_name, is_interface_name
 from inventory.model import Circuit, Inventory
 
 __all__ = [
     "EDGE_KINDS",
     "build_graph",
+    "canonical_vrf",
     "circuit_end_status",
     "device_node",
     "site_graph",
@@ -207,20 +209,53 @@ def _note_undeclared(G: nx.MultiGraph, inventory: Inventory, remote: str, advert
         G.nodes[node]["seen_by"].append(seen_from)
 
 
-def _add_l3_adjacencies(G: nx.MultiGraph, inventory: Inventory,
-                        facts: Mapping[str, DeviceFacts]) -> None:
-    """An ``l3`` edge between two devices with addresses in one /30 or /31 subnet.
+#: What vendors call the global routing table (compared lower case): NX-OS/EOS ``default``,
+#: Junos ``master``, Huawei/H3C/IOS leave it blank. The parsers already give ``None``;
+#: the graph and the checks accept the other spellings too, so a reader that forgets
+#: cannot split one table into two.
+_GLOBAL_VRF_NAMES = frozenset({"", "default", "global", "master", "inet.0"})
 
-    Subnets are compared per VRF (the global table being one more VRF), so the same
-    /30 reused in two VRFs links nothing. A subnet with more than two interfaces,
-    or two interfaces of one device, or one address on both ends, is no
-    point-to-point adjacency and gives no edge.
+
+def canonical_vrf(name: str | None) -> str | None:
+    """The VRF an interface is in, with every spelling of the global table as ``None``.
+
+    (``collectors.normalise`` has no such function yet; move it there when it does.)
+
+    >>> canonical_vrf("default"), canonical_vrf(" Global "), canonical_vrf(None), canonical_vrf("police")
+    (None, None, None, 'police')
     """
-    by_subnet: dict[tuple[str, ipaddress.IPv4Network], list[tuple[str, str, str]]] = {}
+    if name is None or name.strip().lower() in _GLOBAL_VRF_NAMES:
+        return None
+    return name.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class _End:
+    """One interface address in a /30 or /31 (an ``l3`` candidate end)."""
+
+    device: str
+    interface: str
+    ip: ipaddress.IPv4Address
+    vrf: str | None  # canonical: None is the global table
+
+
+def _data_interfaces(f: DeviceFacts) -> Iterator[Interface]:
+    """The data-plane interfaces: management and chassis-internal ports give no adjacency."""
+    return (itf for itf in f.interfaces if itf.role == "data")
+
+
+def _point_to_point_ends(inventory: Inventory, facts: Mapping[str, DeviceFacts]
+                         ) -> dict[ipaddress.IPv4Network, list[_End]]:
+    """Masked /30 and /31 addresses of declared devices' data interfaces, by subnet.
+
+    A first-hop virtual address (listed in ``shared_addresses``) is no end of a link.
+    """
+    by_subnet: dict[ipaddress.IPv4Network, list[_End]] = {}
     for name, f in facts.items():
         if name not in inventory.devices:
             continue
-        for itf in f.interfaces:
+        for itf in _data_interfaces(f):
+            shared = {a.split("/", 1)[0] for a in itf.shared_addresses}
             for addr in itf.addresses:
                 if not addr.endswith(("/30", "/31")):  # most addresses: skip the costly parse
                     continue
@@ -228,16 +263,79 @@ def _add_l3_adjacencies(G: nx.MultiGraph, inventory: Inventory,
                     iface = ipaddress.IPv4Interface(addr)
                 except ValueError:
                     continue
-                if iface.network.prefixlen in (30, 31):
-                    by_subnet.setdefault((itf.vrf or "", iface.network), []).append(
-                        (name, itf.name, str(iface.ip)))
-    for (vrf, subnet), ends in sorted(by_subnet.items(), key=lambda item: (item[0][0], item[0][1])):
-        if len(ends) != 2 or ends[0][0] == ends[1][0] or ends[0][2] == ends[1][2]:
+                if iface.network.prefixlen in (30, 31) and str(iface.ip) not in shared:
+                    by_subnet.setdefault(iface.network, []).append(
+                        _End(name, itf.name, iface.ip, canonical_vrf(itf.vrf)))
+    return by_subnet
+
+
+def _join_unmasked(inventory: Inventory, facts: Mapping[str, DeviceFacts],
+                   by_subnet: dict[ipaddress.IPv4Network, list[_End]]) -> None:
+    """Add addresses shown without a length (``ip interface brief``) to the /30 or /31 they close.
+
+    An unmasked address joins a subnet only when that is unambiguous: among its /30 (where
+    it is a host address) and its /31, exactly one holds a lone masked address of another
+    device (alone in the subnet, or alone in the unmasked address's VRF), other than this
+    address. Otherwise it links nothing: a guess would invent links.
+    """
+    for name, f in sorted(facts.items()):
+        if name not in inventory.devices:
             continue
-        (a, ai, _), (z, zi, _) = sorted(ends)
-        key = f"l3:{subnet}" if not vrf else f"l3:{vrf}:{subnet}"
-        G.add_edge(device_node(a), device_node(z), key=key, kind="l3", subnet=str(subnet),
-                   vrf=vrf or None, ports={a: ai, z: zi}, circuit=None)
+        for itf in _data_interfaces(f):
+            vrf = canonical_vrf(itf.vrf)
+            for text in itf.unmasked_addresses:
+                try:
+                    ip = ipaddress.IPv4Address(text.split("/", 1)[0].strip())
+                except ValueError:
+                    continue
+                candidates: list[ipaddress.IPv4Network] = []
+                for length in (30, 31):
+                    subnet = ipaddress.IPv4Network((int(ip), length), strict=False)
+                    if length == 30 and ip in (subnet.network_address, subnet.broadcast_address):
+                        continue
+                    ends = by_subnet.get(subnet, [])
+                    if len(ends) > 1:
+                        ends = [e for e in ends if e.vrf == vrf]
+                    if len(ends) == 1 and ends[0].device != name and ends[0].ip != ip:
+                        candidates.append(subnet)
+                if len(candidates) == 1:
+                    by_subnet[candidates[0]].append(_End(name, itf.name, ip, vrf))
+
+
+def _add_l3_adjacencies(G: nx.MultiGraph, inventory: Inventory,
+                        facts: Mapping[str, DeviceFacts]) -> None:
+    """An ``l3`` edge between two devices with addresses in one /30 or /31 subnet.
+
+    A VRF name is a label local to one device: a PE puts its end of a customer link in
+    VRF ``tax`` while the CE has it in its global table, and NX-OS calls the global
+    table ``default``. So a subnet whose two addresses sit on exactly two interfaces of
+    two devices city-wide is one link, whatever VRF labels its ends carry. Only a subnet
+    reused by more than two interfaces is split by VRF label, each VRF's pair being a
+    link. Two interfaces of one device, or one address on both ends, is no adjacency.
+    Management and internal interfaces give none (the same 128.0.0.0/2 is on every
+    Junos box); addresses shown without a length join the subnet they close when that is
+    unambiguous (:func:`_join_unmasked`).
+    """
+    by_subnet = _point_to_point_ends(inventory, facts)
+    _join_unmasked(inventory, facts, by_subnet)
+    for subnet in sorted(by_subnet):
+        ends = by_subnet[subnet]
+        if len(ends) == 2:
+            labels = {e.vrf for e in ends}
+            groups = [(labels.pop() if len(labels) == 1 else None, ends)]
+        else:
+            by_vrf: dict[str | None, list[_End]] = {}
+            for e in ends:
+                by_vrf.setdefault(e.vrf, []).append(e)
+            groups = sorted(by_vrf.items(), key=lambda item: item[0] or "")
+        for vrf, pair in groups:
+            if len(pair) != 2 or pair[0].device == pair[1].device or pair[0].ip == pair[1].ip:
+                continue
+            a, z = sorted(pair, key=lambda e: (e.device, e.interface))
+            key = f"l3:{subnet}" if not vrf else f"l3:{vrf}:{subnet}"
+            G.add_edge(device_node(a.device), device_node(z.device), key=key, kind="l3",
+                       subnet=str(subnet), vrf=vrf, vrfs={a.device: a.vrf, z.device: z.vrf},
+                       ports={a.device: a.interface, z.device: z.interface}, circuit=None)
 
 
 def circuit_end_status(facts: Mapping[str, DeviceFacts], device: str | None,

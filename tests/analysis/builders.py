@@ -148,13 +148,18 @@ def city(*, sites: Iterable[Site] = (), devices: Iterable[Device] = (),
 
 
 def itf(name: str, up: bool | None = True, *, addresses: Sequence[str] = (), vrf: str | None = None,
-        speed: float | None = None, description: str = "") -> Interface:
+        speed: float | None = None, description: str = "", role: str = "data",
+        shared: Sequence[str] = (), unmasked: Sequence[str] = ()) -> Interface:
     """An interface, oper-up unless ``up=False`` (``up=None``: the device did not say).
 
     The name is normalised as the parsers do (``Gi0/1`` -> ``GigabitEthernet0/1``).
+    ``role`` is ``data``/``management``/``internal``; ``shared`` its first-hop or anycast
+    addresses; ``unmasked`` addresses read from a form with no prefix length.
     """
     return Interface(name=interface_name(name), description=description, admin_up=True if up is not None else None,
-                     oper_up=up, speed_mbps=speed, addresses=tuple(addresses), vrf=vrf)
+                     oper_up=up, speed_mbps=speed, addresses=tuple(addresses), vrf=vrf,
+                     role=role, shared_addresses=tuple(shared),  # type: ignore[arg-type]
+                     unmasked_addresses=tuple(unmasked))
 
 
 def lldp(local_port: str, remote: str, remote_port: str, *, address: str | None = None) -> Neighbour:

@@ -115,11 +115,88 @@ def test_l3_adjacency_from_a_shared_slash30_and_slash31():
     ]
 
 
-def test_no_l3_adjacency_across_vrfs_nor_on_wider_subnets():
+def test_no_l3_adjacency_on_wider_subnets():
     G = build_graph(two_routers(), {
-        "r1": facts("r1", itf("Gi0/1", addresses=["10.0.0.1/30"], vrf="police"),
-                    itf("Gi0/2", addresses=["10.2.0.1/24"])),
-        "r2": facts("r2", itf("Gi0/1", addresses=["10.0.0.2/30"]), itf("Gi0/2", addresses=["10.2.0.2/24"])),
+        "r1": facts("r1", itf("Gi0/2", addresses=["10.2.0.1/24"])),
+        "r2": facts("r2", itf("Gi0/2", addresses=["10.2.0.2/24"])),
+    })
+    assert edges_of(G, "l3") == []
+
+
+def test_a_slash30_whose_ends_carry_different_vrf_labels_is_one_link():
+    # A PE keeps its end of a customer link in VRF "tax"; the CE has it in its global table.
+    G = build_graph(two_routers(), {
+        "r1": facts("r1", itf("Gi0/1", addresses=["10.0.0.1/30"], vrf="tax")),
+        "r2": facts("r2", itf("Gi0/1", addresses=["10.0.0.2/30"])),
+    })
+    (edge,) = edges_of(G, "l3")
+    assert edge[2] == "l3:10.0.0.0/30"
+    assert edge[3]["vrfs"] == {"r1": "tax", "r2": None} and edge[3]["vrf"] is None
+
+
+def test_nxos_default_and_a_blank_global_table_are_one_table():
+    inv = city(devices=[device("n1", "a", platform="cisco_nxos"), device("r2", "b")])
+    G = build_graph(inv, {
+        "n1": facts("n1", itf("Ethernet1/1", addresses=["10.0.1.0/31"], vrf="default"), platform="cisco_nxos"),
+        "r2": facts("r2", itf("Gi0/1", addresses=["10.0.1.1/31"])),
+    })
+    (edge,) = edges_of(G, "l3")
+    assert (edge[2], edge[3]["vrf"]) == ("l3:10.0.1.0/31", None)
+    assert edge[3]["ports"] == {"n1": "Ethernet1/1", "r2": "GigabitEthernet0/1"}
+
+
+def test_a_subnet_reused_by_more_than_two_interfaces_is_paired_by_vrf():
+    inv = city(devices=[device(f"r{k}", f"s{k}") for k in range(1, 6)])
+    G = build_graph(inv, {
+        "r1": facts("r1", itf("Gi0/1", addresses=["10.0.0.1/30"], vrf="police")),
+        "r2": facts("r2", itf("Gi0/1", addresses=["10.0.0.2/30"], vrf="police")),
+        "r3": facts("r3", itf("Gi0/1", addresses=["10.0.0.1/30"], vrf="default")),
+        "r4": facts("r4", itf("Gi0/1", addresses=["10.0.0.2/30"])),
+        "r5": facts("r5", itf("Gi0/1", addresses=["10.0.0.1/30"], vrf="tax")),  # alone in its VRF
+    })
+    assert [(u, v, k) for u, v, k, _ in edges_of(G, "l3")] == [
+        ("device:r1", "device:r2", "l3:police:10.0.0.0/30"),
+        ("device:r3", "device:r4", "l3:10.0.0.0/30"),
+    ]
+
+
+def test_an_unmasked_address_closes_the_subnet_of_a_masked_one():
+    # r2's address comes from "show ip interface brief", which shows no prefix length.
+    G = build_graph(two_routers(), {
+        "r1": facts("r1", itf("Gi0/1", addresses=["10.0.0.1/30"])),
+        "r2": facts("r2", itf("Gi0/3", unmasked=["10.0.0.2"])),
+    })
+    (edge,) = edges_of(G, "l3")
+    assert (edge[2], edge[3]["ports"]) == ("l3:10.0.0.0/30", {"r1": "GigabitEthernet0/1",
+                                                               "r2": "GigabitEthernet0/3"})
+
+
+def test_an_ambiguous_unmasked_address_links_nothing():
+    inv = city(devices=[device("r1", "a"), device("r2", "b"), device("r3", "c"), device("r4", "d")])
+    G = build_graph(inv, {
+        "r1": facts("r1", itf("Gi0/1", addresses=["10.0.0.1/30"])),
+        "r3": facts("r3", itf("Gi0/1", addresses=["10.0.0.2/30"])),
+        "r2": facts("r2", itf("Gi0/3", unmasked=["10.0.0.1", "10.0.0.3", "10.9.0.1"])),  # taken, broadcast, no peer
+        "r4": facts("r4", itf("Gi0/1", addresses=["10.0.5.1/30"]), itf("Gi0/2", unmasked=["10.0.5.2"])),
+    })
+    assert [(u, v) for u, v, _, _ in edges_of(G, "l3")] == [("device:r1", "device:r3")]
+
+
+def test_management_and_internal_interfaces_give_no_l3_adjacency():
+    inv = city(devices=[device("j1", "a", platform="juniper_junos"), device("j2", "b", platform="juniper_junos")])
+    G = build_graph(inv, {
+        "j1": facts("j1", itf("fxp0", addresses=["10.99.0.1/31"], role="management"),
+                    itf("em1", addresses=["10.98.0.1/30"], role="internal")),
+        "j2": facts("j2", itf("fxp0", addresses=["10.99.0.0/31"], role="management"),
+                    itf("em1", addresses=["10.98.0.2/30"], role="internal")),
+    })
+    assert edges_of(G, "l3") == []
+
+
+def test_a_first_hop_virtual_address_is_no_end_of_a_link():
+    G = build_graph(two_routers(), {
+        "r1": facts("r1", itf("Vlan10", addresses=["10.0.0.1/30", "10.0.0.2/30"], shared=["10.0.0.2/30"])),
+        "r2": facts("r2", itf("Vlan10", addresses=["10.0.0.2/30"], shared=["10.0.0.2/30"])),
     })
     assert edges_of(G, "l3") == []
 
