@@ -1,5 +1,10 @@
 """Parsing + normalisation on real device outputs (the ntc-templates test fixtures).
 
+The outputs are vendored, unmodified, in ``tests/fixtures/ntc-templates/`` (source, commit
+and licence in its README): the suite reads nothing outside the repository. Without that
+folder these tests skip with the reason, and fail when ``CI=true`` (a CI run must not turn
+green by skipping its real-output cases).
+
 Every ``.raw`` file of every command we survey is run through :func:`parse_outputs`
 and the normalised facts are checked against the fixture's ``.yml`` (what the
 ntc-templates parse of that text holds). Expected values are derived from the yml
@@ -19,7 +24,9 @@ carries the same and more); hp_comware ``display_interface_brief`` and
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -32,8 +39,23 @@ from collectors.base import RawOutputs
 from collectors.facts import DeviceFacts
 from collectors.parse import parse_outputs
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO.parent / "shared" / "fixtures" / "ntc-templates"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ntc-templates"
+#: CI sets CI=true (.ci/run does too): there a missing corpus is a failure, not a skip.
+ON_CI = os.environ.get("CI", "").strip().lower() == "true"
+MISSING = f"real-output fixtures not found at {FIXTURES}"
+
+
+def corpus_missing_case() -> Any:
+    """The one case that stands for a missing corpus: skipped, but run (and failed) under CI."""
+    marks = () if ON_CI else (pytest.mark.skip(reason=MISSING),)
+    return pytest.param(None, None, None, marks=marks, id="corpus-missing")
+
+
+def require_corpus(raw: Path | None) -> Path:
+    """The case's output file; a missing corpus fails the test (only reached under CI)."""
+    if raw is None:
+        pytest.fail(f"{MISSING} (CI=true: the vendored corpus is part of the repository)")
+    return raw
 
 #: (our platform, fixture platform folder, fixture command folder, command as surveyed)
 SURVEYED = [
@@ -53,8 +75,7 @@ SURVEYED = [
 
 def _cases() -> list[Any]:
     if not FIXTURES.is_dir():
-        return [pytest.param(None, None, None, marks=pytest.mark.skip(
-            reason=f"real-output fixtures not found at {FIXTURES}"))]
+        return [corpus_missing_case()]
     cases = []
     for platform, folder, command_folder, command in SURVEYED:
         raws = sorted((FIXTURES / folder / command_folder).glob("*.raw"))
@@ -143,7 +164,7 @@ ERRATA: dict[str, dict[str, str]] = {
 
 @pytest.mark.parametrize(("platform", "command", "raw"), _cases())
 def test_real_output_parses_to_the_expected_facts(platform: str, command: str, raw: Path) -> None:
-    text = raw.read_text(encoding="utf-8", errors="replace")
+    text = require_corpus(raw).read_text(encoding="utf-8", errors="replace")
     expected = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"]
     for row in expected:
         fix = ERRATA.get(raw.name, {})
@@ -314,8 +335,7 @@ MORE = [
 
 def _more_cases() -> list[Any]:
     if not FIXTURES.is_dir():
-        return [pytest.param(None, None, None, marks=pytest.mark.skip(
-            reason=f"real-output fixtures not found at {FIXTURES}"))]
+        return [corpus_missing_case()]
     return [pytest.param(platform, command, raw, id=f"{folder}/{raw.name}")
             for platform, folder, command_folder, command in MORE
             for raw in sorted((FIXTURES / folder / command_folder).glob("*.raw"))]
@@ -328,7 +348,7 @@ _NAME_FIELDS = {"hostname": "hostname", "serial": "serial", "serial_number": "se
 @pytest.mark.parametrize(("platform", "command", "raw"), _more_cases())
 def test_more_platforms_parse_real_outputs(platform: str, command: str, raw: Path) -> None:
     """Names (interfaces, neighbours, host, serial) come through normalised, nothing fails."""
-    text = raw.read_text(encoding="utf-8", errors="replace")
+    text = require_corpus(raw).read_text(encoding="utf-8", errors="replace")
     rows = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"]
     facts = parse_outputs(RawOutputs("dev1", platform, {command: text}))
 
@@ -361,8 +381,7 @@ _AVERAGE_LINE = re.compile(r"\b(\d+)\s+(second|minute)s?\s+(input|output)\b", re
 
 def _rate_cases() -> list[Any]:
     if not FIXTURES.is_dir():
-        return [pytest.param(None, None, None, marks=pytest.mark.skip(
-            reason=f"real-output fixtures not found at {FIXTURES}"))]
+        return [corpus_missing_case()]
     return [pytest.param(platform, command, raw, id=f"{folder}/{raw.name}")
             for platform, folder, command_folder, command in RATES
             for raw in sorted((FIXTURES / folder / command_folder).glob("*.raw"))]
@@ -412,7 +431,7 @@ def expected_rate(block: str, direction: str) -> float | None:
 
 @pytest.mark.parametrize(("platform", "command", "raw"), _rate_cases())
 def test_real_output_rates_are_the_devices_averaged_rates(platform: str, command: str, raw: Path) -> None:
-    text = raw.read_text(encoding="utf-8", errors="replace")
+    text = require_corpus(raw).read_text(encoding="utf-8", errors="replace")
     rows = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"]
     names = [ERRATA.get(raw.name, {}).get(r["interface"], r["interface"]) for r in rows]
     facts = parse_outputs(RawOutputs("dev1", platform, {command: text}))
@@ -426,7 +445,9 @@ def test_real_output_rates_are_the_devices_averaged_rates(platform: str, command
 def test_rate_fixtures_cover_bits_and_bytes_forms() -> None:
     """The rate test above is no empty check: the fixtures hold both forms, with traffic."""
     if not FIXTURES.is_dir():
-        pytest.skip(f"real-output fixtures not found at {FIXTURES}")
+        if not ON_CI:
+            pytest.skip(MISSING)
+        require_corpus(None)
     bits_lines = bytes_only_lines = busy = 0
     for _, folder, command_folder, _ in RATES:
         for raw in (FIXTURES / folder / command_folder).glob("*.raw"):
@@ -436,3 +457,30 @@ def test_rate_fixtures_cover_bits_and_bytes_forms() -> None:
                     bytes_only_lines += "bytes/sec" in line and "bits/sec" not in line
                     busy += bool(re.search(r"[1-9]\d*\s*b(?:it|yte)s/sec", line))
     assert bits_lines > 100 and bytes_only_lines > 20 and busy > 50
+
+
+# --- the corpus itself ------------------------------------------------------------------
+
+
+def test_the_vendored_corpus_is_whole_and_unmodified() -> None:
+    """Every command folder the tests read holds outputs, each with its yml, byte for byte the
+    upstream files (SHA256SUMS), with ntc-templates' licence and the README naming the source."""
+    if not FIXTURES.is_dir():
+        if not ON_CI:
+            pytest.skip(MISSING)
+        require_corpus(None)
+    assert (FIXTURES / "LICENSE").read_text(encoding="utf-8").count("Apache License") >= 1
+    assert "networktocode/ntc-templates" in (FIXTURES / "README.md").read_text(encoding="utf-8")
+    for _, folder, command_folder, _ in SURVEYED + MORE + RATES:
+        raws = sorted((FIXTURES / folder / command_folder).glob("*.raw"))
+        assert raws, f"no outputs in {FIXTURES / folder / command_folder}"
+        assert all(raw.with_suffix(".yml").is_file() for raw in raws), command_folder
+    listed = {}
+    for line in (FIXTURES / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        checksum, name = line.split(maxsplit=1)
+        listed[name] = checksum
+    present = {str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*") if p.suffix in (".raw", ".yml")}
+    assert present == set(listed)  # nothing lost, nothing added without its checksum
+    changed = [name for name, checksum in sorted(listed.items())
+               if hashlib.sha256((FIXTURES / name).read_bytes()).hexdigest() != checksum]
+    assert changed == []  # an edited output would test the parser on text no device wrote

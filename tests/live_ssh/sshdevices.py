@@ -2,7 +2,8 @@
 
 Device folders come from the parser test cases (``tests/collectors/cases/<platform>/*full*``,
 real-looking outputs with secrets in their configurations) where a platform has one,
-otherwise from ntc-templates' own fixture outputs, so every platform of the table is served.
+otherwise from ntc-templates' own fixture outputs (vendored in ``tests/fixtures/ntc-templates``),
+so every platform of the table is served.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from inventory.model import Department, Device, Inventory, Site
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "collectors" / "cases"
-NTC_FIXTURES = REPO.parent / "shared" / "fixtures" / "ntc-templates"
+NTC_FIXTURES = REPO / "tests" / "fixtures" / "ntc-templates"  # vendored, see its README
 USER, PASSWORD = "survey", "Lab-Only-Pw1"
 ENV = {"NETCENSUS_DEFAULT_USERNAME": USER, "NETCENSUS_DEFAULT_PASSWORD": PASSWORD}
 
