@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from collectors.facts import DeviceFacts, Interface
+from collectors.facts import DeviceFacts, Interface, InterfaceRole
 from collectors.normalise import device_name, is_interface_name
 from inventory.model import Circuit, Inventory
 
@@ -27,6 +27,7 @@ __all__ = [
     "canonical_vrf",
     "circuit_end_status",
     "device_node",
+    "interface_plane",
     "site_graph",
     "site_node",
 ]
@@ -229,6 +230,38 @@ def canonical_vrf(name: str | None) -> str | None:
     return name.strip()
 
 
+#: VRF names that hold only management ports (NX-OS ``management``, EOS ``MGMT``, Junos
+#: ``mgmt_junos``), compared lower case.
+_MANAGEMENT_VRF_NAMES = frozenset({"management", "mgmt", "mgmt_junos", "mgmt-vrf", "mgmtvrf", "oob", "oam"})
+
+
+def interface_plane(itf: Interface, platform: str = "") -> InterfaceRole:
+    """An interface's role, with a fallback for facts whose reader left it ``data``.
+
+    The parsers classify interfaces (``Interface.role``); this repeats the unmistakable
+    cases so a reader that forgets one cannot turn every box's identical internal
+    address into a duplicate: Junos ``bme*``/``jsrv*`` (internal), ``fxp*`` and ``em*``
+    on Junos, NX-OS ``mgmt*``, EOS ``Management*``, Huawei ``MEth*``, H3C
+    ``M-GigabitEthernet*`` (management), and any port in a management VRF.
+
+    >>> interface_plane(Interface("mgmt0")), interface_plane(Interface("em1"), "juniper_junos")
+    ('management', 'management')
+    >>> interface_plane(Interface("em1"), "linux"), interface_plane(Interface("bme0"))
+    ('data', 'internal')
+    """
+    if itf.role != "data":
+        return itf.role
+    base = itf.name.split(".", 1)[0].lower()
+    if base.startswith(("bme", "jsrv")):
+        return "internal"
+    if base.startswith(("mgmt", "management", "meth", "m-gigabitethernet")) \
+            or ("junos" in platform and base.startswith(("fxp", "em"))):
+        return "management"
+    if (itf.vrf or "").strip().lower() in _MANAGEMENT_VRF_NAMES:
+        return "management"
+    return "data"
+
+
 @dataclass(frozen=True, slots=True)
 class _End:
     """One interface address in a /30 or /31 (an ``l3`` candidate end)."""
@@ -241,7 +274,7 @@ class _End:
 
 def _data_interfaces(f: DeviceFacts) -> Iterator[Interface]:
     """The data-plane interfaces: management and chassis-internal ports give no adjacency."""
-    return (itf for itf in f.interfaces if itf.role == "data")
+    return (itf for itf in f.interfaces if interface_plane(itf, f.platform) == "data")
 
 
 def _point_to_point_ends(inventory: Inventory, facts: Mapping[str, DeviceFacts]

@@ -21,17 +21,21 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, collapse_addresses
 
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
+from analysis.graph import canonical_vrf, device_node, interface_plane
 from analysis.registry import check, spec
+from collectors.facts import InterfaceRole
+from collectors.normalise import interface_name
 from inventory.model import Inventory, Network
 
-__all__ = ["Claim", "NetworkIndex", "Observed", "interconnects", "observed_addresses", "overlapping_pairs",
-           "parse_interface_address"]
+__all__ = ["Claim", "NetworkIndex", "Observed", "contradicted_isolation", "interconnects", "observed_addresses",
+           "overlapping_pairs", "parse_interface_address"]
 
 #: Evidence examples kept per finding.
 _EXAMPLES = 3
@@ -54,9 +58,10 @@ class Observed:
 
     device: str
     interface: str
-    vrf: str | None
+    vrf: str | None  # canonical: None is the global table, whatever the vendor calls it
     ip: int
-    prefixlen: int
+    prefixlen: int  # 32 for an address shown without a length
+    masked: bool = True  # False: read from a form with no prefix length (``ip interface brief``)
 
     @property
     def address(self) -> str:
@@ -65,8 +70,8 @@ class Observed:
 
     @property
     def with_prefixlen(self) -> str:
-        """``10.1.2.1/30``."""
-        return f"{self.address}/{self.prefixlen}"
+        """``10.1.2.1/30`` (``10.1.2.1`` when the evidence gave no length)."""
+        return f"{self.address}/{self.prefixlen}" if self.masked else self.address
 
     @property
     def subnet(self) -> tuple[int, int]:
@@ -151,14 +156,31 @@ class _CaptureSources:
         return self._ctx.fact_source(device, "addresses", "interfaces")
 
 
-def observed_addresses(ctx: AuditContext) -> Iterator[Observed]:
-    """Every parsable, meaningful interface address of every collected device."""
+def observed_addresses(ctx: AuditContext, *, plane: InterfaceRole = "data",
+                       unmasked: bool = False) -> Iterator[Observed]:
+    """Every parsable, meaningful own address on the interfaces of one plane of every device.
+
+    ``plane`` chooses data-plane (the default), management or internal interfaces
+    (:func:`analysis.graph.interface_plane`). Addresses meant to be on several devices
+    (``shared_addresses``: VRRP/HSRP/VARP virtual IPs, anycast gateways and VTEPs) are
+    never an interface's own and are left out. ``unmasked`` adds the addresses read
+    from a form without a prefix length, as /32 with ``masked=False``.
+    """
     for name, facts in ctx.facts.items():
         for itf in facts.interfaces:
+            if interface_plane(itf, facts.platform) != plane:
+                continue
+            shared = {p[0] for p in map(parse_interface_address, itf.shared_addresses) if p} \
+                if itf.shared_addresses else set()
+            vrf = canonical_vrf(itf.vrf)
             for text in itf.addresses:
                 parsed = parse_interface_address(text)
-                if parsed is not None and not _ignored(parsed[0]):
-                    yield Observed(name, itf.name, itf.vrf, parsed[0], parsed[1])
+                if parsed is not None and not _ignored(parsed[0]) and parsed[0] not in shared:
+                    yield Observed(name, itf.name, vrf, parsed[0], parsed[1])
+            for text in itf.unmasked_addresses if unmasked else ():
+                parsed = parse_interface_address(text.split("/", 1)[0])
+                if parsed is not None and not _ignored(parsed[0]) and parsed[0] not in shared:
+                    yield Observed(name, itf.name, vrf, parsed[0], 32, masked=False)
 
 
 class NetworkIndex:
@@ -174,12 +196,25 @@ class NetworkIndex:
         #: network id -> [(first, last, length)], most specific first
         self._ranges = {net: [(int(p.network_address), int(p.broadcast_address), p.prefixlen) for p in prefixes]
                         for net, prefixes in self.prefixes.items()}
+        #: (device, port) -> the network of the declared circuit ending on that port
+        self._circuit_ports: dict[tuple[str, str], str] = {}
+        for c in sorted(inventory.circuits.values(), key=lambda c: c.id):
+            for end in (c.a, c.z):
+                if c.network and end.device and end.interface:
+                    self._circuit_ports.setdefault((end.device, interface_name(end.interface)), c.network)
 
-    def network_of(self, device: str, ip: int) -> str | None:
-        """The network an address on ``device`` belongs to (see the module docstring)."""
+    def network_of(self, device: str, ip: int, interface: str | None = None) -> str | None:
+        """The network an address on ``device`` (on ``interface``) belongs to (module docstring)."""
         dev = self.inventory.devices.get(device)
         if dev is None:
             return None
+        if interface is not None and self._circuit_ports:
+            # The end port of a declared circuit carries the circuit's network: a tax
+            # router's end of a backbone line holds a backbone address, not a tax one.
+            on_port = self._circuit_ports.get((device, interface)) \
+                or self._circuit_ports.get((device, interface.split(".", 1)[0]))
+            if on_port is not None:
+                return on_port
         best: tuple[int, str] | None = None
         for net in dev.networks:
             for first, last, length in self._ranges.get(net, ()):
@@ -189,8 +224,13 @@ class NetworkIndex:
                     break
         if best is not None:
             return best[1]
-        others = [n for n in dev.networks if n != self.inventory.policy.backbone]
-        return others[0] if len(others) == 1 else None
+        backbone = self.inventory.policy.backbone
+        others = [n for n in dev.networks if n != backbone]
+        if len(others) == 1:
+            return others[0]
+        if not others and backbone and backbone in dev.networks:
+            return backbone  # a device whose only network is the backbone: all its addresses are
+        return None
 
     def in_backbone(self, ip: int) -> bool:
         """Whether an address lies in a declared prefix of the backbone network."""
@@ -198,27 +238,33 @@ class NetworkIndex:
         return any(first <= ip <= last for first, last, _ in self._ranges.get(backbone or "", ()))
 
 
-def _claims(ctx: AuditContext, index: NetworkIndex) -> list[Claim]:
-    """Declared and observed claims of interconnecting networks, one per (domain, prefix, network)."""
+def _claims(ctx: AuditContext, index: NetworkIndex, contradicted: Iterable[str] = ()) -> list[Claim]:
+    """Declared and observed claims of interconnecting networks, one per (domain, prefix, network).
+
+    ``contradicted`` networks are declared isolated but observed in the global table on
+    the way to the backbone (ADR004): they are judged on that evidence, in the global table.
+    """
     inventory = ctx.inventory
     capture_source = _CaptureSources(ctx)
+    observed_global = set(contradicted)
     claims: dict[tuple[str, IPv4Network, str], Claim] = {}
     for net in inventory.networks.values():
-        if not interconnects(net):
+        if not interconnects(net) and net.id not in observed_global:
             continue
+        home = "" if net.id in observed_global else net.vrf or ""
         for prefix in index.prefixes[net.id]:
-            key = (net.vrf or "", prefix, net.id)
+            key = (home, prefix, net.id)
             claims.setdefault(key, Claim(net.id, key[0], prefix, inventory.source("networks", net.id),
                                          f"network {net.id} declares {prefix}"))
     seen: set[tuple[str, int, int, str]] = set()
     for obs in observed_addresses(ctx):
         if obs.prefixlen >= 30:
             continue  # link nets and host routes: shared by design between the two ends
-        net_id = index.network_of(obs.device, obs.ip)
+        net_id = index.network_of(obs.device, obs.ip, obs.interface)
         net = inventory.networks.get(net_id or "")
-        if net is None or not interconnects(net):
+        if net is None or not (interconnects(net) or net.id in observed_global):
             continue
-        domain = obs.vrf or net.vrf or ""
+        domain = obs.vrf or ("" if net.id in observed_global else net.vrf) or ""
         first, length = obs.subnet
         if (domain, first, length, net.id) in seen:
             continue
@@ -272,7 +318,8 @@ def overlapping_pairs(claims: Iterable[Claim], *, aggregate: str | None = None
 def overlapping_prefixes(ctx: AuditContext) -> Iterable[Finding]:
     """Overlapping prefixes between networks that must interconnect over the backbone."""
     index = NetworkIndex(ctx.inventory)
-    pairs = overlapping_pairs(_claims(ctx, index), aggregate=ctx.inventory.policy.backbone)
+    contradicted = contradicted_isolation(ctx, index)
+    pairs = overlapping_pairs(_claims(ctx, index, contradicted), aggregate=ctx.inventory.policy.backbone)
     for (a, b), examples in sorted(pairs.items()):
         shown = [f"{x.prefix} ({x.network}) / {y.prefix} ({y.network})" for x, y in examples]
         evidence = []
@@ -289,15 +336,110 @@ def overlapping_prefixes(ctx: AuditContext) -> Iterable[Finding]:
         )
 
 
+def _global_table_routes(ctx: AuditContext) -> dict[str, str | None]:
+    """Devices routed to the backbone in the global table: device -> the device it was reached from.
+
+    From the backbone's own devices (``policy.backbone`` in their networks), over ``l3``
+    edges whose two ends are both in their global table. A customer link whose PE end is
+    in a VRF is no such edge: behind it the customer's global table is its own.
+    """
+    backbone = ctx.inventory.policy.backbone
+    if not backbone:
+        return {}
+    G = ctx.graph
+    start = sorted(d.name for d in ctx.inventory.devices.values() if backbone in d.networks)
+    parent: dict[str, str | None] = {name: None for name in start}
+    queue = deque(start)
+    while queue:
+        here = queue.popleft()
+        node = device_node(here)
+        if node not in G:
+            continue
+        for _, other, data in G.edges(node, data=True):
+            if data.get("kind") != "l3" or any(v is not None for v in data.get("vrfs", {}).values()):
+                continue
+            name = G.nodes[other].get("id")
+            if name and name not in parent and G.nodes[other].get("declared"):
+                parent[name] = here
+                queue.append(name)
+    return parent
+
+
+def contradicted_isolation(ctx: AuditContext, index: NetworkIndex | None = None) -> dict[str, list[Observed]]:
+    """Networks declared logically isolated whose LAN addresses the evidence puts on the backbone.
+
+    A network with ``isolation: logical`` (a VRF or an MPLS VPN) is contradicted when a LAN
+    address of it (shorter than /30) sits in the global table of a device that is routed
+    to the backbone in the global table (:func:`_global_table_routes`). Network -> those
+    addresses, in device order.
+    """
+    inventory = ctx.inventory
+    logical = {n.id for n in inventory.networks.values() if n.isolation == "logical" and n.kind != "classified"}
+    if not logical:
+        return {}
+    routed = _global_table_routes(ctx)
+    index = index or NetworkIndex(inventory)
+    out: dict[str, list[Observed]] = {}
+    for obs in sorted(observed_addresses(ctx), key=lambda o: (o.device, o.interface, o.ip)):
+        if obs.vrf is not None or obs.prefixlen >= 30 or obs.device not in routed:
+            continue
+        net = index.network_of(obs.device, obs.ip, obs.interface)
+        if net in logical:
+            out.setdefault(net, []).append(obs)
+    return out
+
+
+def _route_text(routed: dict[str, str | None], device: str) -> str:
+    """``tax-r1 -> agg1 -> core1``: the global-table path from a device to the backbone."""
+    chain = [device]
+    while routed.get(chain[-1]) is not None and len(chain) < 50:
+        chain.append(routed[chain[-1]])  # type: ignore[arg-type]
+    return " -> ".join(chain)
+
+
+@check("ADR004", "addressing", Severity.MEDIUM, "declared isolation contradicted")
+def isolation_contradicted(ctx: AuditContext) -> Iterable[Finding]:
+    """Network declared logically isolated (VRF/MPLS) whose LANs are in the global table joined to the backbone."""
+    inventory = ctx.inventory
+    contradicted = contradicted_isolation(ctx)
+    if not contradicted:
+        return
+    routed = _global_table_routes(ctx)
+    capture_source = _CaptureSources(ctx)
+    for net_id, found in sorted(contradicted.items()):
+        net = inventory.networks[net_id]
+        devices = sorted({o.device for o in found})
+        shown = [f"{o.device} {o.interface} {o.with_prefixlen}" for o in found[:_EXAMPLES]]
+        declared = f"VRF {net.vrf}" if net.vrf else "a VRF or MPLS VPN"
+        evidence = [Evidence(inventory.source("networks", net_id),
+                             f"network {net_id}: isolation logical ({declared})")]
+        evidence += [Evidence(capture_source(o.device),
+                              f"{o.device} {o.interface} has {o.with_prefixlen} in the global table")
+                     for o in found[:_EXAMPLES]]
+        evidence += [Evidence("graph l3 edges", f"routed in the global table to the backbone: "
+                                                 f"{_route_text(routed, d)}") for d in devices[:_EXAMPLES]]
+        yield spec("ADR004").finding(
+            subjects=(net_id,),
+            title=f"network {net_id} is declared isolated in {declared}, but its LAN addresses are in "
+                  f"the global routing table of devices routed to the backbone: {'; '.join(shown)}",
+            recommendation="Move its interfaces into the VRF (or MPLS VPN) the inventory declares, or "
+                           "correct the declared isolation; meanwhile its addresses are judged as "
+                           "interconnecting (ADR001).",
+            evidence=evidence,
+            network=net_id, vrf=net.vrf, devices=devices, addresses=[o.with_prefixlen for o in found],
+        )
+
+
 @check("ADR002", "addressing", Severity.HIGH, "duplicate address")
 def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
     """One IP address configured on two or more devices in the global routing table."""
     index = NetworkIndex(ctx.inventory)
     capture_source = _CaptureSources(ctx)
     holders: dict[int, list[Observed]] = {}
-    for obs in observed_addresses(ctx):
+    for obs in observed_addresses(ctx, unmasked=True):
         if obs.vrf is None:
             holders.setdefault(obs.ip, []).append(obs)
+    reported: set[int] = set()
     for ip in sorted(holders):
         found = holders[ip]
         if len({o.device for o in found}) < 2:
@@ -307,6 +449,7 @@ def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
         devices = sorted({o.device for o in found})
         if len(devices) < 2:
             continue
+        reported.add(ip)
         address = IPv4Address(ip)
         yield spec("ADR002").finding(
             subjects=(str(address),),
@@ -317,10 +460,45 @@ def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
                                f"{o.device} {o.interface} has {o.with_prefixlen}") for o in found],
             address=str(address), devices=devices,
         )
+    yield from _duplicate_management_addresses(ctx, capture_source, reported)
+
+
+def _duplicate_management_addresses(ctx: AuditContext, capture_source: _CaptureSources,
+                                    reported: set[int]) -> Iterator[Finding]:
+    """ADR002 at low severity: one address on the management ports of two devices in one VRF.
+
+    Management ports live in an out-of-band network or a management VRF, not in the
+    routing table the backbone joins, so they are never compared with data-plane
+    addresses. Inside one management VRF (the same label; the global table is one more)
+    a duplicate still makes one of the two devices unmanageable: a real conflict, but not
+    one that breaks the network's traffic. Chassis-internal ports (Junos ``bme0``,
+    ``jsrv``, 128.0.0.0/2) are the same on every box by design and are never compared.
+    """
+    groups: dict[tuple[int, str], list[Observed]] = {}
+    for obs in observed_addresses(ctx, plane="management", unmasked=True):
+        groups.setdefault((obs.ip, (obs.vrf or "").lower()), []).append(obs)
+    for (ip, vrf), found in sorted(groups.items()):
+        devices = sorted({o.device for o in found})
+        if len(devices) < 2 or ip in reported:
+            continue
+        reported.add(ip)
+        address = IPv4Address(ip)
+        where = f"management VRF {found[0].vrf}" if vrf else "the global table"
+        yield spec("ADR002").finding(
+            subjects=(str(address),),
+            title=f"management address {address} is configured on {len(devices)} devices' management "
+                  f"ports ({where}): {', '.join(devices)}",
+            recommendation="Give each device its own management address: with a duplicate, one of them "
+                           "cannot be reached for management (its traffic is not affected).",
+            evidence=[Evidence(capture_source(o.device),
+                               f"{o.device} {o.interface} (management) has {o.with_prefixlen}") for o in found],
+            severity=Severity.LOW,
+            address=str(address), devices=devices, management_vrf=found[0].vrf or "global",
+        )
 
 
 def _interconnecting(ctx: AuditContext, index: NetworkIndex, obs: Observed) -> bool:
-    net = ctx.inventory.networks.get(index.network_of(obs.device, obs.ip) or "")
+    net = ctx.inventory.networks.get(index.network_of(obs.device, obs.ip, obs.interface) or "")
     return net is None or interconnects(net)
 
 
@@ -366,7 +544,7 @@ def outside_address_plan(ctx: AuditContext) -> Iterable[Finding]:
         dev = inventory.devices.get(obs.device)
         if dev is None or index.in_backbone(obs.ip):
             continue
-        net_id = index.network_of(obs.device, obs.ip)
+        net_id = index.network_of(obs.device, obs.ip, obs.interface)
         if net_id in exempt:
             continue
         # An address in another department's network (a shared line's router) is that

@@ -6,15 +6,17 @@ import dataclasses
 import random
 from ipaddress import IPv4Network
 
-from builders import city, classified, context, device, facts, itf, mandated, network
+from builders import circuit, city, classified, context, device, facts, itf, keys, mandated, network
 
 from analysis.checks.addressing import (
     Claim,
     duplicate_addresses,
+    isolation_contradicted,
     outside_address_plan,
     overlapping_pairs,
     overlapping_prefixes,
 )
+from analysis.findings import Severity
 from inventory.model import Policy
 
 # --- ADR001 ----------------------------------------------------------------------------
@@ -100,6 +102,51 @@ def test_overlap_sweep_matches_pairwise_comparison():
     assert found == expected
 
 
+# --- ADR004 (and ADR001 on what is observed) -------------------------------------------
+
+
+def logical_city(tax_pe_vrf=None, hr_pe_vrf=None):
+    """tax-lan and hr-lan, both declared logically isolated, reuse 10.5.0.0/16.
+
+    Each department router (CE) has its LAN in its global table and a /30 to the backbone
+    router core1 (PE); the PE end is in a VRF only when ``*_pe_vrf`` says so.
+    """
+    inv = city(backbone=True,
+               networks=[network("tax-lan", department="tax", isolation="logical", vrf="tax", prefixes=["10.5.0.0/16"]),
+                         network("hr-lan", department="hr", isolation="logical", prefixes=["10.5.0.0/16"])],
+               devices=[device("core1", "hub", networks=["egov"]),
+                        device("tax-r1", "a", department="tax", networks=["tax-lan"]),
+                        device("hr-r1", "b", department="hr", networks=["hr-lan"])])
+    observed = [facts("core1", itf("Gi0/1", addresses=["10.255.0.1/30"], vrf=tax_pe_vrf),
+                      itf("Gi0/2", addresses=["10.255.0.5/30"], vrf=hr_pe_vrf)),
+                facts("tax-r1", itf("Gi0/0", addresses=["10.255.0.2/30"]), itf("Vlan10", addresses=["10.5.1.1/24"])),
+                facts("hr-r1", itf("Gi0/0", addresses=["10.255.0.6/30"]), itf("Vlan20", addresses=["10.5.1.254/24"]))]
+    return context(inv, observed)
+
+
+def test_logical_isolation_contradicted_by_global_table_routes_to_the_backbone():
+    ctx = logical_city()
+    found = list(isolation_contradicted(ctx))
+    assert keys(found) == ["ADR004:hr-lan", "ADR004:tax-lan"]
+    tax = next(f for f in found if f.subjects == ("tax-lan",))
+    assert tax.severity == Severity.MEDIUM and tax.args["devices"] == ["tax-r1"]
+    assert tax.args["addresses"] == ["10.5.1.1/24"]
+    assert any("tax-r1 -> core1" in e.detail for e in tax.evidence)
+    (overlap,) = overlapping_prefixes(ctx)  # judged on what is observed: both share the global table
+    assert overlap.subjects == ("hr-lan", "tax-lan")
+
+
+def test_logical_isolation_kept_by_the_pe_vrfs_is_no_contradiction():
+    ctx = logical_city(tax_pe_vrf="tax", hr_pe_vrf="hr")  # each CE is behind its VRF on the PE
+    assert list(isolation_contradicted(ctx)) == [] and list(overlapping_prefixes(ctx)) == []
+
+
+def test_only_the_network_seen_in_the_global_table_is_contradicted():
+    ctx = logical_city(tax_pe_vrf="tax")
+    assert keys(isolation_contradicted(ctx)) == ["ADR004:hr-lan"]
+    assert list(overlapping_prefixes(ctx)) == []  # tax-lan is still apart in its VRF
+
+
 # --- ADR002 ----------------------------------------------------------------------------
 
 
@@ -128,6 +175,71 @@ def test_isolated_networks_keep_their_own_address_space():
     observed = [facts("s1", itf("Vlan1", addresses=["10.9.9.9/24"])),
                 facts("r1", itf("Vlan1", addresses=["10.9.9.9/24"]))]
     assert list(duplicate_addresses(context(inv, observed))) == []
+
+
+def test_nxos_default_vrf_is_the_global_table():
+    inv = city(devices=[device("n1", "a", platform="cisco_nxos"), device("r2", "b")])
+    observed = [facts("n1", itf("Vlan10", addresses=["10.9.9.9/24"], vrf="default"), platform="cisco_nxos"),
+                facts("r2", itf("Vlan10", addresses=["10.9.9.9/24"]))]
+    (finding,) = duplicate_addresses(context(inv, observed))
+    assert finding.args["devices"] == ["n1", "r2"]
+
+
+def test_internal_and_management_ports_are_no_data_plane_duplicates():
+    inv = city(devices=[device(n, s, platform=p) for n, s, p in (
+        ("j1", "a", "juniper_junos"), ("j2", "b", "juniper_junos"),
+        ("n1", "a", "cisco_nxos"), ("e1", "b", "arista_eos"))])
+    junos = lambda name, role: facts(name,  # noqa: E731  identical on every Junos box
+                                     itf("bme0", addresses=["128.0.0.1/2", "128.0.0.4/2"], role=role),
+                                     itf("jsrv", addresses=["128.0.0.127/2"], role=role),
+                                     itf("em0", addresses=["10.255.0.1/24"], role="management" if role else "data"),
+                                     platform="juniper_junos")
+    observed = [junos("j1", "internal"),
+                junos("j2", "data"),  # a reader that did not classify: bme0/jsrv/em0 are still known
+                facts("n1", itf("mgmt0", addresses=["10.255.0.1/24"], vrf="management"), platform="cisco_nxos"),
+                facts("e1", itf("Management1", addresses=["10.255.0.2/24"]), platform="arista_eos")]
+    assert [f for f in duplicate_addresses(context(inv, observed)) if f.severity >= Severity.MEDIUM] == []
+
+
+def test_first_hop_virtual_and_anycast_addresses_are_shared_not_duplicated():
+    inv = city(devices=[device("r1", "a"), device("r2", "b"), device("leaf1", "c"), device("leaf2", "d")])
+    observed = [
+        facts("r1", itf("Vlan10", addresses=["10.1.1.2/24"], shared=["10.1.1.1/24"])),  # VRRP/HSRP virtual IP
+        facts("r2", itf("Vlan10", addresses=["10.1.1.3/24", "10.1.1.1/24"], shared=["10.1.1.1"])),  # listed twice
+        facts("leaf1", itf("Vlan20", addresses=["10.2.2.1/24"], shared=["10.2.2.1/24"]),  # EOS ip address virtual
+              itf("Loopback1", addresses=["10.3.3.3/32"], shared=["10.3.3.3/32"])),  # anycast VTEP
+        facts("leaf2", itf("Vlan20", addresses=["10.2.2.1/24"], shared=["10.2.2.1/24"]),
+              itf("Loopback1", addresses=["10.3.3.3/32"], shared=["10.3.3.3/32"])),
+    ]
+    assert list(duplicate_addresses(context(inv, observed))) == []
+
+
+def test_an_address_primary_on_two_devices_is_a_duplicate_even_if_virtual_elsewhere():
+    inv = city(devices=[device("r1", "a"), device("r2", "b"), device("r3", "c")])
+    observed = [facts("r1", itf("Vlan10", addresses=["10.1.1.1/24"])),
+                facts("r2", itf("Vlan10", addresses=["10.1.1.1/24"])),
+                facts("r3", itf("Vlan10", addresses=["10.1.1.3/24"], shared=["10.1.1.1/24"]))]
+    (finding,) = duplicate_addresses(context(inv, observed))
+    assert finding.args["devices"] == ["r1", "r2"] and finding.severity == Severity.HIGH
+
+
+def test_management_duplicates_are_judged_inside_one_management_vrf_at_low_severity():
+    inv = city(devices=[device(f"n{k}", "a", platform="cisco_nxos") for k in range(1, 4)] + [device("r4", "b")])
+    observed = [facts("n1", itf("mgmt0", addresses=["192.168.0.10/24"], vrf="management", role="management")),
+                facts("n2", itf("mgmt0", addresses=["192.168.0.10/24"], vrf="management", role="management")),
+                facts("n3", itf("mgmt0", addresses=["192.168.0.10/24"], vrf="oob-b", role="management")),
+                facts("r4", itf("Vlan99", addresses=["192.168.0.10/24"]))]  # data plane: another table
+    (finding,) = duplicate_addresses(context(inv, observed))
+    assert (finding.key, finding.severity) == ("ADR002:192.168.0.10", Severity.LOW)
+    assert finding.args["devices"] == ["n1", "n2"] and finding.args["management_vrf"] == "management"
+
+
+def test_an_address_shown_without_length_duplicates_a_masked_one():
+    inv = city(devices=[device("r1", "a"), device("r2", "b")])
+    observed = [facts("r1", itf("Vlan1", addresses=["10.9.9.9/24"])),
+                facts("r2", itf("Gi0/3", unmasked=["10.9.9.9"]))]
+    (finding,) = duplicate_addresses(context(inv, observed))
+    assert [e.detail for e in finding.evidence] == ["r1 Vlan1 has 10.9.9.9/24", "r2 GigabitEthernet0/3 has 10.9.9.9"]
 
 
 # --- ADR003 ----------------------------------------------------------------------------
@@ -175,3 +287,23 @@ def test_address_in_another_departments_network_is_judged_by_that_departments_bl
     moved = dataclasses.replace(inv, policy=Policy(address_plan={"tax": ("10.9.0.0/16",), "hr": ("10.8.0.0/16",)}))
     (finding,) = outside_address_plan(context(moved, observed))
     assert finding.args["department"] == "hr" and finding.args["network"] == "hr-private"
+
+
+def test_a_device_whose_only_network_is_the_backbone_holds_backbone_addresses():
+    inv = city(backbone=True, devices=[device("core1", "hub", department="tax", networks=["egov"])],
+               policy=Policy(backbone="egov", address_plan={"tax": ("10.1.0.0/16",)}))
+    observed = [facts("core1", itf("Gi0/0", addresses=["172.16.0.1/30"]), itf("Loopback0", addresses=["172.16.255.1/32"]))]
+    assert list(outside_address_plan(context(inv, observed))) == []
+
+
+def test_a_department_port_at_the_end_of_a_backbone_line_holds_a_backbone_address():
+    inv = city(backbone=True, networks=[network("tax-lan", department="tax")],
+               devices=[device("tax-r1", "a", department="tax", networks=["tax-lan"]),
+                        device("core1", "hub", networks=["egov"])],
+               circuits=[circuit("c1", "a", "hub", network="egov", a_device="tax-r1", a_port="Gi0/0",
+                                 z_device="core1", z_port="Gi0/1")],
+               policy=Policy(backbone="egov", address_plan={"tax": ("10.1.0.0/16",)}))
+    observed = [facts("tax-r1", itf("Gi0/0", addresses=["172.16.0.2/30"]), itf("Gi0/0.100", addresses=["172.16.1.2/30"]),
+                      itf("Gi0/1", addresses=["172.16.9.1/24"]))]
+    (finding,) = outside_address_plan(context(inv, observed))
+    assert finding.subjects == ("tax-r1", "172.16.9.1/24")  # its LAN port is still the department's
