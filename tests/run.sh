@@ -3,19 +3,26 @@
 #   bash tests/run.sh            # default suite (+ ssh, lab, browser tests when possible)
 #   bash tests/run.sh -m slow    # extra pytest arguments are passed on
 # Creates .venv (or reuses it), installs the project with its test extra and, when run as
-# root on Debian, the system packages for the SSH, LLDP-lab and browser tests.
+# root on Debian, the system packages for the venv and the SSH, LLDP-lab and browser tests.
+# With CI=true (.ci/run sets it) nothing may be quietly left out: a package that cannot be
+# installed stops the run, and tests whose real-output fixtures are missing fail, not skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
-  for pkg in lldpd openssh-server chromium fonts-wqy-microhei iproute2; do
+  for pkg in python3-venv lldpd openssh-server chromium fonts-wqy-microhei iproute2; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
   if [ "${#need[@]}" -gt 0 ]; then
     echo "installing Debian packages: ${need[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
-      || echo "warning: could not install ${need[*]}: the tests that need them will be skipped"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+      if [ "${CI:-}" = true ]; then
+        echo "error: could not install ${need[*]} (CI=true: their tests must run, not be skipped)" >&2
+        exit 1
+      fi
+      echo "warning: could not install ${need[*]}: the tests that need them will be skipped"
+    fi
   fi
 fi
 
