@@ -25,7 +25,8 @@ from typing import Any
 from collectors.base import RawOutputs
 from collectors.capture import TMP_SUFFIX, device_dir
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
-from collectors.normalise import interface_name
+from collectors.normalise import canonical_interfaces, interface_name
+from collectors.parsers.base import remote_port
 
 #: The getters a survey calls, in order.
 GETTERS: tuple[str, ...] = (
@@ -79,12 +80,20 @@ def facts_from_napalm(raw: RawOutputs) -> DeviceFacts:
         if text is None:
             continue
         try:
-            data[getter] = json.loads(text)
+            doc = json.loads(text)
         except ValueError as exc:
             problems.append(CommandProblem(getter, "parse_error", f"not valid JSON: {exc}"))
+            continue
+        unknown = shape_problem(getter, doc)
+        if unknown:  # a shape we do not know is no "empty": say so, naming the getter
+            problems.append(CommandProblem(getter, "parse_error", unknown))
+            continue
+        data[getter] = doc
     try:
         info = _info(data.get("get_facts") or {})
-        interfaces = _interfaces(data.get("get_interfaces") or {}, data.get("get_interfaces_ip") or {})
+        # The same central normalisation as command outputs: canonical VRF, interface roles.
+        interfaces = canonical_interfaces(raw.platform, _interfaces(data.get("get_interfaces") or {},
+                                                                    data.get("get_interfaces_ip") or {}))
         neighbours = _neighbours(data.get("get_lldp_neighbors_detail") or {})
         config = (data.get("get_config") or {}).get("running") or None
     except (AttributeError, TypeError, ValueError, KeyError) as exc:
@@ -99,6 +108,42 @@ def facts_from_napalm(raw: RawOutputs) -> DeviceFacts:
         status = "partial" if problems else "ok"
     return DeviceFacts(raw.device, raw.platform, status=status, info=info, interfaces=interfaces,
                        neighbours=neighbours, config=config, problems=tuple(problems), error=raw.error)
+
+
+#: The keys by which each getter's result is recognised (napalm's documented schema):
+#: get_facts must hold one of them, each entry of the per-interface getters one of theirs.
+_FACTS_KEYS = ("hostname", "fqdn", "vendor", "model", "os_version", "serial_number", "uptime")
+_ENTRY_KEYS = {
+    "get_interfaces": ("is_up", "is_enabled", "description", "speed", "mac_address"),
+    "get_interfaces_ip": ("ipv4", "ipv6"),
+}
+_LLDP_KEYS = ("remote_system_name", "remote_chassis_id", "remote_port", "remote_port_description")
+
+
+def shape_problem(getter: str, doc: Any) -> str | None:
+    """Why a getter's decoded JSON is not the shape napalm documents, or ``None`` if it is.
+
+    An empty object is a valid empty table (no interface, no neighbour).
+
+    >>> shape_problem("get_lldp_neighbors_detail", {"foo": 1})
+    "get_lldp_neighbors_detail: 'foo' holds int, not a list of neighbours"
+    >>> shape_problem("get_lldp_neighbors_detail", {}), shape_problem("get_facts", {"hostname": "r1"})
+    (None, None)
+    """
+    if not isinstance(doc, dict):
+        return f"{getter}: expected a JSON object, got {type(doc).__name__}"
+    if getter == "get_facts":
+        return None if any(k in doc for k in _FACTS_KEYS) else f"get_facts: none of {', '.join(_FACTS_KEYS)}"
+    if getter == "get_config":
+        return None if any(k in doc for k in ("running", "startup", "candidate")) else "get_config: no running"
+    for key, entry in doc.items():
+        if getter == "get_lldp_neighbors_detail":
+            if not isinstance(entry, list) or not all(
+                    isinstance(n, dict) and any(k in n for k in _LLDP_KEYS) for n in entry):
+                return f"{getter}: {key!r} holds {type(entry).__name__}, not a list of neighbours"
+        elif getter in _ENTRY_KEYS and not (isinstance(entry, dict) and any(k in entry for k in _ENTRY_KEYS[getter])):
+            return f"{getter}: {key!r} is no interface entry ({', '.join(_ENTRY_KEYS[getter])})"
+    return None
 
 
 def _info(facts: dict[str, Any]) -> DeviceInfo:
@@ -124,6 +169,8 @@ def _interfaces(interfaces: dict[str, Any], addresses: dict[str, Any]) -> tuple[
             for addr, attrs in ipv4.items()
         )
         normalised = interface_name(name)
+        sources = tuple(output_key(getter) for getter, table in
+                        (("get_interfaces", interfaces), ("get_interfaces_ip", addresses)) if name in table)
         out[normalised] = Interface(
             name=normalised,
             description=item.get("description") or "",
@@ -131,6 +178,7 @@ def _interfaces(interfaces: dict[str, Any], addresses: dict[str, Any]) -> tuple[
             oper_up=item.get("is_up"),
             speed_mbps=float(speed) if isinstance(speed, (int, float)) and speed > 0 else None,
             addresses=cidrs,
+            sources=sources,
         )
     return tuple(out.values())
 
@@ -145,7 +193,9 @@ def _neighbours(lldp: dict[str, Any]) -> tuple[Neighbour, ...]:
             out.append(Neighbour(
                 local_port=interface_name(local_port),
                 remote_name=name,
-                remote_port=interface_name(entry.get("remote_port") or ""),
+                # the port id, else its description when the id is a MAC or an index
+                remote_port=remote_port(entry.get("remote_port") or "", entry.get("remote_port_description") or ""),
                 protocol="lldp",
+                source=output_key("get_lldp_neighbors_detail"),
             ))
     return tuple(out)

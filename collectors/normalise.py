@@ -52,8 +52,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 
-__all__ = ["device_name", "interface_name", "is_interface_name"]
+from collectors.facts import Interface
+
+__all__ = ["canonical_interfaces", "device_name", "interface_name", "interface_role", "is_interface_name",
+           "is_management_vrf", "vrf_name", "without_known_unmasked"]
 
 #: Canonical prefix -> accepted spellings (compared lower case, spaces removed).
 _FAMILIES: dict[str, tuple[str, ...]] = {
@@ -212,3 +217,154 @@ def device_name(name: str) -> str:
         pass
     text = _PARENTHESISED.sub("", text) or text
     return text.split(".", 1)[0].lower()
+
+
+# --- VRFs and interface roles ------------------------------------------------------------
+
+#: What vendors call the global routing table: NX-OS and EOS ``default``, Junos ``master``
+#: (the routing instance) and ``inet.0`` (its IPv4 table), Huawei ``_public_``, and the blank
+#: of IOS/EOS/Junos outputs that name no VRF.
+_GLOBAL_VRF = re.compile(r"^(?:|default|global|master|_public_|grt|inet6?\.0)$", re.IGNORECASE)
+
+#: Management VRFs: NX-OS ``management``, IOS-XE ``Mgmt-intf``, EOS ``MGMT``/``mgmt``, Junos
+#: ``mgmt_junos`` (its ``__mgmt...`` internal instances too), and the usual house names.
+_MANAGEMENT_VRF = re.compile(
+    r"^(?:__)?(?:mgmt|management|oob)(?:[-_](?:intf|vrf|junos|oob|mgmt|network|net))?_*$"
+    r"|^oob[-_]?(?:mgmt|management)$",
+    re.IGNORECASE,
+)
+
+
+def vrf_name(name: str | None) -> str | None:
+    """The canonical VRF of an interface: ``None`` (:data:`collectors.facts.GLOBAL_VRF`) for
+    every spelling of the global table, else the VRF's name as configured.
+
+    >>> [vrf_name(v) for v in ("default", " Global ", "", None, "master", "inet.0", "_public_")]
+    [None, None, None, None, None, None, None]
+    >>> vrf_name("police"), vrf_name(" MGMT "), vrf_name("CUST.inet.0")
+    ('police', 'MGMT', 'CUST.inet.0')
+    """
+    if name is None:
+        return None
+    text = name.strip()
+    return None if _GLOBAL_VRF.match(text) else text
+
+
+def is_management_vrf(name: str | None) -> bool:
+    """Whether a VRF is a management VRF by its name.
+
+    >>> [is_management_vrf(v) for v in ("management", "Mgmt-intf", "mgmt_junos", "MGMT", "__mgmt_vrf__")]
+    [True, True, True, True, True]
+    >>> [is_management_vrf(v) for v in (None, "default", "EGOV", "mgmt-users-lan")]
+    [False, False, False, False]
+    """
+    return bool(name) and _MANAGEMENT_VRF.match(name.strip()) is not None
+
+
+#: Ports built for management, by platform (names as :func:`interface_name` gives them):
+#: NX-OS ``mgmt0``, EOS ``Management1``/``Management1/1``, Junos ``fxp0``, ``em0``/``em1``
+#: (routing-engine ethernet), ``me0`` (EX), ``vme`` (virtual-chassis management), Huawei
+#: ``MEth0/0/0``, H3C ``M-GigabitEthernet0/0/0``.
+_MANAGEMENT_PORT: dict[str, re.Pattern[str]] = {
+    "cisco_nxos": re.compile(r"^mgmt\d+$"),
+    "arista_eos": re.compile(r"^Management\d+(?:/\d+)*$"),
+    "juniper_junos": re.compile(r"^(?:fxp0|em\d+|me\d+|vme)(?:\.\d+)?$"),
+    "huawei": re.compile(r"^MEth\d+(?:/\d+)*$"),
+    "hp_comware": re.compile(r"^M-GigabitEthernet\d+(?:/\d+)*$"),
+}
+
+#: Chassis-internal Junos ports, whose addresses are the same on every box: ``bme0``
+#: (EX/QFX virtual chassis and line-card bus, 128.0.0.x/2), ``jsrv`` (QFX/EX, 128.0.0.127/2),
+#: ``fxp1``/``fxp2`` (routing-engine to PFE link, SRX cluster control and fabric),
+#: ``lo0.16384`` (127.0.0.1) and ``lo0.16385`` (10.0.0.x and 128.0.0.x host routes of the
+#: internal routing instance ``__juniper_private1__``).
+_INTERNAL_PORT: dict[str, re.Pattern[str]] = {
+    "juniper_junos": re.compile(r"^(?:bme\d+|jsrv|fxp[12]|ixgbe\d+|pfe-\S+|pfh-\S+)(?:\.\d+)?$"
+                                r"|^lo0\.1638[45]$"),
+}
+
+#: Junos gives its internal ports (``em0``/``em1`` on MX and vMX routing engines, ``bme0``,
+#: ``jsrv``) an address of the network 128.0.0.0/2 itself: a /2 nobody configures on a data
+#: port. Only that exact network counts; 128.0.0.0/2 as a range would take in 172.16/12.
+_JUNOS_INTERNAL_NETWORK = ipaddress.IPv4Network("128.0.0.0/2")
+_LOOPBACK_NETWORK = ipaddress.IPv4Network("127.0.0.0/8")
+
+
+def _is_internal_address(platform: str, address: str) -> bool:
+    try:
+        itf = ipaddress.IPv4Interface(address.strip())
+    except ValueError:
+        return False
+    if itf.ip in _LOOPBACK_NETWORK:
+        return True
+    return platform == "juniper_junos" and itf.network == _JUNOS_INTERNAL_NETWORK
+
+
+def interface_role(platform: str, name: str, vrf: str | None, addresses: tuple[str, ...] | list[str] = ()
+                   ) -> str:
+    """What an interface is for: ``"data"``, ``"management"`` or ``"internal"``.
+
+    ``internal``: a chassis-internal port (Junos ``bme0``, ``jsrv``, ``lo0.16385``...) or one
+    holding an internal address (127/8 anywhere, the network 128.0.0.0/2 on Junos);
+    ``management``: a port built for management (NX-OS ``mgmt0``, EOS ``Management1``,
+    Junos ``fxp0``/``em0``/``me0``, Huawei ``MEth``, H3C ``M-GigabitEthernet``) or any port in
+    a management VRF (IOS-XE ``GigabitEthernet0`` in ``Mgmt-intf``); ``data`` otherwise.
+    ``name`` is normalised, ``vrf`` as read (canonical or not), ``addresses`` "a.b.c.d/len".
+
+    >>> interface_role("cisco_nxos", "mgmt0", "management"), interface_role("cisco_nxos", "Ethernet1/1", None)
+    ('management', 'data')
+    >>> interface_role("juniper_junos", "em1.0", None, ("10.0.0.4/8", "128.0.0.1/2"))
+    'internal'
+    >>> interface_role("juniper_junos", "ge-0/0/0.0", None, ("172.16.0.1/30",))
+    'data'
+    >>> interface_role("cisco_ios", "GigabitEthernet0", "Mgmt-intf"), interface_role("linux", "lo", None, ("127.0.0.1/8",))
+    ('management', 'internal')
+    """
+    name = (name or "").strip()
+    internal = _INTERNAL_PORT.get(platform)
+    if internal is not None and internal.match(name):
+        return "internal"
+    if any(_is_internal_address(platform, a) for a in addresses):
+        return "internal"
+    management = _MANAGEMENT_PORT.get(platform)
+    if management is not None and management.match(name):
+        return "management"
+    if is_management_vrf(vrf):
+        return "management"
+    return "data"
+
+
+def without_known_unmasked(itf: Interface) -> Interface:
+    """The interface without the unmasked addresses whose IP is among its addresses (a
+    brief table's ``10.1.2.1`` says nothing ``10.1.2.1/30`` does not).
+
+    >>> without_known_unmasked(Interface("Gi0/1", addresses=("10.1.2.1/30",),
+    ...                                  unmasked_addresses=("10.1.2.1", "10.9.9.9"))).unmasked_addresses
+    ('10.9.9.9',)
+    """
+    if not itf.unmasked_addresses:
+        return itf
+    known = {a.partition("/")[0] for a in itf.addresses}
+    kept = tuple(a for a in itf.unmasked_addresses if a not in known)
+    return itf if kept == itf.unmasked_addresses else replace(itf, unmasked_addresses=kept)
+
+
+def canonical_interfaces(platform: str, interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
+    """Merged interfaces made vendor-neutral: the canonical VRF (:func:`vrf_name`) and the
+    role (:func:`interface_role`), unless a reader already gave a role other than ``data``.
+
+    Every path to facts goes through here (command outputs and napalm getters), so two ends
+    of one link agree whatever vendor they are.
+
+    >>> [(i.vrf, i.role) for i in canonical_interfaces("cisco_nxos", [
+    ...     Interface("mgmt0", vrf="management"), Interface("Ethernet1/1", vrf="default")])]
+    [('management', 'management'), (None, 'data')]
+    """
+    out = []
+    for itf in interfaces:
+        vrf = vrf_name(itf.vrf)
+        role = itf.role if itf.role != "data" else interface_role(
+            platform, itf.name, vrf, itf.addresses + itf.unmasked_addresses)
+        itf = without_known_unmasked(itf)
+        out.append(itf if (vrf, role) == (itf.vrf, itf.role) else replace(itf, vrf=vrf, role=role))
+    return tuple(out)

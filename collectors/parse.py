@@ -28,12 +28,13 @@ command gave anything), or the collector's own status when it already failed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import textfsm
 
 from collectors.base import RawOutputs
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
-from collectors.normalise import device_name
+from collectors.normalise import canonical_interfaces, device_name, without_known_unmasked
 from collectors.parsers import PARSERS
 from collectors.parsers.base import CommandParser, Fragment, ParseError
 from collectors.parsers.structured import holds_json, load_json_output
@@ -99,7 +100,7 @@ def _parse(raw: RawOutputs) -> DeviceFacts:
         if cmd.kind == "config":
             config = text if config is None else f"{config}\n{text}"
         if outcome is not None:
-            fragments.append(outcome)
+            fragments.append(_stamped(outcome, cmd.command))
 
     if raw.status not in _COLLECTOR_OK:
         status = raw.status
@@ -127,7 +128,9 @@ def _parse(raw: RawOutputs) -> DeviceFacts:
             serial=info.get("serial"),
             uptime=info.get("uptime"),
         ),
-        interfaces=merge_interfaces(i for f in fragments for i in f.interfaces),
+        # Merged on the labels as read (an operational "default" is a stated VRF that a
+        # configuration read later must not replace), then made vendor-neutral.
+        interfaces=canonical_interfaces(platform.name, merge_interfaces(i for f in fragments for i in f.interfaces)),
         neighbours=merge_neighbours(n for f in fragments for n in f.neighbours),
         config=config,
         problems=tuple(problems),
@@ -234,13 +237,34 @@ def _short(message: str) -> str:
     return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 3] + "..."
 
 
+def _stamped(fragment: Fragment, command: str) -> Fragment:
+    """The fragment with its evidence named: ``command`` as the source of each interface
+    and neighbour that does not name one already (a reader may say ``"config"``)."""
+    return Fragment(
+        info=fragment.info,
+        interfaces=[itf if itf.sources else replace(itf, sources=(command,)) for itf in fragment.interfaces],
+        neighbours=[n if n.source else replace(n, source=command) for n in fragment.neighbours],
+    )
+
+
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return first + tuple(x for x in second if x not in first)
+
+
 def merge_interfaces(interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
-    """One interface per name: the first known value of each field, all addresses."""
+    """One interface per name, from reports given strongest first (command-table order).
+
+    The first known value of each field wins (a weaker form never overrides a stronger
+    one, it only fills in what the stronger left unknown, such as a VRF from the
+    configuration); addresses, shared addresses and sources are united in order; the
+    role is that of the strongest report that said other than ``data``; an unmasked
+    address whose IP is already among the addresses is dropped.
+    """
     merged: dict[str, Interface] = {}
     for itf in interfaces:
         old = merged.get(itf.name)
         if old is None:
-            merged[itf.name] = itf
+            merged[itf.name] = without_known_unmasked(itf)
             continue
         merged[itf.name] = Interface(
             name=old.name,
@@ -252,8 +276,12 @@ def merge_interfaces(interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
             vrf=old.vrf or itf.vrf,
             in_bps=old.in_bps if old.in_bps is not None else itf.in_bps,
             out_bps=old.out_bps if old.out_bps is not None else itf.out_bps,
+            role=old.role if old.role != "data" else itf.role,
+            shared_addresses=_union(old.shared_addresses, itf.shared_addresses),
+            unmasked_addresses=_union(old.unmasked_addresses, itf.unmasked_addresses),
+            sources=_union(old.sources, itf.sources),
         )
-    return tuple(merged.values())
+    return tuple(without_known_unmasked(itf) for itf in merged.values())
 
 
 def merge_neighbours(neighbours: Iterable[Neighbour]) -> tuple[Neighbour, ...]:
@@ -272,7 +300,6 @@ def merge_neighbours(neighbours: Iterable[Neighbour]) -> tuple[Neighbour, ...]:
             continue
         winner, loser = (item, old) if old.protocol == "cdp" and item.protocol == "lldp" else (old, item)
         if winner.remote_address is None and loser.remote_address is not None:
-            winner = Neighbour(winner.local_port, winner.remote_name, winner.remote_port,
-                               loser.remote_address, winner.protocol)
+            winner = replace(winner, remote_address=loser.remote_address)
         kept[key] = winner
     return tuple(kept.values())

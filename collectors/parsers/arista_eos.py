@@ -1,4 +1,5 @@
-"""Arista EOS: version, hostname, interfaces, LLDP detail (ntc-templates)."""
+"""Arista EOS: version, hostname, interfaces (or ``show ip interface brief``), LLDP detail (or
+the ``show lldp neighbors`` summary), all with ntc-templates."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 from collectors.parsers.base import CommandParser, Fragment, Row, first
 from collectors.parsers.common import (
+    brief_interface,
     config_hostname,
     lldp_neighbours,
     record_reader,
@@ -36,12 +38,31 @@ def read_lldp(rows: list[Row]) -> Fragment:
     return lldp_neighbours(rows, port_id="neighbor_interface", port_description="neighbor_description")
 
 
+def read_ip_brief(rows: list[Row]) -> Fragment:
+    """``show ip interface brief``: state and the address with its prefix length."""
+    found = (brief_interface(first(row.get("interface")), first(row.get("ip_address")),
+                             link=first(row.get("status")), protocol=first(row.get("protocol")))
+             for row in require_rows(rows, "interface"))
+    return Fragment(interfaces=[itf for itf in found if itf is not None])
+
+
+def read_lldp_summary(rows: list[Row]) -> Fragment:
+    """``show lldp neighbors``: local ports abbreviated (``Et1``), normalised here."""
+    return lldp_neighbours(rows, port_id="neighbor_interface", port_description="")
+
+
 _NO_LLDP = re.compile(r"has\s+0\s+neighbors?|LLDP is not enabled|Interface\s+\S+\s+detected\s+0", re.IGNORECASE)
+
+#: The summary table's header as its last line: no neighbour.
+_EMPTY_LLDP_SUMMARY = re.compile(r"^Port\s+Neighbor Device ID\s+Neighbor Port ID.*\s*\Z|LLDP is not enabled",
+                                 re.IGNORECASE | re.MULTILINE)
 
 PARSERS: dict[str, CommandParser] = {
     "show version": CommandParser(record_reader(VERSION_FIELDS)),
     "show hostname": CommandParser(record_reader(HOSTNAME_FIELDS, "hostname")),
     "show interfaces": CommandParser(read_interfaces),
     "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP, empty_output_ok=True),
+    "show ip interface brief": CommandParser(read_ip_brief),
+    "show lldp neighbors": CommandParser(read_lldp_summary, empty_table=_EMPTY_LLDP_SUMMARY, empty_output_ok=True),
     "show running-config": CommandParser(config_hostname),
 }

@@ -14,6 +14,7 @@ Field names follow the eAPI / ``| json`` schema of EOS (the same JSON as eAPI's
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from collectors.facts import Neighbour
@@ -89,29 +90,50 @@ def _addresses(entries: Any) -> Iterable[str]:
                     yield address
 
 
+def _virtual_addresses(entries: Any) -> Iterable[str]:
+    """``ip address virtual`` addresses of ``interfaceAddress`` (``virtualIp``, then
+    ``virtualSecondaryIpsOrderedList`` or the older ``virtualSecondaryIps``): the anycast
+    gateway every switch of a fabric holds, so shared, never a duplicate. EOS sends
+    ``0.0.0.0/0`` where none is set, which is no address."""
+    for entry in entries if isinstance(entries, list) else [entries] if entries else []:
+        if not isinstance(entry, Mapping):
+            continue
+        secondaries = entry.get("virtualSecondaryIpsOrderedList")
+        if not isinstance(secondaries, list):
+            by_address = entry.get("virtualSecondaryIps")
+            secondaries = list(by_address.values()) if isinstance(by_address, Mapping) else []
+        for ip in [entry.get("virtualIp"), *secondaries]:
+            if isinstance(ip, Mapping):
+                address = ipv4_interface(f"{ip.get('address', '')}/{ip.get('maskLen', '')}")
+                if address:
+                    yield address
+
+
 def read_interfaces(doc: Any) -> Fragment:
     """``show interfaces | json``: ``interfaceStatus`` ``disabled`` is an administratively down port."""
     table = json_object(doc, "interfaces").get("interfaces")
     if not isinstance(table, Mapping) or not table:
         raise ParseError("no interfaces in the output")
     interfaces = []
-    for key, itf in table.items():
-        if not isinstance(itf, Mapping):
-            raise ParseError(f"interface {key!r} is {type(itf).__name__}, not an object")
-        protocol = str(itf.get("lineProtocolStatus") or "")
-        stats = itf.get("interfaceStatistics")
+    for key, itf_data in table.items():
+        if not isinstance(itf_data, Mapping):
+            raise ParseError(f"interface {key!r} is {type(itf_data).__name__}, not an object")
+        protocol = str(itf_data.get("lineProtocolStatus") or "")
+        stats = itf_data.get("interfaceStatistics")
         stats = stats if isinstance(stats, Mapping) else {}
-        interfaces.append(interface_from_states(
+        itf = interface_from_states(
             str(key),  # the key is the name; ``name`` inside has been seen to disagree with it
-            link=_link(str(itf.get("interfaceStatus") or ""), protocol),
+            link=_link(str(itf_data.get("interfaceStatus") or ""), protocol),
             protocol=protocol,
-            description=str(itf.get("description") or ""),
-            bandwidth_kbit=_kbit(itf.get("bandwidth")),
-            addresses=list(_addresses(itf.get("interfaceAddress"))),
+            description=str(itf_data.get("description") or ""),
+            bandwidth_kbit=_kbit(itf_data.get("bandwidth")),
+            addresses=list(_addresses(itf_data.get("interfaceAddress"))),
             # The text's "5 minutes input rate" (updateInterval seconds); the text template reads none.
             in_bps=rate_bps(stats.get("inBitsRate")),
             out_bps=rate_bps(stats.get("outBitsRate")),
-        ))
+        )
+        shared = tuple(dict.fromkeys(_virtual_addresses(itf_data.get("interfaceAddress"))))
+        interfaces.append(replace(itf, shared_addresses=shared) if shared else itf)
     return Fragment(interfaces=interfaces)
 
 
@@ -155,7 +177,9 @@ def _neighbours(table: Mapping[str, Any]) -> Iterator[Neighbour | None]:
     """Each ``lldpNeighborInfo`` entry of each local port, as a neighbour."""
     for local, entry in table.items():
         infos = entry.get("lldpNeighborInfo") if isinstance(entry, Mapping) else None
-        for info in infos if isinstance(infos, list) else []:
+        if not isinstance(infos, list):  # every port entry holds the list, empty or not
+            raise ParseError(f"lldpNeighbors entry {local!r} has no lldpNeighborInfo list")
+        for info in infos:
             if not isinstance(info, Mapping):
                 raise ParseError(f"an lldpNeighborInfo entry of {local!r} is {type(info).__name__}")
             port = info.get("neighborInterfaceInfo") or {}

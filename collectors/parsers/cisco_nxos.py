@@ -1,4 +1,5 @@
-"""Cisco NX-OS: version, interfaces, addresses with VRFs, LLDP and CDP detail (ntc-templates)."""
+"""Cisco NX-OS: version, interfaces, addresses with VRFs (or ``show ip interface brief vrf all``),
+LLDP and CDP detail (or their summary tables), all with ntc-templates."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collectors.normalise import interface_name
 from collectors.parsers.base import CommandParser, Fragment, Row, first, ipv4_interfaces
 from collectors.parsers.common import (
     address_list,
+    brief_interface,
     config_hostname,
     lldp_neighbours,
     record_reader,
@@ -71,6 +73,33 @@ def read_cdp(rows: list[Row]) -> Fragment:
     return lldp_neighbours(rows, port_id="neighbor_interface", port_description="", protocol="cdp")
 
 
+def read_ip_brief(rows: list[Row]) -> Fragment:
+    """``show ip interface brief vrf all``: each address without its prefix length, its VRF
+    (the ``IP Interface Status for VRF`` heading) and the state (``protocol-up/link-up/admin-up``)."""
+    interfaces = []
+    for row in rows:
+        admin = first(row.get("status")).lower()
+        itf = brief_interface(
+            first(row.get("interface")), first(row.get("ip_address")),
+            link="administratively down" if admin == "admin-down" else first(row.get("link")).lower().removeprefix("link-"),
+            protocol=first(row.get("proto")).lower().removeprefix("protocol-"),
+            vrf=first(row.get("vrf")),
+        )
+        if itf is not None:
+            interfaces.append(itf)
+    return Fragment(interfaces=interfaces)
+
+
+def read_lldp_summary(rows: list[Row]) -> Fragment:
+    """``show lldp neighbors``: the port ID is the remote port."""
+    return lldp_neighbours(rows, port_id="neighbor_interface", port_description="")
+
+
+def read_cdp_summary(rows: list[Row]) -> Fragment:
+    """``show cdp neighbors``: the Device ID (``name(SERIAL)`` kept; matching drops the serial)."""
+    return lldp_neighbours(rows, port_id="neighbor_interface", port_description="", protocol="cdp")
+
+
 _NO_LLDP = re.compile(r"Total entries displayed\s*:\s*0\b|LLDP is not enabled|feature lldp", re.IGNORECASE)
 _NO_CDP = re.compile(r"CDP is not enabled|Total cdp entries displayed\s*:\s*0\b", re.IGNORECASE)
 _NO_ADDRESS = re.compile(r"IP Interface Status for VRF", re.IGNORECASE)
@@ -79,7 +108,10 @@ PARSERS: dict[str, CommandParser] = {
     "show version": CommandParser(record_reader(VERSION_FIELDS)),
     "show interface": CommandParser(read_interfaces),
     "show ip interface vrf all": CommandParser(read_addresses, empty_table=_NO_ADDRESS, empty_output_ok=True),
+    "show ip interface brief vrf all": CommandParser(read_ip_brief, empty_table=_NO_ADDRESS, empty_output_ok=True),
     "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP),
+    "show lldp neighbors": CommandParser(read_lldp_summary, empty_table=_NO_LLDP),
+    "show cdp neighbors": CommandParser(read_cdp_summary, empty_table=_NO_CDP, empty_output_ok=True),
     "show cdp neighbors detail": CommandParser(read_cdp, empty_table=_NO_CDP, empty_output_ok=True),
     "show running-config": CommandParser(config_hostname),
 }

@@ -144,6 +144,18 @@ def _rates(row: Mapping[str, Any]) -> dict[str, float | None]:
             "out_bps": rate_bps(_text(row, "vdc_lvl_out_avg_bits"))}
 
 
+def _known_table(doc: Any, table: str, *empty_markers: str) -> Mapping[str, Any] | None:
+    """The document when it holds ``table``; ``None`` when it is a valid empty answer (no key
+    at all, or only the count NX-OS sends beside an empty table); a :class:`ParseError` for
+    any other shape: a reply we do not know must never read as "nothing there"."""
+    obj = json_object(doc, table)
+    if table in obj or table == "TABLE_intf" and "TABLE_vrf" in obj:
+        return obj
+    if not obj or (set(obj) <= set(empty_markers) and all(str(obj[k]).strip() in ("0", "") for k in obj)):
+        return None
+    raise ParseError(f"no {table} in the output (keys: {', '.join(sorted(map(str, obj)))[:80]})")
+
+
 def read_addresses(doc: Any) -> Fragment:
     """``show ip interface vrf all | json``: primary and secondary addresses with their VRF.
 
@@ -152,7 +164,9 @@ def read_addresses(doc: Any) -> Fragment:
     When the two tables differ in length the pairing is unknown: a VRF is kept
     only if every ``TABLE_vrf`` row names the same one.
     """
-    obj = json_object(doc, "TABLE_intf")
+    obj = _known_table(doc, "TABLE_intf")
+    if obj is None or "TABLE_intf" not in obj and "TABLE_vrf" in obj:  # VRFs without an IP interface
+        return Fragment()
     rows = nxos_rows(obj, "TABLE_intf", "ROW_intf")
     vrf_names = [_text(vrf, "vrf-name-out") for vrf in nxos_rows(obj, "TABLE_vrf", "ROW_vrf")]
     if len(vrf_names) != len(rows):
@@ -172,7 +186,11 @@ def read_addresses(doc: Any) -> Fragment:
 
 
 def read_lldp(doc: Any) -> Fragment:
-    """``show lldp neighbors detail | json``: no ``TABLE_nbor_detail`` means no neighbour."""
+    """``show lldp neighbors detail | json``: an empty object or ``neigh_count`` 0 is no
+    neighbour; any other object without ``TABLE_nbor_detail`` is an unknown shape."""
+    obj = _known_table(doc, "TABLE_nbor_detail", "neigh_count", "neigh_hdr")
+    if obj is None:
+        return Fragment()
     return neighbours_fragment(
         neighbour(
             local_port=_text(row, "l_port_id"),
@@ -182,7 +200,7 @@ def read_lldp(doc: Any) -> Fragment:
             address=_text(row, "mgmt_addr"),
             chassis_id=_text(row, "chassis_id"),
         )
-        for row in nxos_rows(json_object(doc, "TABLE_nbor_detail"), "TABLE_nbor_detail", "ROW_nbor_detail")
+        for row in nxos_rows(obj, "TABLE_nbor_detail", "ROW_nbor_detail")
     )
 
 
@@ -197,8 +215,10 @@ def _address(value: Any) -> str:
 
 def read_cdp(doc: Any) -> Fragment:
     """``show cdp neighbors detail | json``: the system name, else the Device ID (``name(SERIAL)``)."""
-    table = nxos_rows(json_object(doc, "TABLE_cdp_neighbor_detail_info"),
-                      "TABLE_cdp_neighbor_detail_info", "ROW_cdp_neighbor_detail_info")
+    obj = _known_table(doc, "TABLE_cdp_neighbor_detail_info", "neigh_count")
+    if obj is None:
+        return Fragment()
+    table = nxos_rows(obj, "TABLE_cdp_neighbor_detail_info", "ROW_cdp_neighbor_detail_info")
     return neighbours_fragment(
         neighbour(
             local_port=_text(row, "intf_id"),

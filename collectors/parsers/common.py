@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 
@@ -216,4 +217,53 @@ def row_interface(
                         first(row.get("input_byte_rate"))),
         out_bps=rate_bps(first(row.get("output_rate")) if output_rate is None else output_rate,
                          first(row.get("output_byte_rate"))),
+    )
+
+
+# --- brief tables: "show ip interface brief", "display ip interface brief" ---------------
+
+_NO_ADDRESS_WORDS = ("unassigned", "unnumbered", "--", "")
+
+
+def brief_interface(raw_name: str, address: str, *, link: str, protocol: str, vrf: str = "") -> Interface | None:
+    """An interface of an ``ip interface brief`` table, ``None`` for a row that is no interface.
+
+    An address with its prefix length (VRP, EOS, later Comware: ``10.1.1.1/24``) goes to
+    ``addresses``; one without (IOS, NX-OS, Comware 5: ``10.1.1.1``) to ``unmasked_addresses``,
+    since the network it belongs to is unknown. ``unassigned``, ``--`` and invalid text are no
+    address. The state words are the table's: IOS ``administratively down``, NX-OS
+    ``admin-down``, VRP/Comware ``*down``, EOS ``disabled``; a ``(s)`` (spoofing) suffix is up.
+
+    >>> i = brief_interface("Gi0/1", "10.0.1.38", link="up", protocol="up")
+    >>> i.name, i.addresses, i.unmasked_addresses, i.admin_up, i.oper_up
+    ('GigabitEthernet0/1', (), ('10.0.1.38',), True, True)
+    >>> i = brief_interface("GE0/0/2", "10.0.0.254/24", link="*down", protocol="down")
+    >>> i.addresses, i.admin_up, i.oper_up
+    (('10.0.0.254/24',), False, False)
+    """
+    name = interface_name(raw_name)
+    if not name:
+        return None
+    link_word = (link or "").strip().lower()
+    admin_down = link_word.startswith("*") or "admin" in link_word or link_word.startswith("disabled")
+    address = (address or "").strip()
+    masked = ipv4_interfaces([address]) if "/" in address else ()
+    unmasked: tuple[str, ...] = ()
+    if "/" not in address and address.lower() not in _NO_ADDRESS_WORDS:
+        try:
+            ip = ipaddress.IPv4Address(address)
+        except ValueError:
+            ip = None
+        if ip is not None and not ip.is_unspecified:
+            unmasked = (str(ip),)
+    oper = status_up(protocol.strip().lstrip("*^")) if protocol else None
+    if oper is None:
+        oper = status_up(link_word.lstrip("*^"))
+    return Interface(
+        name=name,
+        admin_up=None if not link_word else not admin_down,
+        oper_up=False if admin_down else oper,
+        addresses=masked,
+        unmasked_addresses=unmasked,
+        vrf=vrf.strip() if vrf and vrf.strip() != "--" else None,
     )

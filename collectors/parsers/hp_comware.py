@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from collectors.parsers.base import CommandParser, Fragment, Row, first, info_fragment
-from collectors.parsers.common import config_hostname, lldp_neighbours, require_rows, row_interface
+from collectors.parsers.common import brief_interface, config_hostname, lldp_neighbours, require_rows, row_interface
 
 _SLOTS = re.compile(r"\s+with\s+\d+\s+\w+\s+Slots?$", re.IGNORECASE)
 _NO_SERIAL = {"", "NONE", "N/A", "NA", "-"}
@@ -62,12 +62,23 @@ def read_lldp(rows: list[Row]) -> Fragment:
                            port_description="neighbor_interface_description")
 
 
+def read_ip_brief(rows: list[Row]) -> Fragment:
+    """``display ip interface brief``: state, the primary address (without its mask on Comware 5
+    and early 7: ``unmasked_addresses``), the VPN instance where shown."""
+    found = (brief_interface(first(row.get("interface")), first(row.get("ip_address")),
+                             link=first(row.get("physical")), protocol=first(row.get("protocol")),
+                             vrf=first(row.get("vpn")))
+             for row in require_rows(rows, "interface"))
+    return Fragment(interfaces=[itf for itf in found if itf is not None])
+
+
 _NO_LLDP = re.compile(r"LLDP\s+(?:service\s+)?is\s+(?:not\s+(?:running|enabled)|disabled)", re.IGNORECASE)
 
 PARSERS: dict[str, CommandParser] = {
     "display version": CommandParser(read_version),
     "display device manuinfo": CommandParser(read_manuinfo),
     "display interface": CommandParser(read_interfaces),
+    "display ip interface brief": CommandParser(read_ip_brief),
     # Comware prints nothing when no neighbour is known.
     "display lldp neighbor-information verbose": CommandParser(read_lldp, empty_table=_NO_LLDP,
                                                                empty_output_ok=True),

@@ -10,6 +10,7 @@ import re
 
 from collectors.parsers.base import CommandParser, Fragment, Row, first, info_fragment
 from collectors.parsers.common import (
+    brief_interface,
     config_hostname,
     lldp_neighbours,
     record_reader,
@@ -53,12 +54,23 @@ def read_lldp(rows: list[Row]) -> Fragment:
     return lldp_neighbours(rows)
 
 
+def read_ip_brief(rows: list[Row]) -> Fragment:
+    """``display ip interface brief``: state (``*down`` administratively down), the primary
+    address with its mask length, the VPN instance on VRP8."""
+    found = (brief_interface(first(row.get("interface")), first(row.get("ip_address")),
+                             link=first(row.get("physical")), protocol=first(row.get("protocol")),
+                             vrf=first(row.get("vpn")))
+             for row in require_rows(rows, "interface"))
+    return Fragment(interfaces=[itf for itf in found if itf is not None])
+
+
 _NO_LLDP = re.compile(r"has\s+0\s+neighbou?r|LLDP\s+is\s+(?:not\s+enabled|disabled)", re.IGNORECASE)
 
 PARSERS: dict[str, CommandParser] = {
     "display version": CommandParser(read_version),
     "display esn": CommandParser(record_reader(ESN_FIELDS, "ESN")),
     "display interface": CommandParser(read_interfaces),
+    "display ip interface brief": CommandParser(read_ip_brief),
     "display lldp neighbor": CommandParser(read_lldp, empty_table=_NO_LLDP),
     "display current-configuration": CommandParser(config_hostname),
 }

@@ -160,12 +160,32 @@ def read_interfaces(doc: Any) -> Fragment:
     return Fragment(interfaces=interfaces)
 
 
+def local_port(entry: Mapping[str, Any]) -> str:
+    """The local port of a Junos LLDP entry, by name.
+
+    ``lldp-local-interface`` names it when present (releases before 13.2, and the detail
+    form, where ``lldp-local-port-id`` is the SNMP ifindex, ``"512"``); otherwise
+    ``lldp-local-port-id``, which the summary form of later releases fills with the name.
+    An index is never taken for a port name: an entry naming its port only by one is a
+    :class:`ParseError`.
+
+    >>> local_port({"lldp-local-port-id": [{"data": "512"}], "lldp-local-interface": [{"data": "xe-0/0/0"}]})
+    'xe-0/0/0'
+    >>> local_port({"lldp-local-port-id": [{"data": "ge-0/0/1"}]})
+    'ge-0/0/1'
+    """
+    name = junos_value(entry, "lldp-local-interface") or junos_value(entry, "lldp-local-port-id")
+    if name.isdigit():
+        raise ParseError(f"an LLDP entry names its local port only by the index {name}")
+    return name
+
+
 def read_lldp(doc: Any) -> Fragment:
-    """``show lldp neighbors | display json``: the local port is ``lldp-local-port-id``
-    (``lldp-local-interface`` before Junos 13.2)."""
+    """``show lldp neighbors | display json`` and ``show lldp neighbors detail | display json``:
+    the same ``lldp-neighbor-information`` entries, the local port by name (:func:`local_port`)."""
     return neighbours_fragment(
         neighbour(
-            local_port=junos_value(entry, "lldp-local-port-id") or junos_value(entry, "lldp-local-interface"),
+            local_port=local_port(entry),
             remote_name=junos_value(entry, "lldp-remote-system-name"),
             port_id=junos_value(entry, "lldp-remote-port-id"),
             port_description=junos_value(entry, "lldp-remote-port-description"),
@@ -183,4 +203,5 @@ PARSERS: dict[str, CommandParser] = {
     "show interfaces | display json": CommandParser(read_interfaces),
     # As for the text command, an empty answer is an empty neighbour table.
     "show lldp neighbors | display json": CommandParser(read_lldp, empty_output_ok=True),
+    "show lldp neighbors detail | display json": CommandParser(read_lldp, empty_output_ok=True),
 }

@@ -47,8 +47,8 @@ def read_ip_addresses(data: Any) -> Fragment:
         raise ParseError("expected a JSON list of links")
     interfaces = []
     for link in data:
-        if not isinstance(link, dict) or not link.get("ifname"):
-            continue
+        if not isinstance(link, dict) or not link.get("ifname"):  # not a link of `ip -j address`
+            raise ParseError(f"a list entry is no link (no ifname): {str(link)[:60]}")
         flags = link.get("flags") or []
         oper = _OPER.get(str(link.get("operstate", "")).upper())
         if oper is None and "LOWER_UP" in flags:  # loopbacks and tunnels say UNKNOWN
@@ -90,11 +90,11 @@ def read_lldpcli(data: Any) -> Fragment:
 def _neighbours(lldp_node: Any) -> Iterator[Neighbour | None]:
     """Each neighbour of each interface under lldpd's ``lldp`` node."""
     for lldp_key, lldp in _items(lldp_node):
-        if lldp_key != "interface":
-            continue
+        if lldp_key != "interface":  # lldpd puts nothing else under "lldp"
+            raise ParseError(f"unexpected key {lldp_key!r} under \"lldp\" (expected \"interface\")")
         for local, details in _items(lldp):
             if not isinstance(details, dict):
-                continue
+                raise ParseError(f"interface {local!r} holds {type(details).__name__}, not an object")
             chassis = details.get("chassis") or {}
             name, body = "", chassis
             if isinstance(chassis, dict) and "id" not in chassis and chassis:
