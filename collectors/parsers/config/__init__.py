@@ -1,0 +1,41 @@
+"""Running configurations read into facts, one module per dialect, so a department that
+hands in configuration backups only is auditable.
+
+=====================  ==================================  =====================================
+platform               command                             reader
+=====================  ==================================  =====================================
+``cisco_ios``          ``show running-config``             :func:`ios.read_ios`
+``cisco_nxos``         ``show running-config``             :func:`ios.read_nxos`
+``arista_eos``         ``show running-config``             :func:`ios.read_eos`
+``juniper_junos``      ``show configuration``              :func:`junos.read_junos` (both forms)
+``huawei``             ``display current-configuration``   :func:`vrp.read_vrp`
+``hp_comware``         ``display current-configuration``   :func:`comware.read_comware`
+=====================  ==================================  =====================================
+
+Each gives the hostname and every configured interface: description, administrative
+state (``oper_up`` stays ``None``: a configuration does not know), addresses, VRF,
+role, and shared (first-hop redundancy, anycast) addresses. The configuration arrives
+redacted (:mod:`collectors.redact`); ``<redacted>`` values are no address and are
+skipped. Text holding neither a hostname nor an interface is a
+:class:`~collectors.parsers.base.ParseError`: it is no configuration of that dialect.
+"""
+
+from __future__ import annotations
+
+from collectors.parsers.base import CommandParser
+from collectors.parsers.config.comware import read_comware
+from collectors.parsers.config.ios import read_eos, read_ios, read_nxos
+from collectors.parsers.config.junos import read_junos
+from collectors.parsers.config.vrp import read_vrp
+
+__all__ = ["CONFIG_PARSERS"]
+
+#: Platform -> {configuration command: its reader}, merged into each platform's parsers.
+CONFIG_PARSERS: dict[str, dict[str, CommandParser]] = {
+    "cisco_ios": {"show running-config": CommandParser(read_ios)},
+    "cisco_nxos": {"show running-config": CommandParser(read_nxos)},
+    "arista_eos": {"show running-config": CommandParser(read_eos)},
+    "juniper_junos": {"show configuration": CommandParser(read_junos)},
+    "huawei": {"display current-configuration": CommandParser(read_vrp)},
+    "hp_comware": {"display current-configuration": CommandParser(read_comware)},
+}
