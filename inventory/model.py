@@ -11,10 +11,12 @@ Money is in CNY. Bandwidth is in Mbit/s. Dates are ISO ``YYYY-MM-DD``.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 #: Ids are also folder names in a capture directory, so keep them file-name safe.
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=128)]
@@ -152,10 +154,36 @@ class Website(Entity):
 
     domain: str
     department: Id
-    hosted_in: Id | None = None  # a room id or a device name
+    #: a room id, a device name, or the IPv4 address of the host (the inside address of
+    #: a port forward); the loader checks that an id names a room or device
+    hosted_in: Id | None = None
     independent: bool = False  # True: its own domain, not a sub-site of the city portal
     built: dt.date | None = None
     approval: Id | None = None
+
+    @field_validator("hosted_in")
+    @classmethod
+    def _hosted_in_address(cls, value: str | None) -> str | None:
+        """A dotted-quad ``hosted_in`` must be a real IPv4 address (``10.1.1.300`` is a typo)."""
+        if value is not None and _DOTTED_QUAD.fullmatch(value) and not is_ipv4_address(value):
+            raise ValueError(f"{value!r} looks like an IPv4 address but is not one")
+        return value
+
+
+_DOTTED_QUAD = re.compile(r"\d+\.\d+\.\d+\.\d+")
+
+
+def is_ipv4_address(text: str) -> bool:
+    """Whether ``text`` is an IPv4 address (a website's ``hosted_in`` may be one).
+
+    >>> is_ipv4_address("10.1.1.10"), is_ipv4_address("10.1.1.300"), is_ipv4_address("web-srv")
+    (True, False, False)
+    """
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Approval(Entity):

@@ -29,6 +29,7 @@ from inventory.model import (
     Room,
     Waiver,
     Website,
+    is_ipv4_address,
 )
 
 __all__ = ["CHECKS", "Refs", "check_policy", "register_ids"]
@@ -186,9 +187,9 @@ def _check_website(w: Website, item: Item, refs: Refs) -> None:
     refs.require(item, ("department",), "departments", w.department)
     refs.require(item, ("approval",), "approvals", w.approval)
     if w.hosted_in and w.hosted_in not in refs.ids["rooms"] \
-            and w.hosted_in not in refs.ids["devices"]:
+            and w.hosted_in not in refs.ids["devices"] and not is_ipv4_address(w.hosted_in):
         refs.problems.at(item, ("hosted_in",),
-                         f"{w.hosted_in!r} is neither a room id nor a device name"
+                         f"{w.hosted_in!r} is neither a room id, a device name nor an IPv4 address"
                          f"{refs.suggest(w.hosted_in, {**refs.ids['rooms'], **refs.ids['devices']})}")
 
 

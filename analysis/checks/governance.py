@@ -292,8 +292,9 @@ def published_web_rules(config: str) -> list[NatRule]:
 def _declared_web_hosts(ctx: AuditContext) -> set[str]:
     """Addresses of the hosts that declared websites run on.
 
-    A website's ``hosted_in`` may be an address, a device (its management address and
-    every observed interface address count) or a room (every device in it counts).
+    A website's ``hosted_in`` may be an address (the inside host of a port forward, or the
+    public address it is published on), a device (its management address and every
+    observed interface address count) or a room (every device in it counts).
     """
     inventory = ctx.inventory
     hosts: set[str] = set()
@@ -329,7 +330,9 @@ def website_published_from_device(ctx: AuditContext) -> Iterable[Finding]:
             continue
         by_host: dict[str, list[NatRule]] = {}
         for rule in published_web_rules(facts.config):
-            if rule.inside not in declared and _is_address(rule.inside):
+            # A website declared at the inside host's address, or at the public address the
+            # rule publishes it on, is the declared one.
+            if rule.inside not in declared and rule.outside not in declared and _is_address(rule.inside):
                 by_host.setdefault(rule.inside, []).append(rule)
         device = ctx.inventory.devices.get(name)
         source = _config_source(ctx, name)

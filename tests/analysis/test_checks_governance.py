@@ -208,6 +208,25 @@ def test_hosts_of_declared_websites_are_not_flagged():
     assert list(website_published_from_device(context(inv, [config_facts(CISCO)]))) == []
 
 
+def test_website_declared_at_the_public_address_of_its_forward_is_declared():
+    inv = config_city(website("tax.gov.example.cn", hosted_in="203.0.113.5"))  # outside of 10.1.1.10's rules
+    assert [f.subjects for f in website_published_from_device(context(inv, [config_facts(CISCO)]))] == [
+        ("edge1", "10.1.1.11")]
+
+
+def test_a_loaded_inventory_may_host_a_website_at_an_address(tmp_path):
+    from inventory.loader import load_inventory
+
+    (tmp_path / "inv.yaml").write_text(
+        "departments: [{id: tax, name: Tax}]\n"
+        "sites: [{id: a, name: A, district: d}]\n"
+        "devices: [{name: edge1, host: 10.0.0.1, platform: cisco_ios, department: tax, site: a}]\n"
+        "websites: [{domain: tax.gov.example.cn, department: tax, hosted_in: 10.1.1.10},\n"
+        "           {domain: pay.gov.example.cn, department: tax, hosted_in: 10.1.1.11}]\n", encoding="utf-8")
+    inv = load_inventory(tmp_path)  # refused before: "neither a room id nor a device name"
+    assert list(website_published_from_device(context(inv, [config_facts(CISCO)]))) == []
+
+
 def test_website_hosted_on_a_device_covers_its_interface_addresses():
     from builders import facts, itf
 

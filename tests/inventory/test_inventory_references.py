@@ -211,8 +211,19 @@ def test_website_references(inv: InventoryDir) -> None:
     assert [(p.line, p.field, p.message) for p in inv.problems()] == [
         (4, "websites[2].approval", "unknown approval 'A-9'"),
         (4, "websites[2].department", "unknown department 'police'"),
-        (4, "websites[2].hosted_in", "'hq-rom' is neither a room id nor a device name (did you mean 'hq-room'?)"),
+        (4, "websites[2].hosted_in", "'hq-rom' is neither a room id, a device name nor an IPv4 address (did you mean 'hq-room'?)"),
     ]
+
+
+def test_website_hosted_at_an_address(inv: InventoryDir) -> None:
+    # docs/checks.md (GOV004): hosted_in may be the host's address, e.g. behind a port forward.
+    inv.write("w.yaml", """\
+    websites:
+      - {domain: edu.city.example, department: edu, hosted_in: 10.1.1.10}
+      - {domain: sw.city.example, department: edu, hosted_in: 10.1.1.300}
+    """)
+    assert [(p.line, p.field) for p in inv.problems()] == [(3, "websites[1].hosted_in")]
+    assert "looks like an IPv4 address" in inv.problems()[0].message
 
 
 def test_approval_covers_must_name_existing_entities(inv: InventoryDir) -> None:
