@@ -62,10 +62,15 @@ def read_lldp(rows: list[Row]) -> Fragment:
                            port_description="neighbor_interface_description")
 
 
+#: Comware 7's brief tables write ``Vlan30`` for its ``Vlan-interface30`` (not a Cisco SVI).
+_COMWARE_VLAN = re.compile(r"^Vlan(?=\d)", re.IGNORECASE)
+
+
 def read_ip_brief(rows: list[Row]) -> Fragment:
     """``display ip interface brief``: state, the primary address (without its mask on Comware 5
     and early 7: ``unmasked_addresses``), the VPN instance where shown."""
-    found = (brief_interface(first(row.get("interface")), first(row.get("ip_address")),
+    found = (brief_interface(_COMWARE_VLAN.sub("Vlan-interface", first(row.get("interface"))),
+                             first(row.get("ip_address")),
                              link=first(row.get("physical")), protocol=first(row.get("protocol")),
                              vrf=first(row.get("vpn")))
              for row in require_rows(rows, "interface"))
