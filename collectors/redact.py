@@ -7,31 +7,71 @@ line based; ``description`` lines are left alone because free text such as
 ``description password reset portal`` is not a secret. An unknown platform gets
 every family's rules: over-redacting is the safe side.
 
-What is covered, by family:
+What is covered, by family (the full list is the rule tables below, one comment each):
 
-* Cisco IOS / NX-OS / Arista EOS: enable secret/password, username secret/password,
-  SNMP communities and v3 auth/priv keys, TACACS+/RADIUS keys (inline and in
-  server blocks), OSPF/BGP/IS-IS/HSRP/VRRP/key-chain keys, ISAKMP and IKEv2
-  pre-shared keys, line passwords, NTP keys.
-* Huawei VRP and H3C Comware: ``cipher`` / ``irreversible-cipher`` / ``simple`` /
-  ``hash`` values (local users, super password, routing and RADIUS/HWTACACS keys,
-  pre-shared keys), SNMP communities.
-* Junos: ``$9$`` strings anywhere, ``encrypted-password``, quoted ``secret`` /
-  ``authentication-key`` / ``pre-shared-key`` values, SNMP community names.
+* Cisco IOS / NX-OS / Arista EOS: enable and line passwords/secrets (spaces kept in the
+  value), usernames, SNMP communities, trap communities and v3 auth *and* priv keys,
+  TACACS+/RADIUS keys (inline, server blocks, ``server-private``, ``pac key``, dynamic-author
+  ``server-key`` and ``client ... server-key``), OSPF (``authentication-key``,
+  ``message-digest-key`` md5/sha*, OSPFv3 IPsec SPI keys), IS-IS (``isis password``,
+  ``area-password``, ``domain-password``, EOS ``authentication key``), named EIGRP,
+  BGP/LDP neighbour passwords, MSDP, RSVP, PIM hello authentication, NX-OS BFD keys,
+  HSRP/VRRP/GLBP text and md5 keys (EOS ``peer authentication``), key chains, NTP,
+  ISAKMP/IKEv2/keyring pre-shared keys, manual IPsec session keys, EOS ``shared-key`` and
+  ``secret <id> <type>``, NHRP, PPP CHAP/PAP, L2TP tunnel, wireless PSKs and WEP keys,
+  ``key config-key``, ``aaa root secret``.
+* Huawei VRP and H3C Comware: every ``cipher`` / ``irreversible-cipher`` / ``simple`` /
+  ``plain`` / ``hash`` value (local users, super password, OSPF/IS-IS/RIP/BFD/NTP/VRRP
+  ``authentication-mode`` in every form including the ones with no keyword before the
+  value, BGP/MSDP peers, LDP ``md5-password``, RSVP, RADIUS/HWTACACS keys, IKE and IPsec
+  keys, L2TP, PPP, key chains, NHRP, WLAN pass-phrases and raw keys), SNMP communities
+  (both word orders), trap ``securityname``, SNMPv3 ``usm-user`` authentication and privacy
+  keys whatever precedes them.
+* Junos: ``$9$`` strings anywhere, whatever ``## SECRET-DATA`` marks, ``encrypted-password``,
+  every ``*-password`` / ``*secret`` / ``*-key`` statement that takes a value
+  (``authentication-key``, ``privacy-key``, ``pre-shared-key``, ``chap-secret``,
+  ``hello-authentication-key`` ...), ``ascii-text`` / ``hexadecimal``, NTP key ``value``,
+  SNMP ``community`` and ``community-name`` (not BGP policy communities).
+* Every family: passwords in URLs (``scp://user:pass@host``).
+
+Sources consulted for the command lists (syntax only, nothing copied): Cisco IOS
+Security and IP Routing command references (enable/username/line passwords, key chains,
+``ip ospf``/``ipv6 ospf authentication ipsec``, ``isis password``/``area-password``/
+``domain-password``, ``ip nhrp authentication``, ``glbp authentication``, ``aaa server
+radius dynamic-author``, ``wpa-psk``, ``ppp chap``/``pap``, ``l2tp tunnel password``,
+``ip msdp password``, ``ip rsvp authentication key``); NX-OS security and unicast routing
+guides (``snmp-server user ... localizedkey``, ``hsrp``/``vrrp`` blocks, ``ip pim
+hello-authentication``, ``bfd authentication``); Arista EOS manual (``ip ospf
+message-digest-key ... sha256``, ``isis authentication key``, ``vrrp peer authentication``,
+``management security`` shared secrets); Huawei VRP command references and the CSDN IS-IS
+authentication article (``isis authentication-mode { simple | md5 } { plain | [cipher] }``,
+``ospf authentication-mode``, ``md5-password``, ``security wpa2 psk pass-phrase``); HPE/H3C
+Comware 5/7 references (``snmp-agent usm-user v3 ... [cipher|simple] authentication-mode
+... privacy-mode``, ``area-authentication-mode ... plain``, RADIUS scheme ``key``, WLAN
+``preshared-key``); Junos statement references (``authentication-key``,
+``authentication-type``, key chains, SNMPv3 USM, ``## SECRET-DATA``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 
 REDACTED = "<redacted>"
 
-# A value: quoted (NX-OS, Junos) or one word; never crosses a line or a Junos ';'.
-_VALUE = r'(?P<secret>"[^"\n]*"|[^\s;"]+)'
+# A value: quoted, or one word. Outside Junos a ';' belongs to the value (an IOS password may
+# hold one); in Junos it ends the statement and '{' opens a block.
+_VALUE = r'(?P<secret>"[^"\n]*"|[^\s"]\S*)'
+_JVALUE = r'(?P<secret>"(?:[^"\\\n]|\\.)*"|[^\s;"{}]+)'
+# A value that runs to the end of the line (IOS line and enable passwords may hold spaces),
+# stopping before the NX-OS ``role`` that may follow a username's password.
+_REST = r'(?P<secret>"[^"\n]*"|[^\s"]\S*(?:[ \t]+(?!role\b)\S+)*)'
 # An optional encryption type before a Cisco-style value: 0, 5, 7, 8, 9, 8a, sha512, md5.
 _TYPE = r"(?:[ \t]+(?:\d{1,2}[a-z]?|sha512))?"
+# VRP/Comware keywords that announce a value (so are never one).
+_VRP_KEYWORD = r"(?:cipher|irreversible-cipher|simple|plain|hash)\b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,60 +90,136 @@ def _rule(pattern: str, inside: str | None = None, fallback: bool = False) -> _R
 
 
 _CISCO = (
-    _rule(rf"^[ \t]*enable (?:secret|password)(?:[ \t]+level[ \t]+\d+)?{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]*username[ \t]+\S+.*?\b(?:secret|password){_TYPE}[ \t]+{_VALUE}"),
+    # enable secret/password [level N] [algorithm-type X] [type] <value with spaces>
+    _rule(rf"^[ \t]*enable(?:[ \t]+algorithm-type[ \t]+\S+)?[ \t]+(?:secret|password)(?:[ \t]+level[ \t]+\d+)?"
+          rf"{_TYPE}[ \t]+{_REST}"),
+    _rule(rf"^[ \t]*username[ \t]+\S+.*?\b(?:secret|password){_TYPE}[ \t]+{_REST}"),
+    _rule(rf"^[ \t]*aaa root secret{_TYPE}[ \t]+{_VALUE}"),
+    # SNMP: communities, trap host communities, v3 user keys (IOS, NX-OS 0x.., EOS sha256/aes256)
     _rule(rf"^[ \t]*snmp-server community[ \t]+{_VALUE}"),
     _rule(rf"^[ \t]*snmp-server host[ \t]+\S+(?:[ \t]+(?:informs|traps))?"
           rf"(?:[ \t]+version[ \t]+(?:1|2c))?[ \t]+(?!version\b|informs\b|traps\b){_VALUE}"),
-    _rule(rf"^[ \t]*snmp-server user[ \t].*?\bauth[ \t]+(?:md5|sha\S*)[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]*snmp-server user[ \t].*?\bpriv[ \t]+(?:(?:des|3des|aes(?:[ \t]+\d+)?)[ \t]+)?{_VALUE}"),
+    _rule(rf"^[ \t]*snmp-server user[ \t].*?\bauth[ \t]+(?:md5|sha\S*){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"^[ \t]*snmp-server user[ \t].*?\bpriv(?:[ \t]+(?:des\S*|3des|aes(?:-?\d+)?(?:[ \t]+\d+)?))?"
+          rf"{_TYPE}[ \t]+(?!localizedkey\b){_VALUE}"),
+    # TACACS+/RADIUS: inline, in server blocks, server-private, PAC keys, dynamic-author
     _rule(rf"^[ \t]*(?:tacacs-server|radius-server|ip tacacs|ip radius)\b.*?\bkey{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]+(?:server-private[ \t].*?[ \t])?key{_TYPE}[ \t]+{_VALUE}",
+    _rule(rf"^[ \t]+(?:server-private[ \t].*?[ \t]|pac[ \t]+)?key{_TYPE}[ \t]+{_VALUE}",
           inside=r"^(?:tacacs server|radius server|aaa group server|aaa server)\b"),
-    _rule(rf"\bauthentication-key(?:[ \t]+\d+[ \t]+md5)?{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"\bmessage-digest-key[ \t]+\d+[ \t]+md5{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bserver-key{_TYPE}[ \t]+{_VALUE}"),
+    # OSPF, NTP, virtual links: authentication-key [id md5|sha*] [type] value
+    _rule(rf"\bauthentication-key(?:[ \t]+\d+[ \t]+(?:md5|sha\S*))?{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bmessage-digest-key[ \t]+\d+[ \t]+(?:md5|sha\S*){_TYPE}[ \t]+{_VALUE}"),
+    # OSPFv3 IPsec: ... ipsec spi N md5|sha1 KEY / esp <cipher> KEY <auth> KEY
+    _rule(rf"\bipsec[ \t]+spi[ \t]+\d+[ \t]+(?:md5|sha1){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bipsec[ \t]+spi[ \t]+\d+[ \t]+esp[ \t]+(?:des|3des|aes-cbc[ \t]+\d+){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bipsec[ \t]+spi[ \t]+\d+[ \t]+esp[ \t].*?[ \t](?:md5|sha1){_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bkey-string{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]*neighbor[ \t]+\S+[ \t]+password{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]*(?:standby|vrrp)[ \t]+\d+[ \t]+authentication[ \t]+(?:text[ \t]+)?(?!md5\b){_VALUE}"),
-    _rule(rf"^[ \t]*isis[ \t]+password[ \t]+{_VALUE}"),
+    _rule(rf"^[ \t]*key config-key password-encrypt[ \t]+{_VALUE}"),
+    # EOS shared secret profiles: secret <id> <type> <value>
+    _rule(rf"^[ \t]*secret[ \t]+\d+[ \t]+\d+[ \t]+{_VALUE}"),
+    # BGP and LDP neighbours (``mpls ldp neighbor X password``), MSDP peers
+    _rule(rf"^[ \t]*(?:mpls ldp[ \t]+)?neighbor[ \t]+(?:vrf[ \t]+\S+[ \t]+)?\S+[ \t]+password{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bmsdp(?:[ \t]+vrf[ \t]+\S+)?[ \t]+password[ \t]+peer[ \t]+\S+{_TYPE}[ \t]+{_VALUE}"),
+    # HSRP/VRRP/GLBP (EOS ``vrrp N peer authentication``), NX-OS hsrp/vrrp blocks
+    _rule(rf"^[ \t]*(?:standby|vrrp|glbp)[ \t]+\d+[ \t]+(?:peer[ \t]+)?authentication[ \t]+(?:text[ \t]+)?"
+          rf"(?!md5\b|ietf-md5\b|key-chain\b|key-string\b|text\b){_VALUE}"),
+    _rule(rf"^[ \t]*(?:peer[ \t]+)?authentication[ \t]+text[ \t]+{_VALUE}"),
+    # IS-IS (IOS, EOS ``authentication key``), RSVP ``authentication key``, named EIGRP
+    _rule(rf"^[ \t]*(?:isis[ \t]+password|(?:area|domain|lsp|hello)-password)"
+          rf"(?:[ \t]+(?:hmac-md5|text|clear|encrypted))?{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bauthentication[ \t]+key{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bauthentication[ \t]+mode[ \t]+hmac-sha-?\d+{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bhello-authentication[ \t]+ah-md5{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bkeyed-(?:sha1|md5)[ \t]+key-id[ \t]+\d+[ \t]+(?:hex-)?key{_TYPE}[ \t]+{_VALUE}"),
+    # IKE / IPsec
     _rule(rf"^[ \t]*crypto isakmp key{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"\bpre-shared-key[ \t]+address[ \t].*?\bkey{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"\bpre-shared-key(?:[ \t]+(?:local|remote))?{_TYPE}[ \t]+(?!address\b){_VALUE}"),
-    _rule(rf"^[ \t]*(?:password|secret){_TYPE}[ \t]+{_VALUE}"),
-    # Anything else spelled "... password <value>" (ppp, wpa-psk, ftp): over-redact.
-    _rule(rf"\b(?:password|secret){_TYPE}[ \t]+{_VALUE}", fallback=True),
+    _rule(rf"\bpre-shared-key[ \t]+(?:address|hostname)[ \t].*?\bkey{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bpre-shared-key(?:[ \t]+(?:local|remote))?{_TYPE}[ \t]+(?!address\b|hostname\b){_VALUE}"),
+    _rule(rf"^[ \t]+key{_TYPE}[ \t]+{_VALUE}", inside=r"^crypto (?:isakmp client|ikev2 client|keyring)\b"),
+    _rule(rf"^[ \t]*set session-key[ \t]+(?:inbound|outbound)[ \t]+(?:ah|esp)[ \t]+\d+[ \t]+(?:cipher[ \t]+)?{_VALUE}"),
+    _rule(rf"^[ \t]*set session-key[ \t].*?\bauthenticator[ \t]+{_VALUE}"),
+    _rule(rf"^[ \t]*shared-key{_TYPE}[ \t]+{_VALUE}"),
+    # NHRP, PPP, L2TP, FTP/HTTP clients
+    _rule(rf"\bnhrp[ \t]+authentication[ \t]+{_VALUE}"),
+    _rule(rf"\bppp[ \t]+(?:chap|pap|ms-chap\S*|eap)[ \t].*?\b(?:password|secret){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bl2tp tunnel password{_TYPE}[ \t]+{_VALUE}"),
+    # Wireless: AP ``wpa-psk ascii``, WLC ``set-key ascii``, pass-phrases, WEP keys
+    _rule(rf"\bwpa-psk[ \t]+(?:ascii|hex){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bset-key[ \t]+(?:ascii|hex){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bpass-?phrase{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bencryption[ \t]+(?:vlan[ \t]+\d+[ \t]+)?key[ \t]+\d+[ \t]+size[ \t]+\S+{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"^[ \t]*(?:password|secret)(?![ \t]+\d+[ \t]+\d{{1,2}}[ \t])(?:{_TYPE})[ \t]+{_REST}"),
+    # Anything else spelled "... password <value>" (ftp, http client, ldap, sip): over-redact.
+    _rule(rf"(?<!-)\b(?:password|secret){_TYPE}[ \t]+{_VALUE}", fallback=True),
 )
 
 _VRP_COMWARE = (
-    _rule(rf"\b(?:irreversible-cipher|cipher)[ \t]+{_VALUE}"),
-    _rule(rf"\bpassword(?:[ \t]+\S+)*?[ \t]+hash[ \t]+{_VALUE}"),
-    _rule(rf"\b(?:password|shared-key|pre-shared-key|key(?:[ \t]+\S+)?|authentication-mode[ \t]+\S+(?:[ \t]+\d+)?)"
-          rf"[ \t]+simple[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]*snmp-agent community[ \t]+(?:read|write)[ \t]+(?!cipher\b|simple\b){_VALUE}"),
-    _rule(rf"^[ \t]*snmp-agent community[ \t]+(?:read|write)[ \t]+simple[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]*(?:radius-server|hwtacacs-server)[ \t]+shared-key[ \t]+(?!cipher\b|simple\b){_VALUE}"),
-    _rule(rf"^[ \t]+(?:local-user[ \t]+\S+[ \t]+)?password[ \t]+(?!cipher\b|simple\b|hash\b|irreversible-cipher\b)"
-          rf"{_VALUE}$"),
+    # A value after its announcing keyword (not the value after ``cipher authentication-mode``
+    # of an SNMPv3 user, nor the peer address of VRP's ``md5-password cipher <peer> <value>``).
+    _rule(r"(?<!md5-password )\b(?:irreversible-cipher|cipher|simple|plain)[ \t]+"
+          r"(?!authentication-mode\b|plain\b|cipher\b|read\b|write\b)(?P<secret>\S+)"),
+    _rule(r"\bpassword(?:[ \t]+\S+)*?[ \t]+hash[ \t]+(?P<secret>\S+)"),
+    _rule(r"\bmd5-password[ \t]+(?:plain|cipher)[ \t]+\S+[ \t]+(?P<secret>\S+)"),
+    # authentication-mode (OSPF, IS-IS, RIP, VRRP, NTP, BFD) with no cipher/plain keyword:
+    # ``md5 1 VALUE`` / ``hmac-sha256 VALUE`` / ``simple VALUE`` (the value is then plain text)
+    _rule(rf"\bauthentication-mode[ \t]+(?:md5|hmac-\S+|sha\S*)[ \t]+\d+[ \t]+(?!{_VRP_KEYWORD})(?P<secret>\S+)"),
+    _rule(rf"(?<!snmp-agent usm-user )\bauthentication-mode[ \t]+(?:simple|md5|hmac-\S+|sha\S*)[ \t]+"
+          rf"(?!{_VRP_KEYWORD}|\d+[ \t]+\S|key-id\b|keychain\b|usual\b|nonstandard\b|privacy-mode\b)(?P<secret>\S+)"),
+    # SNMP: communities (both word orders), trap securityname, v3 keys after their algorithm
+    _rule(rf"^[ \t]*snmp-agent community(?:[ \t]+(?:cipher|simple))?[ \t]+(?:read|write)(?:[ \t]+(?:cipher|simple))?"
+          rf"[ \t]+(?!{_VRP_KEYWORD}){_VALUE}"),
+    _rule(rf"^[ \t]*snmp-agent target-host[ \t].*?\bsecurityname[ \t]+(?!{_VRP_KEYWORD}){_VALUE}"),
+    _rule(rf"^[ \t]*snmp-agent usm-user[ \t].*?\bauthentication-mode[ \t]+\S+[ \t]+(?:(?:cipher|simple)[ \t]+)?"
+          rf"(?!{_VRP_KEYWORD}|privacy-mode\b){_VALUE}"),
+    _rule(rf"^[ \t]*snmp-agent usm-user[ \t].*?\bprivacy-mode[ \t]+\S+[ \t]+(?:(?:cipher|simple)[ \t]+)?"
+          rf"(?!{_VRP_KEYWORD}){_VALUE}"),
+    # Keys with no keyword before them (older software, plain text)
+    _rule(rf"\b(?:shared-key|pre-shared-key|key-string|pass-phrase|raw-key)[ \t]+"
+          rf"(?!{_VRP_KEYWORD}|address\b|hostname\b|ipv6\b){_VALUE}"),
+    _rule(rf"^[ \t]*key[ \t]+(?:authentication|accounting|authorization)[ \t]+(?!{_VRP_KEYWORD}){_VALUE}"),
+    _rule(rf"^[ \t]*peer[ \t]+\S+[ \t]+password[ \t]+(?!{_VRP_KEYWORD}){_VALUE}"),
+    _rule(rf"\bnhrp[ \t]+authentication[ \t]+(?!{_VRP_KEYWORD}){_VALUE}"),
+    _rule(rf"^[ \t]*sa[ \t]+(?:string-key|authentication-hex|encryption-hex|hex-key[ \t]+\S+)[ \t]+"
+          rf"(?:inbound|outbound)[ \t]+(?:esp|ah)[ \t]+(?!{_VRP_KEYWORD}){_VALUE}"),
+    _rule(rf"^[ \t]+(?:local-user[ \t]+\S+[ \t]+)?password[ \t]+(?!{_VRP_KEYWORD}){_VALUE}$"),
 )
 
 _JUNOS = (
-    _rule(r'(?P<secret>"\$9\$[^"\n]*")'),
-    _rule(rf"\bencrypted-password[ \t]+{_VALUE}"),
-    _rule(rf"\b(?:secret|authentication-key|simple-password|ascii-text|hexadecimal|"
-          rf"plain-text-password-value)[ \t]+{_VALUE}"),
-    _rule(rf"\bcommunity[ \t]+{_VALUE}"),
+    _rule(r'(?P<secret>"\$9\$[^"\n]*"|\$9\$[^\s;"]+)'),
+    # Junos marks every secret it shows: ``authentication-key "..."; ## SECRET-DATA``
+    _rule(rf"{_JVALUE};?[ \t]*## SECRET-DATA"),
+    _rule(rf"\bencrypted-password[ \t]+{_JVALUE}"),
+    _rule(rf"\b(?:[\w-]*password|[\w-]*secret|authentication-key|privacy-key|pre-shared-key|"
+          rf"ascii-text|hexadecimal|plain-text-password-value)[ \t]+"
+          # not a key id (``1 type md5``), a Cisco encryption type digit, nor the format keyword
+          rf"(?!\d+[ \t]+type\b|\d{{1,2}}[ \t]+[^\s;{{]|ascii-text\b|hexadecimal\b)"
+          rf"{_JVALUE}"),
+    _rule(rf"\bmd5[ \t]+\d+[ \t]+key[ \t]+{_JVALUE}"),
+    _rule(rf"\bauthentication-key[ \t]+\d+[ \t]+type[ \t]+\S+[ \t]+value[ \t]+{_JVALUE}"),
+    _rule(rf"(?<![\w-])community(?:-name)?[ \t]+{_JVALUE}", inside=r"^(?!(?:set[ \t]+)?policy-options\b)"),
 )
 
+# Passwords in URLs (archive paths, call-home, backup targets): every family.
+_COMMON = (_rule(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:(?P<secret>[^\s@/]+)@"),)
+
 _FAMILIES: dict[str, tuple[_Rule, ...]] = {
-    "cisco_ios": _CISCO,
-    "cisco_nxos": _CISCO,
-    "arista_eos": _CISCO,
-    "huawei": _VRP_COMWARE,
-    "hp_comware": _VRP_COMWARE,
-    "juniper_junos": _JUNOS,
+    "cisco_ios": _CISCO + _COMMON,
+    "cisco_nxos": _CISCO + _COMMON,
+    "arista_eos": _CISCO + _COMMON,
+    "huawei": _VRP_COMWARE + _COMMON,
+    "hp_comware": _VRP_COMWARE + _COMMON,
+    "juniper_junos": _JUNOS + _COMMON,
     "linux": (),
 }
-_EVERY_RULE = _VRP_COMWARE + _JUNOS + _CISCO
+_EVERY_RULE = _VRP_COMWARE + _JUNOS + _CISCO + _COMMON
+
+#: Changes whenever a rule does: what an archive records, so archives redacted by older
+#: rules are redacted again (see netcensus.store).
+RULES_DIGEST = hashlib.sha256("\n".join(
+    f"{r.pattern.pattern}|{r.inside.pattern if r.inside else ''}|{r.fallback}" for r in _EVERY_RULE
+).encode()).hexdigest()[:16]
+
 _DESCRIPTION = re.compile(r"^[ \t]*(?:set[ \t].*\b)?description\b")
 
 

@@ -320,3 +320,48 @@ def test_the_screen_skips_only_lines_no_rule_would_touch(platform: str) -> None:
     texts += ["\n".join(line.strip() for line in t.splitlines()) for t in texts]
     for text in texts:
         assert redact_config(platform, text) == _line_by_line(platform, text)
+
+
+@pytest.mark.parametrize(("platform", "line", "expected"), [
+    # the examples, with the structure that must survive around the marker
+    ("cisco_ios", " wpa-psk ascii 0 Wif1Key", " wpa-psk ascii 0 <redacted>"),
+    ("huawei", "  security wpa2 psk pass-phrase %^%#x%^%# aes", "  security wpa2 psk pass-phrase <redacted> aes"),
+    ("cisco_ios", " ip nhrp authentication NhrpK", " ip nhrp authentication <redacted>"),
+    ("cisco_ios", " glbp 1 authentication text GlbpK", " glbp 1 authentication text <redacted>"),
+    ("cisco_ios", " client 10.0.0.1 server-key 7 0822", " client 10.0.0.1 server-key 7 <redacted>"),
+    ("huawei", " authentication-mode md5 1 plain OspfP", " authentication-mode md5 1 plain <redacted>"),
+    ("huawei", " ospf authentication-mode hmac-sha256 1 cipher X", " ospf authentication-mode hmac-sha256 1 cipher <redacted>"),
+    ("arista_eos", "   ip ospf message-digest-key 1 sha256 7 X", "   ip ospf message-digest-key 1 sha256 7 <redacted>"),
+    ("arista_eos", "   ip ospf authentication-key 0 X", "   ip ospf authentication-key 0 <redacted>"),
+    ("hp_comware", " isis authentication-mode md5 plain X", " isis authentication-mode md5 plain <redacted>"),
+    ("arista_eos", "   authentication key 0 X level-2", "   authentication key 0 <redacted> level-2"),
+    ("arista_eos", "   vrrp 1 peer authentication text X", "   vrrp 1 peer authentication text <redacted>"),
+    ("hp_comware", " vrrp vrid 1 authentication-mode simple plain X",
+     " vrrp vrid 1 authentication-mode simple plain <redacted>"),
+    ("hp_comware", "super password role network-admin simple X", "super password role network-admin simple <redacted>"),
+    ("hp_comware", "snmp-agent usm-user v3 u g authentication-mode sha X privacy-mode aes128 Y",
+     "snmp-agent usm-user v3 u g authentication-mode sha <redacted> privacy-mode aes128 <redacted>"),
+    ("hp_comware", "snmp-agent usm-user v3 u g cipher authentication-mode sha X privacy-mode aes128 Y",
+     "snmp-agent usm-user v3 u g cipher authentication-mode sha <redacted> privacy-mode aes128 <redacted>"),
+    ("cisco_ios", "snmp-server user u g v3 auth sha X priv aes 128 Y",
+     "snmp-server user u g v3 auth sha <redacted> priv aes 128 <redacted>"),
+    ("huawei", " md5-password cipher 10.1.1.1 %^%#x%^%#", " md5-password cipher 10.1.1.1 <redacted>"),
+    ("cisco_ios", " password 0 two words", " password 0 <redacted>"),
+    ("cisco_nxos", "username a password 5 $5$x  role network-admin", "username a password 5 <redacted>  role network-admin"),
+    ("juniper_junos", '    pre-shared-key ascii-text "$9$abc"; ## SECRET-DATA',
+     '    pre-shared-key ascii-text "<redacted>"; ## SECRET-DATA'),
+    ("juniper_junos", "set snmp v3 snmp-community idx community-name c0mm",
+     "set snmp v3 snmp-community idx community-name <redacted>"),
+    ("cisco_ios", " path scp://bk:Pw@10.0.0.5/cfg", " path scp://bk:<redacted>@10.0.0.5/cfg"),
+])
+def test_each_form_keeps_its_keywords(platform: str, line: str, expected: str) -> None:
+    assert redact_config(platform, line + "\n") == expected + "\n"
+
+
+def test_policy_communities_and_key_ids_are_not_secrets() -> None:
+    junos = "policy-options {\n    community CUSTOMERS members 65000:100;\n}\nsecurity {\n    key 1 {\n"
+    assert redact_config("juniper_junos", junos) == junos
+    eos = "   session shared-secret profile PROF\n"
+    assert redact_config("arista_eos", eos) == eos
+    huawei = " ospf authentication-mode keychain KC\n user-interface vty 0 4\n authentication-mode aaa\n"
+    assert redact_config("huawei", huawei) == huawei
