@@ -27,6 +27,8 @@ class RawOutputs:
     error: str | None = None
     problems: tuple[CommandProblem, ...] = ()
     elapsed_s: float = 0.0
+    #: command -> the codec its saved output was decoded with, when not UTF-8 (``gb18030``)
+    encodings: dict[str, str] = field(default_factory=dict)
 
 
 class Collector(Protocol):

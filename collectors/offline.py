@@ -2,19 +2,36 @@
 
 It doubles as the test double of the live collectors: tests and offline audits
 go through the same parsers as a live survey.
+
+Two layouts are read, per device:
+
+- **capture folders** (what ``netcensus collect`` writes): ``<captures>/<device>/``
+  holding one file per command (or napalm getter JSON);
+- **configuration backups** (Oxidized, RANCID, any "one file per device" archive): when
+  a device has no capture folder, a file named after it (case-insensitively, with or
+  without ``.cfg``, ``.conf`` or ``.txt``) directly in the folder, in a group sub-folder
+  (Oxidized ``<group>/<device>``) or in a RANCID ``<group>/configs/<device>``. It is read
+  as the output of the platform's configuration command, RANCID's header comments
+  removed. Such a device is *configuration only*: the other commands were never
+  expected, so their absence is no problem (its facts' ``read`` names the one command).
+
+Every file is read through :func:`collectors.capture.read_capture`: a FIFO, a device, a
+link leading outside the folder, an unreadable or oversized file is refused with a
+problem naming it, for that device alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 
 from collectors.base import RawOutputs
-from collectors.capture import TMP_SUFFIX, device_dir
+from collectors.capture import TMP_SUFFIX, CaptureFile, device_dir, read_capture
 from collectors.facts import CommandProblem
-from collectors.platforms import PLATFORMS, command_filename
+from collectors.platforms import PLATFORMS, Platform, command_filename
 from inventory.model import Device
 
 
@@ -29,6 +46,7 @@ class OfflineCollector:
 
     def __init__(self, captures: Path | str):
         self.captures = Path(captures)
+        self._backups: dict[str, list[str]] | None = None  # built on the first device without a folder
 
     def fingerprint(self, device: Device) -> str | None:
         """A cheap fingerprint of what :meth:`collect` would read for ``device``, or None.
@@ -52,7 +70,7 @@ class OfflineCollector:
             "utf-8", "surrogateescape")).hexdigest()
 
     def collect(self, device: Device) -> RawOutputs:
-        """Read every command file of the device's platform; report what is missing."""
+        """Read every command file of the device's platform; report what is missing or refused."""
         start = time.perf_counter()
         platform = PLATFORMS.get(device.platform)
         if platform is None:
@@ -63,44 +81,208 @@ class OfflineCollector:
             # One listing, not a stat per command file: a city has tens of thousands of them.
             names = set(os.listdir(folder))
         except (FileNotFoundError, NotADirectoryError):
-            return RawOutputs(device.name, device.platform, status="missing",
-                              error=f"no capture folder {folder}")
-        from collectors.napalm_facts import GETTERS, napalm_filename, read_napalm_capture
+            return self._collect_backup(device, platform, folder, start)
+        except OSError as exc:  # an unreadable folder fails this device, not the run
+            return RawOutputs(device.name, device.platform, status="error",
+                              error=f"capture folder {folder} unreadable: {exc.strerror or exc}")
+        outside = _outside(self.captures, folder)
+        if outside is not None:
+            return RawOutputs(device.name, device.platform, status="error",
+                              error=f"capture folder {folder}: refused: it leads outside the capture folder "
+                                    f"(to {outside})")
+        from collectors.napalm_facts import GETTERS, napalm_filename
 
         if any(napalm_filename(g) in names for g in GETTERS):  # napalm getter JSON instead of command outputs
-            outputs, napalm_problems = read_napalm_capture(self.captures, device.name)
-            status = "ok" if not napalm_problems else ("partial" if outputs else "missing")
-            return RawOutputs(device.name, device.platform, outputs, status=status,
-                              problems=tuple(napalm_problems), elapsed_s=time.perf_counter() - start)
+            return self._collect_napalm(device, folder, names, start)
         outputs: dict[str, str] = {}
+        encodings: dict[str, str] = {}
         problems: list[CommandProblem] = []
+        refused: list[str] = []
         # One file per alternative group is enough: the JSON one, the text one (older
         # saved outputs) or both; only a group with no file at all is "missing". A
         # leftover .tmp (an interrupted write) is reported whatever its group holds.
         for group in platform.groups:
             files = [command_filename(cmd.command) for cmd in group]
             for cmd, name in zip(group, files, strict=True):
-                text = _read_text(os.path.join(folder, name)) if name in names else None
-                if text is not None:
-                    outputs[cmd.command] = text
+                if name not in names:
+                    continue
+                read = read_capture(self.captures, folder / name)
+                if read.refused:
+                    problems.append(CommandProblem(cmd.command, "missing", read.refused))
+                    refused.append(read.refused)
+                elif read.text is not None:
+                    outputs[cmd.command] = read.text
+                    _note_encoding(encodings, cmd.command, read)
             interrupted = [(cmd, name) for cmd, name in zip(group, files, strict=True)
                            if cmd.command not in outputs and name + TMP_SUFFIX in names]
             for cmd, name in interrupted:
                 problems.append(CommandProblem(cmd.command, "incomplete",
                                                f"{name}{TMP_SUFFIX}: interrupted write, ignored"))
-            if not interrupted and not any(cmd.command in outputs for cmd in group):
+            if not interrupted and not any(cmd.command in outputs for cmd in group) \
+                    and not any(p.command in (c.command for c in group) for p in problems):
                 paths = [folder / name for name in files]
                 names_text = " nor ".join(str(p) if i == 0 else p.name for i, p in enumerate(paths))
                 problems.append(CommandProblem(group[0].command, "missing", f"no file {names_text}"))
-        status = "ok" if not problems else ("partial" if outputs else "missing")
-        return RawOutputs(device.name, device.platform, outputs, status=status,
-                          problems=tuple(problems), elapsed_s=time.perf_counter() - start)
+        return _raw(device, outputs, problems, refused, encodings, start)
+
+    def _collect_napalm(self, device: Device, folder: Path, names: set[str], start: float) -> RawOutputs:
+        """A folder of napalm getter JSON files, read with the same care as command outputs."""
+        from collectors.napalm_facts import GETTERS, napalm_filename, output_key
+
+        outputs: dict[str, str] = {}
+        encodings: dict[str, str] = {}
+        problems: list[CommandProblem] = []
+        refused: list[str] = []
+        for getter in GETTERS:
+            name = napalm_filename(getter)
+            read = read_capture(self.captures, folder / name) if name in names else CaptureFile(None)
+            if read.refused:
+                problems.append(CommandProblem(getter, "missing", read.refused))
+                refused.append(read.refused)
+            elif read.text is not None:
+                outputs[output_key(getter)] = read.text
+                _note_encoding(encodings, output_key(getter), read)
+            elif name + TMP_SUFFIX in names:
+                problems.append(CommandProblem(getter, "incomplete", f"{name}{TMP_SUFFIX}: interrupted write"))
+            else:
+                problems.append(CommandProblem(getter, "missing", f"no file {folder / name}"))
+        return _raw(device, outputs, problems, refused, encodings, start)
+
+    def _collect_backup(self, device: Device, platform: Platform, folder: Path, start: float) -> RawOutputs:
+        """A device without a capture folder: its configuration backup file, if there is one."""
+        found = self.backup_files(device)
+        if not found:
+            return RawOutputs(device.name, device.platform, status="missing",
+                              error=f"no capture folder {folder} and no configuration backup named "
+                                    f"{device.name}[{'|'.join(BACKUP_SUFFIXES)}] in {self.captures}")
+        if len(found) > 1:
+            return RawOutputs(device.name, device.platform, status="error",
+                              error=f"{len(found)} configuration backups match {device.name}: "
+                                    f"{', '.join(found[:5])}; keep one")
+        path = found[0]
+        config = platform.command("config")
+        if not config:
+            return RawOutputs(device.name, device.platform, status="error",
+                              error=f"{path}: a configuration backup, but {platform.name} devices have no "
+                                    "configuration to read it as")
+        command = config[0].command
+        read = read_capture(self.captures, path)
+        if read.refused:
+            return _raw(device, {}, [CommandProblem(command, "missing", read.refused)], [read.refused], {}, start)
+        if read.text is None:  # gone since the folder was listed
+            return RawOutputs(device.name, device.platform, status="missing", error=f"{path}: gone while reading")
+        encodings: dict[str, str] = {}
+        _note_encoding(encodings, command, read)
+        # Configuration only: the other commands were never expected from a backup.
+        return _raw(device, {command: without_rancid_header(read.text)}, [], [], encodings, start)
+
+    def backup_files(self, device: Device) -> list[str]:
+        """The configuration backup files named after ``device`` (see the module doc), sorted."""
+        if self._backups is None:
+            self._backups = _backup_index(self.captures)
+        return sorted(self._backups.get(device.name.lower(), []))
 
 
-def _read_text(path: str) -> str | None:
-    """A capture file as text (undecodable bytes replaced); None if it is not a file (any more)."""
+#: Extensions a configuration backup file may carry (Oxidized and RANCID use none).
+BACKUP_SUFFIXES = (".cfg", ".conf", ".txt")
+
+#: RANCID's first line: ``!RANCID-CONTENT-TYPE: cisco`` (``#`` for Junos).
+_RANCID_MARK = re.compile(r"^\s*([!#])\s*RANCID-CONTENT-TYPE:", re.IGNORECASE)
+
+
+def without_rancid_header(text: str) -> str:
+    """A RANCID-saved configuration without RANCID's header: the ``RANCID-CONTENT-TYPE``
+    line and the comment lines after it (chassis, memory, image... in ``!`` or ``#``
+    comments); any other text is returned as it is.
+
+    >>> without_rancid_header("!RANCID-CONTENT-TYPE: cisco\\n!\\n!Chassis type: C3750\\n!\\nversion 15.2\\nend\\n")
+    'version 15.2\\nend\\n'
+    """
+    lines = text.splitlines(keepends=True)
+    mark = _RANCID_MARK.match(lines[0]) if lines else None
+    if mark is None:
+        return text
+    comment = mark.group(1)
+    first = 1
+    while first < len(lines) and (lines[first].lstrip().startswith(comment) or not lines[first].strip()):
+        first += 1
+    return "".join(lines[first:])
+
+
+def _backup_index(captures: Path) -> dict[str, list[str]]:
+    """Every file that may be a device's configuration backup, by lower-case name (and
+    name without a backup extension): the files of the folder, of its sub-folders and of
+    their ``configs`` folders. Capture files (command outputs, napalm JSON, the manifest),
+    hidden entries and interrupted writes are left out."""
+    reserved = _capture_file_names()
+    index: dict[str, list[str]] = {}
+
+    def add(entry: os.DirEntry[str]) -> None:
+        name = entry.name.lower()
+        if name.startswith(".") or name in reserved or name.endswith(TMP_SUFFIX):
+            return
+        stem, ext = os.path.splitext(name)
+        index.setdefault(stem if ext in BACKUP_SUFFIXES else name, []).append(entry.path)
+
+    for entry in _entries(captures):
+        if not _is_dir(entry):
+            add(entry)
+        elif not entry.name.startswith("."):
+            for inner in _entries(entry.path):
+                if not _is_dir(inner):
+                    add(inner)
+                elif inner.name == "configs":  # RANCID: <group>/configs/<device>
+                    for config in _entries(inner.path):
+                        if not _is_dir(config):
+                            add(config)
+    return index
+
+
+def _entries(folder: str | Path) -> list[os.DirEntry[str]]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except (FileNotFoundError, IsADirectoryError):
-        return None
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError:  # an unreadable group folder holds nothing we can read anyway
+        return []
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _capture_file_names() -> set[str]:
+    from collectors.napalm_facts import GETTERS, napalm_filename
+
+    names = {command_filename(c.command).lower() for p in PLATFORMS.values() for c in p.commands}
+    return names | {napalm_filename(g).lower() for g in GETTERS} | {"manifest.json"}
+
+
+def _outside(captures: Path, folder: Path) -> str | None:
+    """Where ``folder`` really is, when that is outside ``captures``."""
+    root, real = os.path.realpath(captures), os.path.realpath(folder)
+    return None if os.path.commonpath([root, real]) == root else real
+
+
+def _note_encoding(encodings: dict[str, str], key: str, read: CaptureFile) -> None:
+    if read.encoding and read.encoding != "utf-8":
+        encodings[key] = read.encoding
+
+
+def _raw(device: Device, outputs: dict[str, str], problems: list[CommandProblem], refused: list[str],
+         encodings: dict[str, str], start: float) -> RawOutputs:
+    """The device's raw outputs with its status: ``ok``, ``partial`` (some problems),
+    ``missing`` (nothing at all) or ``error`` (nothing readable, some file refused)."""
+    if not problems:
+        status = "ok"
+    elif outputs:
+        status = "partial"
+    else:
+        status = "error" if refused else "missing"
+    error = None
+    if refused:
+        error = refused[0] if len(refused) == 1 else f"{len(refused)} capture files refused, first: {refused[0]}"
+    return RawOutputs(device.name, device.platform, outputs, status=status, error=error,
+                      problems=tuple(problems), elapsed_s=time.perf_counter() - start, encodings=encodings)

@@ -33,6 +33,7 @@ from dataclasses import replace
 import textfsm
 
 from collectors.base import RawOutputs
+from collectors.completeness import incomplete_reason
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
 from collectors.normalise import canonical_interfaces, device_name, without_known_unmasked
 from collectors.parsers import PARSERS
@@ -164,7 +165,10 @@ def _read_group(
         if isinstance(outcome, CommandProblem):
             tried.append((cmd, text, outcome))
             continue
-        return (cmd, text, outcome), [p for c, t, p in tried if not _superseded(c, t, p)]
+        # A cut-short output still gives what it holds, and says it is incomplete.
+        cut = incomplete_reason(platform.name, cmd.kind, text)
+        kept = [p for c, t, p in tried if not _superseded(c, t, p)]
+        return (cmd, text, outcome), kept + ([CommandProblem(cmd.command, "incomplete", _short(cut))] if cut else [])
     return None, [p for _, _, p in tried]
 
 
