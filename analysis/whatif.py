@@ -6,9 +6,14 @@ to the backbone, whether the remaining paths between each cancelled line's ends 
 carry its bandwidth), and asks the room plan where the closed rooms' equipment can go.
 It reports the yearly saving and whether the proposal is safe.
 
-The backbone is taken as one node of unlimited capacity (as in the connectivity checks);
-links of unknown capacity (LLDP/L3 links with no circuit) count as zero capacity, so
-"enough capacity" is never claimed on a guess.
+The backbone is taken as one node of unlimited capacity, as in the connectivity checks,
+but only its resilient core (:func:`resilient_core`): the backbone sites that stay together
+whatever single line is lost. A proposal can cut the backbone itself: a county's backbone
+node on its only line is no longer "the backbone" once that line goes, and neither are
+the sites behind it. So the core is computed again after the cut, and a backbone site
+outside it is judged like any other site (island, lost backup, remaining capacity). Links
+of unknown capacity (LLDP/L3 links with no circuit) count as zero capacity, so "enough
+capacity" is never claimed on a guess.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import networkx as nx
 
 from analysis.checks.connectivity import (
     SinglePoints,
+    _simple_with_backbone,
     backbone_sites,
     describe_edge_key,
     island_sites,
@@ -33,7 +39,7 @@ from analysis.graph import site_graph
 from analysis.roomplan import RoomPlan
 from netcensus.errors import InputError, Problem
 
-__all__ = ["CircuitImpact", "SiteImpact", "WhatIfResult", "whatif"]
+__all__ = ["CircuitImpact", "SiteImpact", "WhatIfResult", "resilient_core", "whatif"]
 
 _BACKBONE = ("backbone",)
 
@@ -117,13 +123,47 @@ def _names(spof: SinglePoints) -> tuple[str, ...]:
                  + [f"site {s}" for s in spof.cut_sites])
 
 
-def _max_flow(S: nx.MultiGraph, backbone: set[str], a: str, z: str) -> float | None:
-    """Capacity left between two sites; None when unlimited (both reach the backbone directly).
+def resilient_core(S: nx.Graph, backbone: set[str], prefer: set[str] | None = None) -> set[str]:
+    """The backbone sites that form one resilient whole in the site graph ``S``.
 
-    Parallel edges add up; the backbone is one node of unlimited capacity.
+    Lines that are the only line between two sites and whose loss splits ``S`` (bridges;
+    parallel lines between two sites are no bridge) are removed; what stays together is
+    2-edge-connected. The core is the backbone sites of the piece that holds the most of
+    ``prefer`` (default: of the backbone), then the most sites, then the first name. A
+    backbone site outside it reaches the core over a single line, as any department does.
+
+    >>> S = nx.MultiGraph()
+    >>> for key, (u, v) in {"circuit:r1": ("dc1", "dc2"), "circuit:r2": ("dc2", "dc3"),
+    ...                     "circuit:r3": ("dc3", "dc1"), "circuit:c1": ("county", "dc1")}.items():
+    ...     _ = S.add_edge(u, v, key=key)
+    >>> sorted(resilient_core(S, {"dc1", "dc2", "dc3", "county"}))
+    ['dc1', 'dc2', 'dc3']
+    """
+    if not backbone:
+        return set()
+    H = _simple_with_backbone(S, set())
+    single = [(u, v) for u, v in nx.bridges(H) if len(H[u][v]["lines"]) == 1]
+    H.remove_edges_from(single)
+    wanted = prefer if prefer else backbone
+    pieces = [piece for piece in nx.connected_components(H) if piece & backbone]
+    if not pieces:
+        return set()
+    best = min(pieces, key=lambda p: (-len(p & wanted), -len(p), min(map(str, p))))
+    return best & backbone
+
+
+def _max_flow(S: nx.MultiGraph, backbone: set[str], a: str, z: str) -> float | None:
+    """Capacity left between two sites; None for a line within one site.
+
+    Parallel edges add up. The backbone's core is one node of unlimited capacity for
+    traffic that enters it; between two core sites (a backbone line itself, or a line
+    beside it) only the real lines count: the core cannot carry a line's traffic on the
+    strength of the line it would replace.
     """
     if a == z:
         return None
+    if a in backbone and z in backbone:
+        backbone = set()
     H = nx.Graph()
     total = 0.0
     for u, v, data in S.edges(data=True):
@@ -154,25 +194,30 @@ def whatif(ctx: AuditContext, cancel: Sequence[str], close: Sequence[str]) -> Wh
     critical = {n for n, d in before.nodes(data=True) if d.get("critical")}
     problems: list[str] = []
 
+    # The strict backbone (sites of backbone devices), then its resilient core before and
+    # after the cut: a cut that splits the backbone leaves the split-off part outside it.
     backbone = backbone_sites(before, ctx.inventory)
-    islands_before, islands_after = island_sites(before, backbone), island_sites(after, backbone)
+    core_before = resilient_core(before, backbone)
+    core_after = resilient_core(after, backbone, prefer=core_before)
+    islands_before, islands_after = island_sites(before, core_before), island_sites(after, core_after)
     new_islands = tuple(SiteImpact(s, s in critical, "island", ())
                         for s in sorted(islands_after - islands_before))
     problems += [f"site {i.site} loses every path to the backbone" for i in new_islands]
 
     sites = [s for s in after.nodes if s not in islands_after]
-    spof_before = single_points_of_failure(before, sites, backbone)
-    spof_after = single_points_of_failure(after, sites, backbone)
+    spof_before = single_points_of_failure(before, sites, core_before)
+    spof_after = single_points_of_failure(after, sites, core_after)
+    left_core = core_before - core_after  # backbone sites that now hang on a single line
     lost = tuple(SiteImpact(s, s in critical, "lost_backup", _names(spof_after[s]))
                  for s in sorted(spof_after)
-                 if spof_after[s] and s in spof_before and not spof_before[s])
+                 if spof_after[s] and ((s in spof_before and not spof_before[s]) or s in left_core))
     problems += [f"critical site {i.site} now depends on {', '.join(i.single_points)}"
                  for i in lost if i.critical]
 
     circuits = []
     for cid in cancel:
         c = ctx.inventory.circuits[cid]
-        remaining = _max_flow(after, backbone, c.a.site, c.z.site)
+        remaining = _max_flow(after, core_after, c.a.site, c.z.site)
         enough = remaining is None or remaining >= c.bandwidth_mbps
         circuits.append(CircuitImpact(cid, (c.a.site, c.z.site), c.bandwidth_mbps,
                                       round(c.yearly_cost_cny, 2), remaining, enough))

@@ -37,8 +37,9 @@ def proposal_city():
 
 def test_cancelling_a_critical_sites_backup_line_is_unsafe():
     result = whatif(context(proposal_city()), cancel=["hq2"], close=[])
-    (lost,) = result.lost_backup
-    assert (lost.site, lost.critical, lost.single_points) == ("hq", True, ("line hq1",))
+    # hq's two lines were also the hubs' second path: hub2 now hangs on bb alone.
+    assert [(s.site, s.critical, s.single_points) for s in result.lost_backup] == [
+        ("hq", True, ("line hq1",)), ("hub2", False, ("line bb",))]
     assert not result.safe
     assert any("critical site hq" in p for p in result.problems)
     assert result.new_islands == ()
@@ -69,10 +70,61 @@ def test_cancelling_the_bigger_parallel_line_leaves_too_little_capacity():
     assert any("50 Mbit/s" in p and "b1" in p for p in result.problems)
 
 
-def test_backbone_to_backbone_line_has_unlimited_remaining_capacity():
+def test_the_only_backbone_line_between_two_hubs_leaves_what_the_detour_carries():
+    # Without bb the hubs meet only through hq's two 100 Mbit/s access lines.
     result = whatif(context(proposal_city()), cancel=["bb"], close=[])
     (impact,) = result.circuits
-    assert impact.remaining_mbps is None and impact.enough_capacity
+    assert impact.remaining_mbps == 100 and not impact.enough_capacity and not result.safe
+
+
+def county_city(*lines, critical_branch: bool = False):
+    """A backbone of two data centres (two 10 Gbit/s lines) and a county backbone node.
+
+    The county node has a backbone router (so it counts as a backbone site); the county's
+    tax office hangs on one line to it. ``lines`` join the county node to the centres.
+    """
+    return city(
+        backbone=True,
+        sites=[site("tax-c", critical=critical_branch)],
+        devices=[device("core1", "dc1", networks=["egov"]), device("core2", "dc2", networks=["egov"]),
+                 device("cr", "cnty", networks=["egov"]), device("tax-r", "tax-c", department="tax")],
+        circuits=[circuit("bb1", "dc1", "dc2", network="egov", mbps=10_000),
+                  circuit("bb2", "dc1", "dc2", network="egov", mbps=10_000),
+                  circuit("tax1", "tax-c", "cnty", department="tax", mbps=100), *lines],
+    )
+
+
+def test_cancelling_a_county_nodes_only_line_islands_the_county_and_what_hangs_on_it():
+    inv = county_city(circuit("up", "cnty", "dc1", network="egov", mbps=1_000))
+    result = whatif(context(inv), cancel=["up"], close=[])
+    assert [i.site for i in result.new_islands] == ["cnty", "tax-c"]
+    assert not result.safe
+    (impact,) = result.circuits
+    assert impact.remaining_mbps == 0 and not impact.enough_capacity  # not "unlimited (backbone)"
+
+
+def test_cancelling_one_of_a_county_nodes_parallel_lines_keeps_what_the_other_carries():
+    inv = county_city(circuit("p1", "cnty", "dc1", network="egov", mbps=1_000),
+                      circuit("p2", "cnty", "dc1", network="egov", mbps=1_000),
+                      circuit("p3", "cnty", "dc1", network="egov", mbps=100))
+    result = whatif(context(inv), cancel=["p1"], close=[])
+    assert result.new_islands == () and result.safe
+    assert [i.remaining_mbps for i in result.circuits] == [1_100]
+    both = whatif(context(inv), cancel=["p1", "p2"], close=[])
+    assert [i.remaining_mbps for i in both.circuits] == [100, 100] and not both.safe
+    assert [(s.site, s.single_points) for s in both.lost_backup] == [("cnty", ("line p3",))]
+
+
+def test_cancelling_one_of_two_disjoint_paths_leaves_the_other():
+    inv = county_city(circuit("d1", "cnty", "dc1", network="egov", mbps=1_000),
+                      circuit("d2", "cnty", "dc2", network="egov", mbps=1_000), critical_branch=True)
+    result = whatif(context(inv), cancel=["d1"], close=[])
+    (impact,) = result.circuits
+    assert result.new_islands == () and impact.remaining_mbps == 1_000 and impact.enough_capacity
+    assert [(s.site, s.single_points) for s in result.lost_backup] == [("cnty", ("line d2",))]
+    assert result.safe  # the county node is not critical; tax-c already hung on tax1 alone
+    cut = whatif(context(inv), cancel=["d1", "d2"], close=[])
+    assert [i.site for i in cut.new_islands] == ["cnty", "tax-c"] and not cut.safe
 
 
 def test_closing_a_room_finds_its_target_and_saving():
