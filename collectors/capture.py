@@ -72,6 +72,10 @@ def write_file(path: Path, text: str) -> Path:
 class CaptureFolderError(ValueError):
     """The capture folder as a whole is unusable (missing, or not a folder)."""
 
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"--captures {path}: {reason}")
+
 
 def check_captures_folder(captures: Path | str) -> Path:
     """``captures`` as a Path if it is a folder; else :class:`CaptureFolderError` saying why.
@@ -83,10 +87,10 @@ def check_captures_folder(captures: Path | str) -> Path:
     """
     path = Path(captures)
     if not path.exists():
-        raise CaptureFolderError(f"--captures {path}: no such folder")
+        raise CaptureFolderError(path, "no such folder")
     if not path.is_dir():
-        raise CaptureFolderError(f"--captures {path}: not a folder (give the folder that holds one "
-                                 "sub-folder of saved outputs per device, or a configuration backup folder)")
+        raise CaptureFolderError(path, "not a folder (give the folder that holds one sub-folder of saved "
+                                       "outputs per device, or a configuration backup folder)")
     return path
 
 

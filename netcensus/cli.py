@@ -161,7 +161,12 @@ def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=N
 def audit(
     inventory: Annotated[Optional[Path], typer.Argument(
         help="Inventory directory. Omitted: audit the bundled sample city.")] = None,
-    captures: Annotated[Optional[Path], typer.Option(help="Capture directory (saved outputs).")] = None,
+    captures: Annotated[Optional[Path], typer.Option(help=(
+        "Capture directory: saved outputs (one sub-folder per device) or a configuration backup "
+        "folder (Oxidized, RANCID: one file per device)."))] = None,
+    inventory_only: Annotated[bool, typer.Option("--inventory-only", help=(
+        "Audit the inventory's declarations alone, without --captures (every device reads as not "
+        "collected)."))] = False,
     out: Annotated[Path, typer.Option(help="Output folder for the reports.")] = DEFAULT_OUT,
     collect_first: Annotated[bool, typer.Option("--collect", help=(
         "Collect live over SSH into --captures first (strict host keys; see `netcensus collect`)."))] = False,
@@ -222,6 +227,7 @@ def audit(
             raise _fail(e) from None
         if run.interrupted:
             log("collection interrupted: auditing what was collected")
+    _check_captures_option(inventory, captures, inventory_only, select or (), ignore or ())
     job = AuditJob(inventory=inventory, captures=captures, out=out, lang=lang, select=select or (),
                    ignore=ignore or (), today=audit_day, store=store, baseline=baseline,
                    keep_runs=keep_runs, max_failed=max_failed, fail_on=threshold,
@@ -336,6 +342,13 @@ def whatif(
 
     if not cancel and not close:
         raise _fail("give at least one --cancel CIRCUIT or --close ROOM")
+    if captures is not None:
+        from collectors.capture import CaptureFolderError, check_captures_folder
+
+        try:
+            check_captures_folder(captures)
+        except CaptureFolderError as e:
+            raise _fail(e) from None
     try:
         ctx = prepare(inventory, captures, today=dt.date.fromisoformat(today) if today else None)
         answer = run_whatif(ctx, cancel or [], close or [])
@@ -358,6 +371,31 @@ def whatif(
                       f"(lines {answer.lines_saving_cny:,.0f}, rooms {answer.rooms_saving_cny:,.0f}); "
                       f"one-off migration CNY {answer.migration_cost_cny:,.0f}")
     raise typer.Exit(EXIT_OK if answer.safe else EXIT_FINDINGS)
+
+
+def _check_captures_option(inventory: Path, captures: Path | None, inventory_only: bool,
+                           select: list[str] | tuple[str, ...], ignore: list[str] | tuple[str, ...]) -> None:
+    """Refuse (exit 2) an audit whose evidence cannot be what the user meant: a --captures that
+    is no folder, or none at all on a real inventory (every device would read "not collected"
+    and the findings would rest on declarations alone) unless --inventory-only says so."""
+    from analysis.registry import selected_checks
+    from collectors.capture import CaptureFolderError, check_captures_folder
+
+    try:
+        selected_checks(select, ignore)  # a mistyped --select first: it is the quicker fix
+    except NetcensusError as e:
+        raise _fail(e) from None
+    if captures is not None:
+        if inventory_only:
+            raise _fail("--inventory-only and --captures exclude each other")
+        try:
+            check_captures_folder(captures)
+        except CaptureFolderError as e:
+            raise _fail(e) from None
+    elif not inventory_only:
+        raise _fail(f"no --captures given for {inventory}: give --captures DIR (saved outputs, or an "
+                    "Oxidized/RANCID configuration backup folder), --collect --captures DIR to collect "
+                    "over SSH first, or --inventory-only to audit the declarations alone")
 
 
 def _logger(quiet: bool):  # noqa: ANN202

@@ -200,7 +200,7 @@ def prepare(
             inventory = load_inventory_cached(Path(inventory_path), cache_dir)
         utilisation = load_utilisation_csv(utilisation_csv) if utilisation_csv else {}
     if collector is None:
-        collector = OfflineCollector(captures_path) if captures_path else _NoCaptures()
+        collector = OfflineCollector(_captures_folder(captures_path)) if captures_path else _NoCaptures()
     with _timed(timings, "parse_captures"):
         cache = FactsCache(cache_dir) if cache_dir else None
         facts = collect_facts(inventory, collector, cache=cache, workers=workers)
@@ -252,6 +252,18 @@ def audit(
         captures_path=str(captures_path) if captures_path else None, timings=timings,
         extras=ctx.extras,
     )
+
+
+def _captures_folder(captures_path: Path | str) -> Path:
+    """The capture folder, or :class:`netcensus.errors.CaptureError` when it is none: a
+    missing folder must not read as a city where every device is "no capture"."""
+    from collectors.capture import CaptureFolderError, check_captures_folder
+    from netcensus.errors import CaptureError, Problem
+
+    try:
+        return check_captures_folder(captures_path)
+    except CaptureFolderError as e:
+        raise CaptureError([Problem(str(captures_path), None, "--captures", e.reason)]) from None
 
 
 class _NoCaptures:
