@@ -19,17 +19,20 @@ from collectors.parsers import (
     linux,
 )
 from collectors.parsers.base import CommandParser, Fragment, ParseError
+from collectors.parsers.config import CONFIG_PARSERS
 
 __all__ = ["PARSERS", "CommandParser", "Fragment", "ParseError"]
 
 #: EOS, NX-OS and Junos read their text outputs and, where the device has it, JSON
 #: (``| json``, ``| display json``): see ``fallback_for`` in collectors.platforms.
+#: Running configurations are read by :mod:`collectors.parsers.config` (interfaces,
+#: addresses, VRFs, shared addresses), which replaces the platform modules' hostname reader.
 PARSERS: dict[str, dict[str, CommandParser]] = {
-    "cisco_ios": cisco_ios.PARSERS,
-    "huawei": huawei.PARSERS,
-    "hp_comware": hp_comware.PARSERS,
-    "cisco_nxos": {**cisco_nxos.PARSERS, **cisco_nxos_json.PARSERS},
-    "arista_eos": {**arista_eos.PARSERS, **arista_eos_json.PARSERS},
-    "juniper_junos": {**juniper_junos.PARSERS, **juniper_junos_json.PARSERS},
+    "cisco_ios": {**cisco_ios.PARSERS, **CONFIG_PARSERS["cisco_ios"]},
+    "huawei": {**huawei.PARSERS, **CONFIG_PARSERS["huawei"]},
+    "hp_comware": {**hp_comware.PARSERS, **CONFIG_PARSERS["hp_comware"]},
+    "cisco_nxos": {**cisco_nxos.PARSERS, **cisco_nxos_json.PARSERS, **CONFIG_PARSERS["cisco_nxos"]},
+    "arista_eos": {**arista_eos.PARSERS, **arista_eos_json.PARSERS, **CONFIG_PARSERS["arista_eos"]},
+    "juniper_junos": {**juniper_junos.PARSERS, **juniper_junos_json.PARSERS, **CONFIG_PARSERS["juniper_junos"]},
     "linux": linux.PARSERS,
 }

@@ -124,7 +124,10 @@ def test_broken_json_is_reported_even_when_the_text_saves_the_facts() -> None:
         ("show version | json", "parse_error"), ("show interfaces | json", "parse_error")]
     assert "not valid JSON" in facts.problems[0].message
     assert facts.info.serial == "JPE21093517"  # from the text fallback
-    assert [i.name for i in facts.interfaces] == ["Management1"]  # no interface table: only the config's VRF
+    # No interface table read: the interfaces are the configuration's.
+    assert [i.name for i in facts.interfaces] == [
+        "Ethernet1", "Ethernet2", "Ethernet3", "Loopback0", "Management1", "Vlan20"]
+    assert {i.sources for i in facts.interfaces} == {("show running-config",)}
 
 
 def test_when_every_alternative_fails_each_is_reported() -> None:

@@ -12,59 +12,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from collectors.facts import Interface, InterfaceRole
-from collectors.normalise import interface_name
+from collectors.facts import Interface
+from collectors.normalise import interface_name, interface_role, vrf_name
 from collectors.parsers.base import ParseError, ipv4_interface
-
-#: VRF names that mean "the global table" in some dialect (NX-OS/EOS ``default``, Junos ``master``).
-_GLOBAL_VRF_NAMES = frozenset({"default", "master", "global"})
-
-#: Management VRFs as vendors and operators name them: NX-OS ``management``, IOS-XE
-#: ``Mgmt-vrf``, CSR1000v ``Mgmt-intf``, EOS ``MGMT``, Junos ``mgmt_junos``, VRP CE
-#: ``_management_vpn_``, and the usual ``oob``/``mgmt_vrf`` spellings.
-_MANAGEMENT_VRF = re.compile(r"^_*(?:mgmt|management|oob)(?:[-_]?(?:vrf|intf|junos|vpn|net))?_*$", re.IGNORECASE)
-
-#: Out-of-band management ports (normalised names): NX-OS ``mgmt0``, EOS ``Management1``,
-#: VRP ``MEth0/0/1``, Comware ``M-GigabitEthernet0/0/0``, Junos ``fxp0``/``em0``/``me0``/``vme``.
-_MANAGEMENT_PORT = re.compile(r"^(?:mgmt\d|Management\d|MEth\d|M-GigabitEthernet\d|(?:fxp|em|me)\d+(?:\.\d+)?$|vme(?:\.\d+)?$)")
-#: Chassis-internal ports whose address is the same on every box (Junos).
-_INTERNAL_PORT = re.compile(r"^(?:bme\d+|jsrv|em\d+\.3276\d)(?:\.\d+)?$")
-
-
-def canonical_vrf(name: str | None) -> str | None:
-    """The VRF an interface is in: ``None`` for the global table, whatever a dialect calls it.
-
-    >>> canonical_vrf("default"), canonical_vrf("master"), canonical_vrf("BLUE"), canonical_vrf("")
-    (None, None, 'BLUE', None)
-    """
-    name = (name or "").strip().strip('"')
-    return None if not name or name.lower() in _GLOBAL_VRF_NAMES else name
-
-
-def is_management_vrf(name: str | None) -> bool:
-    """Whether a VRF is by its name a management VRF.
-
-    >>> [is_management_vrf(v) for v in ("management", "Mgmt-vrf", "MGMT", "mgmt_junos", "BLUE", None)]
-    [True, True, True, True, False, False]
-    """
-    return bool(name) and _MANAGEMENT_VRF.match(name) is not None
-
-
-def interface_role(name: str, vrf: str | None) -> InterfaceRole:
-    """``management`` for a management port or a port in a management VRF,
-    ``internal`` for a chassis-internal port, else ``data``.
-
-    >>> interface_role("mgmt0", None), interface_role("Vlan10", "Mgmt-vrf"), interface_role("Ethernet1", None)
-    ('management', 'management', 'data')
-    >>> interface_role("fxp0.0", None), interface_role("bme0", None)
-    ('management', 'internal')
-    """
-    if _INTERNAL_PORT.match(name):
-        return "internal"
-    if _MANAGEMENT_PORT.match(name) or is_management_vrf(vrf):
-        return "management"
-    return "data"
-
 
 @dataclass
 class InterfaceDraft:
@@ -103,8 +53,9 @@ class InterfaceDraft:
         if (address, length) not in self.shared:
             self.shared.append((address, length))
 
-    def done(self) -> Interface:
-        """The :class:`Interface`: primary address first; shared addresses not repeated in ``addresses``."""
+    def done(self, platform: str) -> Interface:
+        """The :class:`Interface`: primary address first; shared addresses not repeated in
+        ``addresses``; the VRF and role as :mod:`collectors.normalise` gives them."""
         own = self.primary + [a for a in self.secondary if a not in self.primary]
         shared_own = own if self.all_shared else self.secondary if self.secondary_shared else []
         addresses = tuple(a for a in own if a not in shared_own)
@@ -114,7 +65,7 @@ class InterfaceDraft:
             if itf and itf not in shared:
                 shared.append(itf)
         name = interface_name(self.name)
-        vrf = canonical_vrf(self.vrf)
+        vrf = vrf_name(self.vrf)
         return Interface(
             name=name,
             description=self.description,
@@ -122,7 +73,7 @@ class InterfaceDraft:
             oper_up=None,  # a configuration does not know
             addresses=addresses,
             vrf=vrf,
-            role=interface_role(name, vrf),
+            role=interface_role(platform, name, vrf, addresses),
             shared_addresses=tuple(shared),
         )
 
@@ -191,7 +142,7 @@ def indented_blocks(text: str, comment: str) -> list[Block]:
 
 
 _PROTOCOL_BLOCKS = ("router ", "ospf", "isis", "bgp", "rip", "mpls", "multicast", "pim", "lldp", "vrrp")
-_INTERFACE_HEADER = re.compile(r"^interface\s+(\S+)$", re.IGNORECASE)
+_INTERFACE_HEADER = re.compile(r"^interface\s+([^\s;{}]+)$", re.IGNORECASE)
 
 
 def interface_blocks(blocks: Iterable[Block]) -> Iterator[tuple[str, Block]]:

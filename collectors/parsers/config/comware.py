@@ -16,4 +16,4 @@ from collectors.parsers.config.vrp import read_display_config
 
 def read_comware(text: str) -> Fragment:
     """``display current-configuration`` of H3C Comware: hostname and interfaces."""
-    return read_display_config(text, "H3C Comware")
+    return read_display_config(text, "hp_comware", "H3C Comware")

@@ -127,7 +127,7 @@ def reader(dialect: Dialect) -> Reader:
     def read(text: str) -> Fragment:
         hostname, drafts, blocks = read_config(text, dialect)
         _mark_anycast_vteps(drafts, blocks, dialect)
-        interfaces = unique_interfaces(d.done() for d in drafts)
+        interfaces = unique_interfaces(d.done(dialect) for d in drafts)
         require_something(hostname, interfaces, _DIALECT_NAMES[dialect])
         return Fragment(info={"hostname": hostname} if hostname else {}, interfaces=interfaces)
 

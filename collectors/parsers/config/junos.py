@@ -57,7 +57,7 @@ def read_junos(text: str) -> Fragment:
     """``show configuration`` (either form): hostname and interfaces."""
     statements = list(statements_of(text))
     hostname = _hostname(statements)
-    interfaces = unique_interfaces(d.done() for d in _interfaces(statements))
+    interfaces = unique_interfaces(d.done("juniper_junos") for d in _interfaces(statements))
     require_something(hostname, interfaces, "Junos")
     return Fragment(info={"hostname": hostname} if hostname else {}, interfaces=interfaces)
 

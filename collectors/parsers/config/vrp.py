@@ -35,11 +35,11 @@ _VRRP = re.compile(r"^vrrp vrid \d+ virtual-ip (?P<address>\d+\.\d+\.\d+\.\d+)(?
 _DISTRIBUTED_GATEWAY = re.compile(r"^(?:vxlan )?anycast-gateway enable$|^distributed-gateway local$")
 
 
-def read_display_config(text: str, dialect: str) -> Fragment:
+def read_display_config(text: str, platform: str, dialect: str) -> Fragment:
     """Hostname and interfaces of a VRP or Comware configuration (``dialect`` names it in errors)."""
     blocks = indented_blocks(text, comment="#")
     hostname = top_level_value(blocks, ("sysname",))
-    interfaces = unique_interfaces(_interface(name, block).done() for name, block in interface_blocks(blocks))
+    interfaces = unique_interfaces(_interface(name, block).done(platform) for name, block in interface_blocks(blocks))
     require_something(hostname, interfaces, dialect)
     return Fragment(info={"hostname": hostname} if hostname else {}, interfaces=interfaces)
 
@@ -75,4 +75,4 @@ def _length(mask: str | None) -> str | None:
 
 def read_vrp(text: str) -> Fragment:
     """``display current-configuration`` of Huawei VRP: hostname and interfaces."""
-    return read_display_config(text, "Huawei VRP")
+    return read_display_config(text, "huawei", "Huawei VRP")
