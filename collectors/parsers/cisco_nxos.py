@@ -102,6 +102,7 @@ def read_cdp_summary(rows: list[Row]) -> Fragment:
 
 _NO_LLDP = re.compile(r"Total entries displayed\s*:\s*0\b|LLDP is not enabled|feature lldp", re.IGNORECASE)
 _NO_CDP = re.compile(r"CDP is not enabled|Total cdp entries displayed\s*:\s*0\b", re.IGNORECASE)
+_NO_CDP_SUMMARY = re.compile(r"CDP is not enabled|Total (?:cdp )?entries displayed\s*:\s*0\b", re.IGNORECASE)
 _NO_ADDRESS = re.compile(r"IP Interface Status for VRF", re.IGNORECASE)
 
 PARSERS: dict[str, CommandParser] = {
@@ -111,7 +112,7 @@ PARSERS: dict[str, CommandParser] = {
     "show ip interface brief vrf all": CommandParser(read_ip_brief, empty_table=_NO_ADDRESS, empty_output_ok=True),
     "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP),
     "show lldp neighbors": CommandParser(read_lldp_summary, empty_table=_NO_LLDP),
-    "show cdp neighbors": CommandParser(read_cdp_summary, empty_table=_NO_CDP, empty_output_ok=True),
+    "show cdp neighbors": CommandParser(read_cdp_summary, empty_table=_NO_CDP_SUMMARY, empty_output_ok=True),
     "show cdp neighbors detail": CommandParser(read_cdp, empty_table=_NO_CDP, empty_output_ok=True),
     "show running-config": CommandParser(config_hostname),
 }

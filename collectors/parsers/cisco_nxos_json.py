@@ -151,7 +151,7 @@ def _known_table(doc: Any, table: str, *empty_markers: str) -> Mapping[str, Any]
     obj = json_object(doc, table)
     if table in obj or table == "TABLE_intf" and "TABLE_vrf" in obj:
         return obj
-    if not obj or (set(obj) <= set(empty_markers) and all(str(obj[k]).strip() in ("0", "") for k in obj)):
+    if not obj or (set(obj) <= set(empty_markers) and str(obj.get("neigh_count", "0")).strip() in ("0", "")):
         return None
     raise ParseError(f"no {table} in the output (keys: {', '.join(sorted(map(str, obj)))[:80]})")
 

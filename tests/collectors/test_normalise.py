@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors.normalise import device_name, interface_name, is_interface_name
+from collectors.facts import GLOBAL_VRF, Interface
+from collectors.normalise import (
+    canonical_interfaces,
+    device_name,
+    interface_name,
+    interface_role,
+    is_interface_name,
+    is_management_vrf,
+    vrf_name,
+)
 
 #: (spelling seen on some vendor's CLI or in its LLDP/CDP, canonical form)
 SAME_PORT = [
@@ -136,3 +145,76 @@ def test_interface_name_is_idempotent(name: str) -> None:
 ])
 def test_device_name_is_the_match_key(name: str, key: str) -> None:
     assert device_name(name) == key
+
+
+# --- VRFs and interface roles ------------------------------------------------------------
+
+@pytest.mark.parametrize("label", ["default", "DEFAULT", "global", "", "  ", None, "master", "inet.0", "_public_"])
+def test_every_vendor_spelling_of_the_global_table_is_one_vrf(label: str | None) -> None:
+    assert vrf_name(label) is GLOBAL_VRF
+
+
+@pytest.mark.parametrize("label", ["EGOV", "police", "management", "CUST-A.inet.0", "default-ish"])
+def test_a_real_vrf_keeps_its_name(label: str) -> None:
+    assert vrf_name(f" {label} ") == label
+
+
+#: (platform, normalised name, VRF as read, addresses, role): each row is a port seen on real
+#: devices of the vendor (the outputs under cases/ and ../shared/fixtures/ hold most of them).
+ROLES = [
+    ("cisco_nxos", "mgmt0", "management", ("192.168.100.31/24",), "management"),
+    ("cisco_nxos", "Ethernet1/1", "default", ("10.0.13.0/31",), "data"),
+    ("arista_eos", "Management1", None, ("192.168.100.21/24",), "management"),
+    ("arista_eos", "Management1/1", "MGMT", (), "management"),
+    ("arista_eos", "Ethernet1", None, ("10.255.255.1/31",), "data"),
+    ("juniper_junos", "fxp0.0", None, ("192.168.100.51/24",), "management"),
+    ("juniper_junos", "em0.0", None, ("10.0.0.4/8", "128.0.0.1/2"), "internal"),  # MX routing engine
+    ("juniper_junos", "em1.0", None, ("10.0.0.4/8", "128.0.0.1/2", "128.0.0.4/2"), "internal"),  # vMX
+    ("juniper_junos", "em0.0", None, ("192.168.100.52/24",), "management"),  # QFX/EX out-of-band
+    ("juniper_junos", "me0.0", None, ("192.168.100.61/24",), "management"),
+    ("juniper_junos", "bme0.0", None, ("128.0.0.1/2", "128.0.0.4/2", "128.0.0.16/2"), "internal"),
+    ("juniper_junos", "jsrv.1", None, ("128.0.0.127/2",), "internal"),
+    ("juniper_junos", "lo0.16384", None, ("127.0.0.1/32",), "internal"),
+    ("juniper_junos", "lo0.16385", None, ("10.0.0.1/32", "128.0.0.4/32"), "internal"),
+    ("juniper_junos", "lo0.0", None, ("10.255.0.51/32",), "data"),
+    ("juniper_junos", "ge-0/0/0.0", None, ("172.16.0.1/30",), "data"),  # inside 128/2, not the /2 itself
+    ("juniper_junos", "ge-0/0/1.0", "mgmt_junos", ("10.9.9.1/24",), "management"),
+    ("huawei", "MEth0/0/1", None, ("192.168.100.71/24",), "management"),
+    ("hp_comware", "M-GigabitEthernet0/0/0", None, ("192.168.100.81/24",), "management"),
+    ("cisco_ios", "GigabitEthernet0", "Mgmt-intf", ("192.168.100.11/24",), "management"),
+    ("cisco_ios", "GigabitEthernet0", None, ("10.1.1.1/30",), "data"),  # an ISR's routed port
+    ("cisco_ios", "Vlan10", "MGMT", ("10.20.0.11/24",), "management"),
+    ("linux", "lo", None, ("127.0.0.1/8",), "internal"),
+    ("linux", "eth0", None, ("10.20.0.50/24",), "data"),
+]
+
+
+@pytest.mark.parametrize(("platform", "name", "vrf", "addresses", "role"), ROLES,
+                         ids=[f"{r[0]}-{r[1]}-{r[4]}" for r in ROLES])
+def test_interface_roles(platform: str, name: str, vrf: str | None, addresses: tuple[str, ...], role: str) -> None:
+    assert interface_role(platform, name, vrf, addresses) == role
+
+
+def test_management_port_names_are_not_taken_from_another_vendor() -> None:
+    # An IOS port called "Management1" does not exist; a Linux "mgmt0" may be a data port.
+    assert interface_role("linux", "mgmt0", None, ("10.0.0.5/24",)) == "data"
+    assert interface_role("huawei", "mgmt0", None, ()) == "data"
+
+
+@pytest.mark.parametrize(("vrf", "management"), [
+    ("management", True), ("Mgmt-intf", True), ("mgmt_junos", True), ("MGMT", True), ("__mgmt_vrf__", True),
+    ("mgmt-vrf", True), ("OOB_MGMT", True), ("EGOV", False), ("mgmt-users-lan", False), (None, False), ("", False),
+])
+def test_management_vrfs_by_name(vrf: str | None, management: bool) -> None:
+    assert is_management_vrf(vrf) is management
+
+
+def test_nxos_default_and_ios_unnamed_global_are_the_same_vrf() -> None:
+    nxos, = canonical_interfaces("cisco_nxos", [Interface("Ethernet1/1", addresses=("10.0.13.0/31",), vrf="default")])
+    ios, = canonical_interfaces("cisco_ios", [Interface("GigabitEthernet0/1", addresses=("10.0.13.1/31",))])
+    assert nxos.vrf == ios.vrf == GLOBAL_VRF
+
+
+def test_a_role_a_reader_gave_is_kept() -> None:
+    itf, = canonical_interfaces("cisco_ios", [Interface("GigabitEthernet0/9", role="management")])
+    assert itf.role == "management"
