@@ -6,6 +6,9 @@ family inet address 10.1.1.1/30``); inactive statements (``inactive:``, ``deacti
 are not in force and are left out. Read:
 
 * hostname: ``system host-name``, else the ``host-name`` of an applied group (``re0``);
+  a configuration that parses and holds Junos hierarchies but no host-name and no
+  interface (a factory default) is valid and empty; text that does not parse as Junos
+  (unbalanced braces, a statement without ``;``) is a :class:`ParseError`;
 * ``interfaces``: the physical interface (``ge-0/0/0``: ``description``, ``disable``)
   and its units as ``ge-0/0/0.0``, the names the operational readers give
   (``description``, ``disable``, ``family inet address A/LEN``, the ``primary`` one
@@ -25,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from collectors.parsers.base import Fragment, ParseError
-from collectors.parsers.config.common import InterfaceDraft, address_from, require_something, unique_interfaces
+from collectors.parsers.config.common import InterfaceDraft, address_from, unique_interfaces
 
 Path = tuple[str, ...]
 
@@ -44,6 +47,14 @@ _ANNOTATIONS = frozenset({"protect:", "replace:", "active:"})
 #: Routing-instance types whose interfaces route in their own table (layer-2 types do not).
 _L3_INSTANCE_TYPES = frozenset({"vrf", "virtual-router", ""})
 _MANAGEMENT_INSTANCE = "mgmt_junos"
+#: Top-level Junos hierarchies: a configuration that parses and holds one of them is a Junos
+#: configuration even with no host-name and no interface (a factory default sets neither).
+_TOP_LEVEL = frozenset({
+    "version", "system", "interfaces", "chassis", "services", "security", "protocols", "routing-options",
+    "routing-instances", "policy-options", "firewall", "snmp", "groups", "apply-groups", "vlans",
+    "class-of-service", "forwarding-options", "event-options", "poe", "ethernet-switching-options",
+    "virtual-chassis", "access", "applications", "bridge-domains", "logical-systems", "switch-options",
+})
 _MANAGEMENT_PORTS = re.compile(r"^(?:fxp\d+|em\d+|me\d+|vme)(?:\.\d+)?$")
 
 
@@ -58,7 +69,9 @@ def read_junos(text: str) -> Fragment:
     statements = list(statements_of(text))
     hostname = _hostname(statements)
     interfaces = unique_interfaces(d.done("juniper_junos") for d in _interfaces(statements))
-    require_something(hostname, interfaces, "Junos")
+    if not (hostname or interfaces or any(s.path[0] in _TOP_LEVEL for s in statements if s.path)):
+        raise ParseError("no host-name, no interface and no Junos hierarchy (system, interfaces...): "
+                         "not a Junos configuration")
     return Fragment(info={"hostname": hostname} if hostname else {}, interfaces=interfaces)
 
 

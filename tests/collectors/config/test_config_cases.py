@@ -15,6 +15,7 @@ After a deliberate change of output, regenerate with
 from __future__ import annotations
 
 import json
+import re
 import os
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,69 @@ def test_redacted_values_are_skipped_not_read() -> None:
     text = "hostname r1\ninterface Gi1\n ip address <redacted> 255.255.255.0\n standby 1 ip <redacted>\n!\n"
     (itf,) = read_ios(text).interfaces
     assert itf.addresses == () and itf.shared_addresses == ()
+
+
+def test_junos_host_name_of_an_applied_group_and_lists_of_virtual_addresses() -> None:
+    text = """groups { re0 { system { host-name r9-re0; } } re1 { system { host-name r9-re1; } } }
+    apply-groups [ re0 re1 ];
+    interfaces {
+        /* annotated */
+        protect: ae0 {
+            unit 0 {
+                family inet {
+                    address 10.9.0.2/24 {
+                        vrrp-group 7 { virtual-address [ 10.9.0.1 10.9.0.254 ]; }
+                    }
+                }
+            }
+        }
+    }"""
+    fragment = read_junos(text)
+    assert fragment.info == {"hostname": "r9-re0"}
+    unit = next(i for i in fragment.interfaces if i.name == "ae0.0")
+    assert unit.addresses == ("10.9.0.2/24",) and unit.shared_addresses == ("10.9.0.1/24", "10.9.0.254/24")
+
+
+OPERATIONAL_CASES = Path(__file__).resolve().parent.parent / "cases"
+
+
+@pytest.mark.parametrize("platform, case", [
+    ("cisco_ios", "full"), ("cisco_nxos", "text_only"), ("arista_eos", "full"),
+    ("juniper_junos", "full"), ("huawei", "full"), ("hp_comware", "cw7_full"),
+])
+def test_a_configuration_never_overrides_what_the_device_reported(platform: str, case: str) -> None:
+    """A configuration contradicting the operational outputs (every port shut, other
+    descriptions) only fills in what they left unknown."""
+    folder = OPERATIONAL_CASES / platform / case
+    command = config_command(platform)
+    outputs = {cmd.command: (folder / command_filename(cmd.command)).read_text(encoding="utf-8")
+               for cmd in PLATFORMS[platform].commands
+               if cmd.kind != "config" and (folder / command_filename(cmd.command)).is_file()}
+    operational = {i.name: i for i in parse_outputs(RawOutputs(case, platform, dict(outputs))).interfaces}
+    assert operational, "the case must report interfaces"
+    config = (folder / command_filename(command)).read_text(encoding="utf-8")
+    lines = []
+    for line in config.splitlines():
+        lines.append(line)
+        if line.startswith("interface "):
+            indent = "    " if platform == "arista_eos" else "  " if platform == "cisco_nxos" else " "
+            lines += [f"{indent}description from the configuration", f"{indent}shutdown"]
+    if platform == "juniper_junos":
+        lines = [line.replace("interfaces {", "interfaces {\n    ge-9/9/9 { disable; }") for line in config.splitlines()]
+        lines = [re.sub(r"^(    [a-z]+-?\d[\w/]* \{)$", r'\1\n        description "from the configuration";\n'
+                        r"        disable;", line) for line in lines]
+    merged = parse_outputs(RawOutputs(case, platform, {**outputs, command: "\n".join(lines) + "\n"}))
+    assert not [p for p in merged.problems if p.command == command]
+    for itf in merged.interfaces:
+        seen = operational.get(itf.name)
+        if seen is None:
+            continue
+        if seen.admin_up is not None:
+            assert itf.admin_up == seen.admin_up, itf.name
+        if seen.description:
+            assert itf.description == seen.description, itf.name
+        assert itf.addresses[: len(seen.addresses)] == seen.addresses, itf.name
+        assert itf.sources[0] == seen.sources[0], itf.name
+    contradicted = [i for i in merged.interfaces
+                    if operational.get(i.name) and operational[i.name].admin_up and command in i.sources]
+    assert contradicted, "the configuration shuts ports the device reported up"
