@@ -93,3 +93,11 @@ class AuditResult:
     captures_path: str | None
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     extras: dict[str, object] = field(default_factory=dict)  # e.g. "room_plan", "diff"
+    #: the date the checks judged dates on (``AuditContext.today``: ``--today``, the bundled
+    #: sample's fixed day, or the day of the run); None: the day the audit started
+    today: dt.date | None = None
+
+    @property
+    def audit_date(self) -> dt.date:
+        """The date contracts, approvals and waivers were judged on: reports show it."""
+        return self.today or self.started.date()

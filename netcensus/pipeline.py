@@ -250,7 +250,7 @@ def audit(
         inventory=ctx.inventory, facts=dict(ctx.facts), findings=findings, graph=graph, site_graph=sgraph,
         started=started, inventory_path=str(inventory_path),
         captures_path=str(captures_path) if captures_path else None, timings=timings,
-        extras=ctx.extras,
+        extras=ctx.extras, today=ctx.today,
     )
 
 

@@ -117,6 +117,7 @@ def page_context(result: AuditResult, summary: AuditSummary, lang: str) -> dict[
         "t": lambda key, **params: t(key, lang, **params),
         "shown": ROWS_SHOWN,
         "started": result.started.strftime("%Y-%m-%d %H:%M %Z").strip(),
+        "audit_date": t("report.audit_date", lang, date=result.audit_date.isoformat()),
         "sources": t("report.sources", lang, inventory=result.inventory_path,
                      captures=result.captures_path or t("report.no_captures", lang)),
         "surveyed": t("text.surveyed", lang, **_surveyed(summary)),

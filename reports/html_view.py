@@ -8,6 +8,7 @@ entities up, translates, and shapes rows. Every string it returns is *plain text
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -282,12 +283,17 @@ def plan_moves(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return moves
 
 
-def _line_risks(inv: Inventory, p: Proposal, names: Names, lang: str) -> tuple[str, ...]:
+def _line_risks(inv: Inventory, p: Proposal, names: Names, lang: str, today: dt.date) -> tuple[str, ...]:
     c = inv.circuits[p.id]
     risks = []
-    if c.early_termination_cny:
+    # A contract that has ended (on or before the audit date, as analysis.costs.cancellation
+    # counts it) runs on its notice period alone: no early-termination fee is due.
+    ended = c.contract_end is not None and c.contract_end <= today
+    if c.early_termination_cny and not ended:
         risks.append(t("html.risk.early_termination", lang, amount_cny=c.early_termination_cny))
-    if c.contract_end:
+    if c.contract_end and ended:
+        risks.append(t("html.risk.contract_ended", lang, date=c.contract_end.isoformat(), days=c.notice_days))
+    elif c.contract_end:
         risks.append(t("html.risk.contract_end", lang, date=c.contract_end.isoformat(), days=c.notice_days))
     for end in sorted({c.a.site, c.z.site}):
         site = inv.sites.get(end)
@@ -333,7 +339,7 @@ def proposal_view(result: AuditResult, summary: AuditSummary, lang: str) -> Prop
                 detail=f"{c.carrier} · {kind} · {c.bandwidth_mbps:g} Mbit/s",
                 yearly_cost=money(p.yearly_cost_cny, lang), saving=money(p.saving_cny_per_year, lang),
                 saving_cny=p.saving_cny_per_year, reasons=reasons(p),
-                risks=_line_risks(inv, p, names, lang) or (t("html.risk.none", lang),)))
+                risks=_line_risks(inv, p, names, lang, result.audit_date) or (t("html.risk.none", lang),)))
         elif p.kind == "room" and p.id in inv.rooms:
             room, move = inv.rooms[p.id], moves.get(p.id)
             payback = (move or {}).get("payback_years")

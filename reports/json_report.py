@@ -116,6 +116,7 @@ def report_dict(result: AuditResult) -> dict[str, Any]:
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": result.started.isoformat(),
+        "audit_date": result.audit_date.isoformat(),
         "tool": {"name": TOOL_NAME, "version": _tool_version()},
         "inventory": result.inventory_path,
         "captures": result.captures_path,

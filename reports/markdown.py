@@ -203,6 +203,7 @@ def markdown_report(result: AuditResult, lang: str = "en", top: int = 15) -> str
     captures = result.captures_path or t("report.no_captures", lang)
     out = [f"# {t('report.title', lang)}", "",
            t("report.generated", lang, started=result.started.strftime("%Y-%m-%d %H:%M %Z").strip()), "",
+           t("report.audit_date", lang, date=result.audit_date.isoformat()), "",
            md_text(t("report.sources", lang, inventory=result.inventory_path, captures=captures)), ""]
     out += _surveyed(s, lang)
     out += _costs(s, lang)

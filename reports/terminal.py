@@ -127,6 +127,7 @@ def terminal_report(result: AuditResult, lang: str = "en", top: int = 15, width:
     narrow = width < NARROW
     parts: list = [
         Text(t("report.title", lang), style="bold"),
+        Text(t("report.audit_date", lang, date=result.audit_date.isoformat())),
         Text(t("text.surveyed", lang, **dataclasses.asdict(s.surveyed))),
         Text(""),
     ]

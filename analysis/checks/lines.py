@@ -68,9 +68,12 @@ def parallel_lines(ctx: AuditContext) -> Iterator[Finding]:
             saving: float | None = est.saving_cny
             args.update(merged_mbps=est.bandwidth_mbps, merged_cny=est.merged_cny, reference=est.reference)
         else:
-            recommendation = (f"Once {', '.join(counted_in)} is carried out, one line remains between "
-                              f"{a} and {z}: nothing more to merge.")
+            recommendation = _nothing_to_merge(counted_in, kept, a, z)
             saving = None
+            if kept:
+                args.update(kept_line=kept[0].id)
+            else:
+                args.update(all_cancelled_by=counted_in)
         yield me.finding(
             subjects=sorted(ids),
             title=f"{len(lines)} lines run between {a} and {z} ({', '.join(departments)})",
@@ -79,6 +82,21 @@ def parallel_lines(ctx: AuditContext) -> Iterator[Finding]:
             saving_cny_per_year=saving,
             **args,
         )
+
+
+def _nothing_to_merge(counted_in: Sequence[str], kept: Sequence[Circuit], a: str, z: str) -> str:
+    """LIN001's advice when other findings already take all lines but one, or all of them.
+
+    >>> _nothing_to_merge(["LIN003:c1", "INV003:c2"], [], "a", "b")
+    'Once LIN003:c1 and INV003:c2 are carried out, no line remains between a and b: nothing to merge.'
+    """
+    proposals = " and ".join(counted_in) if len(counted_in) <= 2 else \
+        ", ".join(counted_in[:-1]) + f" and {counted_in[-1]}"
+    verb = "is" if len(counted_in) == 1 else "are"
+    if not kept:
+        return f"Once {proposals} {verb} carried out, no line remains between {a} and {z}: nothing to merge."
+    return (f"Once {proposals} {verb} carried out, only {kept[0].id} remains between {a} and {z}: "
+            "nothing more to merge.")
 
 
 # --- LIN002 district pairs ----------------------------------------------------------

@@ -231,6 +231,21 @@ def test_lin003_and_lin001_never_count_one_line_twice():
     assert keys(lin003) == ["LIN003:c1", "LIN003:c2"]  # the hub carries both
     assert lin001.saving_cny_per_year is None
     assert lin001.args["saving_counted_in"] == ["LIN003:c1", "LIN003:c2"]
+    # Both lines go: none remains (it used to say "one line remains").
+    assert lin001.recommendation == ("Once LIN003:c1 and LIN003:c2 are carried out, no line remains "
+                                     "between x and y: nothing to merge.")
+    assert lin001.args["all_cancelled_by"] == ["LIN003:c1", "LIN003:c2"] and "kept_line" not in lin001.args
+
+
+def test_lin001_names_the_one_line_that_remains():
+    inv = city(devices=[device("r1", "a"), device("r2", "b")], circuits=[
+        circuit("c1", "a", "b", a_device="r1", a_port="Gi0/1", z_device="r2", z_port="Gi0/1"),
+        circuit("c2", "a", "b")])
+    ctx = context(inv, [facts("r1", itf("Gi0/1", up=False)), facts("r2", itf("Gi0/1", up=False))])
+    (finding,) = run_check(ctx, "LIN001")
+    assert finding.recommendation == "Once INV003:c1 is carried out, only c2 remains between a and b: " \
+                                     "nothing more to merge."
+    assert finding.args["kept_line"] == "c2"
 
 
 # --- LIN004 underused lines ------------------------------------------------------------

@@ -46,10 +46,11 @@ def test_same_audit_gives_the_same_bytes(small_result: AuditResult, tmp_path: Pa
 
 def test_report_has_the_documented_top_level_fields(small_result: AuditResult) -> None:
     report = report_dict(small_result)
-    assert set(report) == {"schema_version", "generated_at", "tool", "inventory", "captures", "summary",
-                           "collection", "findings", "extras"}
+    assert set(report) == {"schema_version", "generated_at", "audit_date", "tool", "inventory", "captures",
+                           "summary", "collection", "findings", "extras"}
     assert report["schema_version"] == SCHEMA_VERSION
     assert report["generated_at"] == "2024-01-15T08:30:00+00:00"
+    assert report["audit_date"] == "2024-01-10"
     assert report["tool"]["name"] == "netcensus"
     assert list(report["summary"]["by_family"]) == list(FAMILIES)
     first = report["findings"][0]

@@ -1,0 +1,29 @@
+"""Chinese wording of findings whose check words them several ways (catalogue variants)."""
+
+from __future__ import annotations
+
+from analysis.findings import Finding, Severity
+from reports.i18n import finding_recommendation, finding_title
+
+
+def _lin001(**args) -> Finding:
+    return Finding("LIN001", "lines", Severity.MEDIUM, ("c1", "c2"), "t", "r",
+                   args={"circuits": ["c1", "c2"], "sites": ["a", "b"], "departments": ["it"],
+                         "yearly_cost_cny": 1.0, **args})
+
+
+def test_lin001_says_how_many_lines_remain_in_chinese():
+    one = _lin001(saving_counted_in=["INV003:c1"], kept_line="c2")
+    none = _lin001(saving_counted_in=["LIN003:c1", "LIN003:c2"], all_cancelled_by=["LIN003:c1", "LIN003:c2"])
+    assert "仅剩专线 c2" in finding_recommendation(one, "zh")
+    assert "不再有专线" in finding_recommendation(none, "zh") and "仅剩" not in finding_recommendation(none, "zh")
+
+
+def test_adr002_management_and_data_duplicates_are_worded_apart():
+    data = Finding("ADR002", "addressing", Severity.HIGH, ("10.9.9.9",), "t", "r",
+                   args={"address": "10.9.9.9", "devices": ["r1", "r2"]})
+    mgmt = Finding("ADR002", "addressing", Severity.LOW, ("10.9.9.9",), "t", "r",
+                   args={"address": "10.9.9.9", "devices": ["r1", "r2"], "management_vrf": "management"})
+    assert finding_title(data, "zh").startswith("地址 10.9.9.9") and "管理" not in finding_title(data, "zh")
+    assert finding_title(mgmt, "zh").startswith("管理地址 10.9.9.9") and "management" in finding_title(mgmt, "zh")
+    assert "管理地址" in finding_recommendation(mgmt, "zh") and "骨干网" in finding_recommendation(data, "zh")
