@@ -12,14 +12,21 @@ For each command of the device's platform that has an output:
    JSON, or the raw text, depending on the command's template;
 5. the platform's reader turns that into a fragment of facts with normalised names.
 
-A TextFSM error, a reader error, or no records from output that is not an empty
-table -> ``"parse_error"``. Commands come in alternative groups (a JSON command and
-the text command standing in for it, see :mod:`collectors.platforms`): each group
-gives the fragment of its first member that reads; a rejected or non-JSON answer of
-the preferred member is then no problem, broken JSON still is. Fragments merge in
-command order: the first value of a device field wins; interfaces merge by
-normalised name; neighbours reported by both LLDP and CDP are kept once (see
-:func:`merge_neighbours`).
+A TextFSM error, a reader error (including a JSON shape the reader does not know),
+or no records from output that is not an empty table -> ``"parse_error"``. Commands
+come in alternative groups (a JSON command, the text command and weaker forms such as
+summary and brief tables standing in for it, see :mod:`collectors.platforms`): each
+group gives the fragment of its first member that reads; a rejected or non-JSON answer
+of the preferred member is then no problem, broken JSON still is.
+
+Every interface and neighbour is stamped with the command it came from (``sources``,
+``source``). Fragments merge in command order, strongest evidence first, the running
+configuration last: the first value of a device or interface field wins, so a weaker
+form only fills in what the stronger left unknown (:func:`merge_interfaces`);
+neighbours reported by both LLDP and CDP are kept once (:func:`merge_neighbours`).
+Then, whatever the vendor, :func:`collectors.normalise.canonical_interfaces` gives each
+interface its canonical VRF (``None`` for the global table) and its role (data,
+management, internal); napalm getter results go through the same function.
 
 Status: ``"ok"`` (no problem), ``"partial"`` (some), ``"parse_failed"`` (no
 command gave anything), or the collector's own status when it already failed.

@@ -9,8 +9,8 @@ chassis clusters and virtual chassis), ``show chassis hardware`` (``chassis-inve
 ``physical-interface`` with ``admin-status``, ``oper-status``, ``speed``,
 ``traffic-statistics`` ``input-bps``/``output-bps`` (the text's ``Input rate``) and
 ``logical-interface`` units carrying ``address-family`` / ``interface-address``
-``ifa-local``, ``ifa-destination``) and ``show lldp neighbors``
-(``lldp-neighbors-information`` / ``lldp-neighbor-information``). Junos names keep
+``ifa-local``, ``ifa-destination``) and ``show lldp neighbors`` and its ``detail`` form
+(``lldp-neighbors-information`` / ``lldp-neighbor-information``; see :func:`local_port`). Junos names keep
 their native form (``ge-0/0/0.0``), as in :mod:`collectors.parsers.juniper_junos`.
 """
 
