@@ -273,14 +273,19 @@ _MANAGEMENT_PORT: dict[str, re.Pattern[str]] = {
     "hp_comware": re.compile(r"^M-GigabitEthernet\d+(?:/\d+)*$"),
 }
 
-#: Chassis-internal Junos ports, whose addresses are the same on every box: ``bme0``
-#: (EX/QFX virtual chassis and line-card bus, 128.0.0.x/2), ``jsrv`` (QFX/EX, 128.0.0.127/2),
-#: ``fxp1``/``fxp2`` (routing-engine to PFE link, SRX cluster control and fabric),
+#: Ports whose addresses are the same on every box of their kind, by platform. Junos:
+#: ``bme0`` (EX/QFX virtual chassis and line-card bus, 128.0.0.x/2), ``jsrv`` (QFX/EX,
+#: 128.0.0.127/2), ``fxp1``/``fxp2`` (routing engine to PFE; SRX cluster control link,
+#: 129.16.0.x/130.16.0.x), ``fab0``/``fab1`` (SRX cluster fabric, 30.17.0.x/30.18.0.x),
 #: ``lo0.16384`` (127.0.0.1) and ``lo0.16385`` (10.0.0.x and 128.0.0.x host routes of the
-#: internal routing instance ``__juniper_private1__``).
+#: internal routing instance ``__juniper_private1__``). Linux: the bridges container and VM
+#: software create with the same default network on every host (Docker ``docker0``
+#: 172.17.0.1/16 and ``br-<id>``, libvirt ``virbr0`` 192.168.122.1/24, LXC ``lxcbr0``
+#: 10.0.3.1/24, LXD, Podman, CNI).
 _INTERNAL_PORT: dict[str, re.Pattern[str]] = {
-    "juniper_junos": re.compile(r"^(?:bme\d+|jsrv|fxp[12]|ixgbe\d+|pfe-\S+|pfh-\S+)(?:\.\d+)?$"
+    "juniper_junos": re.compile(r"^(?:bme\d+|jsrv|fxp[12]|fab[01]|ixgbe\d+|pfe-\S+|pfh-\S+)(?:\.\d+)?$"
                                 r"|^lo0\.1638[45]$"),
+    "linux": re.compile(r"^(?:docker\d+|br-[0-9a-f]{12}|virbr\d+(?:-nic)?|lxcbr\d+|lxdbr\d+|podman\d+|cni\d+)$"),
 }
 
 #: Junos gives its internal ports (``em0``/``em1`` on MX and vMX routing engines, ``bme0``,

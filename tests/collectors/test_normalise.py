@@ -186,6 +186,11 @@ ROLES = [
     ("cisco_ios", "Vlan10", "MGMT", ("10.20.0.11/24",), "management"),
     ("linux", "lo", None, ("127.0.0.1/8",), "internal"),
     ("linux", "eth0", None, ("10.20.0.50/24",), "data"),
+    ("linux", "docker0", None, ("172.17.0.1/16",), "internal"),
+    ("linux", "virbr0", None, ("192.168.122.1/24",), "internal"),
+    ("linux", "br0", None, ("10.20.0.51/24",), "data"),  # a bridge an administrator made
+    ("juniper_junos", "fab0.0", None, ("30.17.0.200/24",), "internal"),  # SRX cluster fabric
+    ("juniper_junos", "fxp1.0", None, ("129.16.0.1/2",), "internal"),  # SRX cluster control link
 ]
 
 

@@ -444,3 +444,14 @@ def test_napalm_facts_get_canonical_vrfs_roles_and_sources() -> None:
 def test_an_unknown_napalm_getter_shape_is_a_problem_naming_the_getter(getter: str) -> None:
     facts = parse_outputs(_napalm({"get_facts": {"hostname": "leaf"}, getter: {"foo": 1}}))
     assert [(p.command, p.reason) for p in facts.problems] == [(getter, "parse_error")]
+
+
+def test_a_summary_name_cut_after_its_first_label_still_matches() -> None:
+    """IOS cuts the LLDP summary's Device ID to 20 characters; devices are matched by the
+    first DNS label (collectors.normalise.device_name), which survives a cut after the dot."""
+    from collectors.normalise import device_name
+
+    text = _fixture("cisco_ios", "show_lldp_neighbors", "cisco_ios_show_lldp_neighbors2.raw")
+    facts = parse_outputs(RawOutputs("r", "cisco_ios", {"show lldp neighbors": text}))
+    name = facts.neighbours[0].remote_name
+    assert len(name) == 20 and device_name(name) == "long_name_swt"
