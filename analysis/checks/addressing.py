@@ -540,7 +540,7 @@ def outside_address_plan(ctx: AuditContext) -> Iterable[Finding]:
     policy_source = inventory.source("policy", "policy")
     capture_source = _CaptureSources(ctx)
     allocations = {dep: [str(p) for p in blocks[2]] for dep, blocks in plan.items()}
-    for obs in sorted(observed_addresses(ctx), key=lambda o: (o.device, o.ip, o.interface)):
+    for obs in sorted(observed_addresses(ctx, unmasked=True), key=lambda o: (o.device, o.ip, o.interface)):
         dev = inventory.devices.get(obs.device)
         if dev is None or index.in_backbone(obs.ip):
             continue

@@ -307,3 +307,9 @@ def test_a_department_port_at_the_end_of_a_backbone_line_holds_a_backbone_addres
                       itf("Gi0/1", addresses=["172.16.9.1/24"]))]
     (finding,) = outside_address_plan(context(inv, observed))
     assert finding.subjects == ("tax-r1", "172.16.9.1/24")  # its LAN port is still the department's
+
+
+def test_an_address_shown_without_length_is_judged_against_the_plan():
+    observed = [facts("tax-r1", itf("Gi0/3", unmasked=["10.2.0.1", "10.1.0.9"]))]
+    (finding,) = outside_address_plan(context(plan_city(), observed))
+    assert finding.subjects == ("tax-r1", "10.2.0.1")
