@@ -1,5 +1,6 @@
 """Pieces every configuration dialect shares: an interface being read, indented blocks,
-management roles and the length of a shared address.
+and the length of a shared address. VRF names and roles are made canonical as for
+every other form (:func:`collectors.normalise.vrf_name`, :func:`~collectors.normalise.interface_role`).
 
 A configuration states what is configured, never what is running: interfaces read
 from it have ``oper_up`` ``None`` and no speed or rates.
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from collectors.facts import Interface
 from collectors.normalise import interface_name, interface_role, vrf_name
 from collectors.parsers.base import ParseError, ipv4_interface
+
 
 @dataclass
 class InterfaceDraft:
@@ -112,7 +114,6 @@ class Block:
     """One line of an indented configuration and the lines indented under it."""
 
     line: str  # stripped
-    number: int  # 1-based line number in the output
     children: list[Block] = field(default_factory=list)
 
 
@@ -121,19 +122,27 @@ def indented_blocks(text: str, comment: str) -> list[Block]:
     each with the lines indented deeper under it.
 
     Blank lines and lines starting with one of the ``comment`` characters
-    (``!`` for Cisco-like, ``#`` for VRP and Comware) are no lines.
+    (``!`` for Cisco-like, ``#`` for VRP and Comware) are no lines, but a ``#`` in the
+    first column closes every open block: Comware indents its global commands by one
+    space and separates sections with ``#``, so ``" sysname X"`` after an interface
+    section is no line of that interface. (A Cisco ``!`` is no such separator: copies
+    of IOS-XR keep ``!`` in the first column inside blocks.)
 
     >>> [(b.line, [c.line for c in b.children]) for b in indented_blocks("interface Gi1\\n ip x\\n!\\nend\\n", "!")]
     [('interface Gi1', ['ip x']), ('end', [])]
+    >>> [b.line for b in indented_blocks("interface NULL0\\n#\\n sysname cw1\\n", "#")]
+    ['interface NULL0', 'sysname cw1']
     """
     roots: list[Block] = []
     stack: list[tuple[int, Block]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for raw in text.splitlines():
         stripped = raw.strip()
         if not stripped or stripped[0] in comment:
+            if raw[:1] == "#" and comment == "#":
+                stack.clear()
             continue
         indent = len(raw) - len(raw.lstrip())
-        block = Block(stripped, number)
+        block = Block(stripped)
         while stack and stack[-1][0] >= indent:
             stack.pop()
         (stack[-1][1].children if stack else roots).append(block)
