@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from collectors.facts import DeviceFacts, Interface, InterfaceRole
-from collectors.normalise import device_name, is_interface_name
+from collectors.normalise import device_name, interface_role, is_interface_name, vrf_name
 from inventory.model import Circuit, Inventory
 
 __all__ = [
@@ -210,54 +210,48 @@ def _note_undeclared(G: nx.MultiGraph, inventory: Inventory, remote: str, advert
         G.nodes[node]["seen_by"].append(seen_from)
 
 
-#: What vendors call the global routing table (compared lower case): NX-OS/EOS ``default``,
-#: Junos ``master``, Huawei/H3C/IOS leave it blank. The parsers already give ``None``;
-#: the graph and the checks accept the other spellings too, so a reader that forgets
-#: cannot split one table into two.
-_GLOBAL_VRF_NAMES = frozenset({"", "default", "global", "master", "inet.0"})
-
-
 def canonical_vrf(name: str | None) -> str | None:
     """The VRF an interface is in, with every spelling of the global table as ``None``.
 
-    (``collectors.normalise`` has no such function yet; move it there when it does.)
+    The readers already canonicalise (:func:`collectors.normalise.vrf_name`); the graph and
+    the checks apply it again so facts from any source cannot split one table into two.
 
     >>> canonical_vrf("default"), canonical_vrf(" Global "), canonical_vrf(None), canonical_vrf("police")
     (None, None, None, 'police')
     """
-    if name is None or name.strip().lower() in _GLOBAL_VRF_NAMES:
-        return None
-    return name.strip()
+    return vrf_name(name)
 
 
-#: VRF names that hold only management ports (NX-OS ``management``, EOS ``MGMT``, Junos
-#: ``mgmt_junos``), compared lower case.
-_MANAGEMENT_VRF_NAMES = frozenset({"management", "mgmt", "mgmt_junos", "mgmt-vrf", "mgmtvrf", "oob", "oam"})
+#: Port names that are management or internal whatever the platform (compared lower case).
+_INTERNAL_NAMES = ("bme", "jsrv")
+_MANAGEMENT_NAMES = ("mgmt", "management", "meth", "m-gigabitethernet")
 
 
 def interface_plane(itf: Interface, platform: str = "") -> InterfaceRole:
     """An interface's role, with a fallback for facts whose reader left it ``data``.
 
-    The parsers classify interfaces (``Interface.role``); this repeats the unmistakable
-    cases so a reader that forgets one cannot turn every box's identical internal
-    address into a duplicate: Junos ``bme*``/``jsrv*`` (internal), ``fxp*`` and ``em*``
-    on Junos, NX-OS ``mgmt*``, EOS ``Management*``, Huawei ``MEth*``, H3C
-    ``M-GigabitEthernet*`` (management), and any port in a management VRF.
+    The readers classify interfaces (``Interface.role``, from
+    :func:`collectors.normalise.interface_role`); this applies the same rules again, plus
+    the names that are unmistakable on any platform, so facts from an older cache or a
+    reader that forgets cannot turn every box's identical internal address into a
+    duplicate: Junos ``bme*``/``jsrv*`` (internal), ``fxp*``/``em*`` on Junos, NX-OS
+    ``mgmt*``, EOS ``Management*``, Huawei ``MEth*``, H3C ``M-GigabitEthernet*``
+    (management), and any port in a management VRF.
 
-    >>> interface_plane(Interface("mgmt0")), interface_plane(Interface("em1"), "juniper_junos")
+    >>> interface_plane(Interface("mgmt0")), interface_plane(Interface("em0"), "juniper_junos")
     ('management', 'management')
     >>> interface_plane(Interface("em1"), "linux"), interface_plane(Interface("bme0"))
     ('data', 'internal')
     """
     if itf.role != "data":
         return itf.role
+    role = interface_role(platform, itf.name, itf.vrf, itf.addresses)
+    if role != "data":
+        return role  # type: ignore[return-value]
     base = itf.name.split(".", 1)[0].lower()
-    if base.startswith(("bme", "jsrv")):
+    if base.startswith(_INTERNAL_NAMES):
         return "internal"
-    if base.startswith(("mgmt", "management", "meth", "m-gigabitethernet")) \
-            or ("junos" in platform and base.startswith(("fxp", "em"))):
-        return "management"
-    if (itf.vrf or "").strip().lower() in _MANAGEMENT_VRF_NAMES:
+    if base.startswith(_MANAGEMENT_NAMES):
         return "management"
     return "data"
 
