@@ -130,7 +130,7 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
             if captures and job.collector is None:
                 # Saved captures do not change during an offline audit: archive them meanwhile
                 # (once the inventory is known good, so a typo there is reported at once).
-                archive = store.start_archive(captures)
+                archive = store.start_archive(captures, platforms={n: d.platform for n, d in inventory.devices.items()})
             since = store.runs_since_success(inventory.devices)
             earlier_samples = stored_samples(store.utilisation_samples())
             history_s = time.perf_counter() - loading - loaded_s
@@ -169,7 +169,8 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
                 writer.render(result)
                 render_s = time.perf_counter() - rendering
 
-            run_id = store.record(record, captures=captures, archive=archive, before_commit=stage_reports)
+            run_id = store.record(record, captures=captures, archive=archive, before_commit=stage_reports,
+                                  platforms={n: d.platform for n, d in inventory.devices.items()})
             removed = store.prune(job.keep_runs)
             if removed:
                 log(f"retention: removed runs {', '.join(map(str, removed))}")

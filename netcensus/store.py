@@ -15,7 +15,6 @@ import contextlib
 import ctypes
 import datetime as dt
 import fcntl
-import gzip
 import hashlib
 import io
 import json
@@ -28,15 +27,21 @@ import stat
 import sys
 import tarfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from netcensus.archive_redaction import (
+    MAX_FILE_BYTES, Listing, add_listing, archive_mark, fsync_dir, migrate_archive, open_marked, platform_of, read_archive_mark,
+    redact_capture,
+)
 from netcensus.errors import NetcensusError
 
 SCHEMA_VERSION = 3
+#: A capture file larger than this is not archived (listed as left out instead).
+MAX_ARCHIVED_BYTES = MAX_FILE_BYTES
 
 #: Migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
 MIGRATIONS: list[str] = [
@@ -158,12 +163,16 @@ class RunSummary:
     inventory: str
 
 
+#: device name -> platform: which redaction rules apply to the files of a capture folder
+Platforms = Mapping[str, str]
+
+
 class Store(Protocol):
     """What the pipeline needs from a history store."""
 
     def record(self, run: RunRecord, captures: Path | None = None, *,
-               archive: "PendingArchive | None" = None) -> int: ...
-    def start_archive(self, captures: Path) -> "PendingArchive": ...
+               archive: "PendingArchive | None" = None, platforms: Platforms | None = None) -> int: ...
+    def start_archive(self, captures: Path, platforms: Platforms | None = None) -> "PendingArchive": ...
     def run(self, run_id: int) -> RunRecord: ...
     def last_run_id(self) -> int | None: ...
     def runs(self) -> list[RunSummary]: ...
@@ -224,11 +233,15 @@ class SQLiteStore:
     # -- writing ------------------------------------------------------------------------
     def record(self, run: RunRecord, captures: Path | None = None, *,
                archive: PendingArchive | None = None,
-               before_commit: Callable[[int], object] | None = None) -> int:
+               before_commit: Callable[[int], object] | None = None,
+               platforms: Platforms | None = None) -> int:
         """Record a run (and archive its captures); returns the run id. All or nothing.
 
         ``archive`` is the capture archive :meth:`start_archive` began earlier (then
-        ``captures`` is not read again); it raises here if writing it failed.
+        ``captures`` is not read again); it raises here if writing it failed. The archive
+        holds the captures redacted for each device's platform (``platforms``; a device
+        missing there gets every family's rules), and older archives are redacted too
+        (:func:`redact_archives`).
         ``before_commit(run_id)`` runs inside the transaction, the run readable through
         this store: if it raises, nothing is recorded and its exception is raised as it is
         (the nightly job stages its reports there, so a run is recorded only with them).
@@ -236,7 +249,7 @@ class SQLiteStore:
         if archive is not None:
             pending, signature, content = archive.result()
         elif captures:
-            pending, signature, content = _archive_captures(self.archive_dir, captures, self._archived())
+            pending, signature, content = _archive_captures(self.archive_dir, captures, self._archived(), platforms)
         else:
             pending = signature = content = None
         archive_path = pending
@@ -285,7 +298,7 @@ class SQLiteStore:
                 db.execute("UPDATE runs SET archive = ? WHERE id = ?", (final.name, run_id))
         return run_id
 
-    def start_archive(self, captures: Path) -> PendingArchive:
+    def start_archive(self, captures: Path, platforms: Platforms | None = None) -> PendingArchive:
         """Begin archiving a capture folder in a background process; pass the result to :meth:`record`.
 
         An offline audit's captures do not change while it runs, so their archive (seconds
@@ -299,7 +312,8 @@ class SQLiteStore:
         executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_archive_worker, initargs=(os.getpid(),))
         try:
-            return PendingArchive(executor.submit(_archive_captures, self.archive_dir, captures, known))
+            return PendingArchive(executor.submit(_archive_captures, self.archive_dir, captures, known,
+                                                  dict(platforms) if platforms else None))
         finally:
             executor.shutdown(wait=False)  # the process ends with its one task
 
@@ -309,6 +323,16 @@ class SQLiteStore:
             "SELECT captures_signature, archive, captures_digest FROM runs WHERE captures_signature IS NOT NULL"
             " AND archive LIKE 'run-%' ORDER BY id")
         return {signature: (name, content) for signature, name, content in rows}
+
+    def redact_archives(self, platforms: Platforms | None = None) -> list[str]:
+        """Rewrite redacted every archive not redacted by the current rules; return their names.
+
+        Call it under the store lock (as a run does). See :func:`redact_archives`.
+        """
+        try:
+            return redact_archives(self.archive_dir, platforms)
+        except OSError as e:
+            raise StoreError(f"cannot redact the archives in {self.archive_dir}: {_explain(e)}") from None
 
     def prune(self, keep_runs: int) -> list[int]:
         """Keep the newest ``keep_runs`` runs (and every device's last success); return removed ids."""
@@ -412,30 +436,69 @@ class SQLiteStore:
         return tuple(row) if row else None  # type: ignore[return-value]
 
 
-def _archive_captures(archive_dir: Path, captures: Path, known: dict[str, tuple[str, str]]
-                      ) -> tuple[Path, str, str]:
-    """Archive a capture folder under a temporary name: (path, signature, content digest).
+def _archive_captures(archive_dir: Path, captures: Path, known: dict[str, tuple[str, str]],
+                      platforms: Platforms | None = None) -> tuple[Path, str, str]:
+    """Archive a capture folder, redacted, under a temporary name: (path, signature, content digest).
 
     A nightly run often finds the captures of the previous run unchanged. When the
-    folder's signature (names, sizes, modification times) matches an archived run's
-    (``known``, from :meth:`SQLiteStore._archived`), its content digest is checked too, and on a
-    match that archive is hard-linked (copied where links are not possible) instead of
-    compressed again.
+    folder's signature (names, sizes, modification times, the platforms and the redaction
+    rules) matches an archived run's (``known``, from :meth:`SQLiteStore._archived`), its
+    content digest is checked too, and on a match that archive is hard-linked (copied
+    where links are not possible) instead of compressed again. Archives of earlier runs
+    not redacted by the current rules are then rewritten (:func:`redact_archives`).
     """
     try:
         archive_dir.mkdir(parents=True, exist_ok=True)
         tmp = archive_dir / f".pending-{digest(f'{os.getpid()}-{time.time_ns()}')[:12]}.tar.gz"
-        signature = captures_signature(captures)
+        signature = captures_signature(captures, platforms)
         name, content = known.get(signature, (None, None))
-        if name is not None and (archive_dir / name).is_file() and captures_digest(captures) == content:
+        if name is not None and (archive_dir / name).is_file() and captures_digest(captures, platforms) == content:
             _link_or_copy(archive_dir / name, tmp)
-            return tmp, signature, content
-        content = write_archive(captures, tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
+        else:
+            content = write_archive(captures, tmp, platforms)
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+        redact_archives(archive_dir, platforms)
         return tmp, signature, content
     except OSError as e:
         raise StoreError(f"cannot archive captures into {archive_dir}: {_explain(e)}") from None
+
+
+def redact_archives(archive_dir: Path, platforms: Platforms | None = None) -> list[str]:
+    """Migrate the run archives of ``archive_dir`` that the current rules did not redact.
+
+    Each is rewritten redacted under a temporary name, flushed to disk, then renamed over
+    the original (atomic): a run killed meanwhile leaves the original whole and a
+    ``.pending-*`` file the next run removes (:meth:`SQLiteStore.clean_pending`). Names that
+    share one file (reused archives, hard links) are rewritten once and linked again.
+    Safe to repeat: an archive carrying the current mark is not touched, and redacting
+    redacted text changes nothing. Returns the names rewritten.
+    """
+    if not archive_dir.is_dir():
+        return []
+    done: dict[tuple[int, int], Path] = {}  # (device, inode) of an original -> its redacted file
+    migrated = []
+    for path in sorted(archive_dir.glob("run-*.tar.gz")):
+        if read_archive_mark(path) == archive_mark():
+            continue
+        info = path.stat()
+        tmp = archive_dir / f".pending-migrate-{digest(f'{os.getpid()}-{time.time_ns()}')[:12]}.tar.gz"
+        try:
+            if (info.st_dev, info.st_ino) in done:
+                _link_or_copy(done[(info.st_dev, info.st_ino)], tmp)
+            else:
+                migrate_archive(path, tmp, platforms)
+                with open(tmp, "rb") as handle:
+                    os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        done[(info.st_dev, info.st_ino)] = path
+        migrated.append(path.name)
+    if migrated:
+        fsync_dir(archive_dir)
+    return migrated
 
 
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
@@ -503,11 +566,14 @@ def _capture_entries(captures: Path) -> Iterator[tuple[str, str, os.stat_result]
     return walk(str(captures), "captures")
 
 
-def captures_signature(captures: Path) -> str:
-    """A cheap fingerprint of a capture folder: names, kinds, sizes and modification times."""
-    h = hashlib.sha256()
+def captures_signature(captures: Path, platforms: Platforms | None = None) -> str:
+    """A cheap fingerprint of a capture folder: names, kinds, sizes and modification times,
+    and what its archive's redaction depends on (each file's platform, the rules)."""
+    h = hashlib.sha256(archive_mark().encode())
     for arcname, _, info in _capture_entries(captures):
-        h.update(f"{arcname}\0{stat.S_IFMT(info.st_mode)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        platform = platform_of(arcname, platforms)
+        h.update(f"{arcname}\0{platform}\0{stat.S_IFMT(info.st_mode)}\0{info.st_size}\0{info.st_mtime_ns}\n"
+                 .encode())
     return h.hexdigest()
 
 
@@ -516,14 +582,17 @@ def _hash_entry(h: "hashlib._Hash", arcname: str, kind: int, data: bytes) -> Non
     h.update(data)
 
 
-def captures_digest(captures: Path) -> str:
+def captures_digest(captures: Path, platforms: Platforms | None = None) -> str:
     """The content digest of a capture folder: what :func:`write_archive` returns for it."""
-    h = hashlib.sha256()
+    h = hashlib.sha256(archive_mark().encode())
     for arcname, path, info in _capture_entries(captures):
         kind = stat.S_IFMT(info.st_mode)
         if stat.S_ISREG(info.st_mode):
+            if info.st_size > MAX_ARCHIVED_BYTES:
+                continue  # not archived, not read (as in write_archive)
             with open(path, "rb") as handle:
-                _hash_entry(h, arcname, kind, handle.read())
+                data = handle.read(MAX_ARCHIVED_BYTES + 1)
+            _hash_entry(h, f"{arcname}\0{platform_of(arcname, platforms)}", kind, data)
         elif stat.S_ISLNK(info.st_mode):
             _hash_entry(h, arcname, kind, os.readlink(path).encode())
         elif stat.S_ISDIR(info.st_mode):
@@ -531,27 +600,42 @@ def captures_digest(captures: Path) -> str:
     return h.hexdigest()
 
 
-def write_archive(captures: Path, target: Path) -> str:
-    """Write a capture folder to ``target`` as ``tar.gz`` (under ``captures/``); return its content digest.
+def write_archive(captures: Path, target: Path, platforms: Platforms | None = None) -> str:
+    """Write a capture folder, redacted, to ``target`` as ``tar.gz`` (under ``captures/``); return
+    the content digest of the folder as it is (what :func:`captures_digest` computes).
 
-    The entries are built from one ``lstat`` each (no owner-name lookups) and the
-    compressor is fed megabyte blocks, not three small writes per file: about twice as
-    fast as ``TarFile.add`` on a city's tens of thousands of files.
+    Every file is redacted for its device's platform (:mod:`netcensus.archive_redaction`);
+    one that cannot be redacted, or is not a regular file, is left out and named in the
+    archive's ``REDACTION.json``. The entries are built from one ``lstat`` each (no
+    owner-name lookups) and the compressor is fed megabyte blocks, not three small
+    writes per file: about twice as fast as ``TarFile.add`` on a city's tens of thousands
+    of files.
     """
-    h = hashlib.sha256()
-    with open(target, "wb") as raw, gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=raw) as gz, \
-            io.BufferedWriter(gz, buffer_size=1 << 20) as buffered, tarfile.open(fileobj=buffered, mode="w") as tar:
+    h = hashlib.sha256(archive_mark().encode())
+    listing = Listing()
+    raw, gz, buffered, tar = open_marked(target)
+    newest = 0
+    try:
         for arcname, path, info in _capture_entries(captures):
             entry = tarfile.TarInfo(arcname)
             entry.mode, entry.mtime = stat.S_IMODE(info.st_mode), int(info.st_mtime)
             entry.uid, entry.gid = info.st_uid, info.st_gid
+            newest = max(newest, entry.mtime)
             kind = stat.S_IFMT(info.st_mode)
             if stat.S_ISREG(info.st_mode):
+                if info.st_size > MAX_ARCHIVED_BYTES:
+                    listing.leave_out(arcname, f"larger than {MAX_ARCHIVED_BYTES >> 20} MiB")
+                    continue  # not even read: a capture this size is no device output
                 with open(path, "rb") as handle:
-                    data = handle.read()
-                entry.size = len(data)
-                tar.addfile(entry, io.BytesIO(data))
-                _hash_entry(h, arcname, kind, data)
+                    data = handle.read(MAX_ARCHIVED_BYTES + 1)
+                platform = platform_of(arcname, platforms)
+                _hash_entry(h, f"{arcname}\0{platform}", kind, data)
+                redacted, why = redact_capture(arcname, data, platform)
+                if redacted is None:
+                    listing.leave_out(arcname, why or "cannot be redacted")
+                    continue
+                entry.size = len(redacted)
+                tar.addfile(entry, io.BytesIO(redacted))
                 continue
             if stat.S_ISDIR(info.st_mode):
                 entry.type = tarfile.DIRTYPE
@@ -560,9 +644,14 @@ def write_archive(captures: Path, target: Path) -> str:
                 entry.type, entry.linkname = tarfile.SYMTYPE, os.readlink(path)
                 data = entry.linkname.encode()
             else:
-                continue  # sockets, devices, pipes: nothing a capture holds
+                listing.leave_out(arcname, "not a regular file")  # sockets, devices, pipes
+                continue
             tar.addfile(entry)
             _hash_entry(h, arcname, kind, data)
+        add_listing(tar, listing, newest)
+    finally:
+        for closing in (tar, buffered, gz, raw):
+            closing.close()  # type: ignore[attr-defined]
     return h.hexdigest()
 
 

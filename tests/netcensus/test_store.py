@@ -56,7 +56,7 @@ def test_captures_are_archived_and_pruned(tmp_path: Path) -> None:
     import tarfile
 
     with tarfile.open(store.archive_dir / archives[0]) as tar:
-        assert tar.getnames() == ["captures", "captures/r1", "captures/r1/show_version.txt"]
+        assert tar.getnames() == ["captures", "captures/r1", "captures/r1/show_version.txt", "REDACTION.json"]
     # r1 and r2 succeed in every run, so the newest run pins their last success
     assert store.prune(2) == ids[:2]
     assert [r.id for r in store.runs()] == ids[2:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -73,7 +74,7 @@ def test_archive_lists_entries_like_tar_and_skips_interrupted_writes(tmp_path: P
     content = write_archive(caps, tmp_path / "a.tar.gz")
     with tarfile.open(tmp_path / "a.tar.gz") as tar:
         assert tar.getnames() == ["captures", "captures/r1", "captures/r1/show_version.txt",
-                                  "captures/r2", "captures/r2/show_version.txt"]
+                                  "captures/r2", "captures/r2/show_version.txt", "REDACTION.json"]
     assert content == captures_digest(caps)
     (caps / "r2" / "show_version.txt").write_text("Huawei VRP V800R021")
     assert captures_digest(caps) != content
@@ -156,3 +157,148 @@ def _alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+# -- redaction: an archive holds only redacted text ------------------------------------------
+
+IOS_CONFIG = ("hostname r1\nenable secret 5 $1$EnaBle$Secret1\nsnmp-server community C0mmSecret RO\n"
+              "interface Gi0/1\n ip address 10.0.0.1 255.255.255.0\n ip ospf authentication-key 7 0SpfKey1\n")
+VRP_CONFIG = "sysname r2\n#\naaa\n local-user admin password irreversible-cipher $1a$VrpSecret$\n"
+SECRETS = ("$1$EnaBle$Secret1", "C0mmSecret", "0SpfKey1", "$1a$VrpSecret$", "NapalmSecret9", "GbkSecret8")
+PLATFORMS = {"r1": "cisco_ios", "r2": "huawei"}
+
+
+def secret_captures(root: Path) -> Path:
+    caps = make_captures(root)
+    (caps / "r1" / "show_running-config.txt").write_text(IOS_CONFIG)
+    (caps / "r2" / "display_current-configuration.txt").write_text(VRP_CONFIG)
+    # GBK-encoded VRP output (Chinese description) with a secret: redacted, encoding kept
+    (caps / "r2" / "display_saved-configuration.txt").write_bytes(
+        "interface Vlanif1\n description 办公楼\n ospf authentication-mode md5 1 plain GbkSecret8\n".encode("gbk"))
+    # napalm's get_config: a whole configuration in one JSON string
+    (caps / "r1" / "napalm_get_config.json").write_text(
+        json.dumps({"running": "hostname r1\nenable secret 0 NapalmSecret9\n", "startup": "", "candidate": ""}))
+    return caps
+
+
+def archive_members(path: Path) -> dict[str, bytes]:
+    with tarfile.open(path) as tar:
+        return {m.name: (tar.extractfile(m).read() if m.isfile() else b"") for m in tar}  # type: ignore[union-attr]
+
+
+def assert_no_secret(path: Path) -> None:
+    whole = b"".join(archive_members(path).values())
+    leaked = [s for s in SECRETS if s.encode() in whole or s.encode("gbk") in whole]
+    assert not leaked, f"{path.name} holds {leaked}"
+
+
+def test_archives_hold_redacted_captures_only(tmp_path: Path) -> None:
+    caps = secret_captures(tmp_path)
+    store = SQLiteStore(tmp_path / "h.sqlite")
+    direct = store.record(make_run(1), captures=caps, platforms=PLATFORMS)
+    background = store.record(make_run(2), archive=store.start_archive(caps, PLATFORMS))
+    for run_id in (direct, background):
+        path = store.archive_dir / f"run-{run_id}.tar.gz"
+        assert_no_secret(path)
+        members = archive_members(path)
+        assert members["captures/r1/show_running-config.txt"].decode() == IOS_CONFIG.replace(
+            "$1$EnaBle$Secret1", "<redacted>").replace("C0mmSecret", "<redacted>").replace("0SpfKey1", "<redacted>")
+        gbk = members["captures/r2/display_saved-configuration.txt"].decode("gbk")
+        assert "办公楼" in gbk and "plain <redacted>" in gbk
+        assert json.loads(members["captures/r1/napalm_get_config.json"])["running"].startswith("hostname r1\n")
+        assert json.loads(members["REDACTION.json"])["omitted"] == []
+
+
+def test_a_device_missing_from_the_platforms_gets_every_rule(tmp_path: Path) -> None:
+    caps = secret_captures(tmp_path)
+    write_archive(caps, tmp_path / "a.tar.gz", platforms=None)
+    assert_no_secret(tmp_path / "a.tar.gz")
+
+
+def test_files_that_cannot_be_redacted_are_left_out_and_listed(tmp_path: Path) -> None:
+    caps = secret_captures(tmp_path)
+    (caps / "r1" / "show_tech.txt").write_bytes(b"enable secret 0 BinSecret\0\x01\x02")
+    (caps / "r1" / "show_logging.txt").write_bytes(b"\xff\xfe\xfa enable password UndecodableSecret")
+    os.mkfifo(caps / "r1" / "show_clock.txt")
+    write_archive(caps, tmp_path / "a.tar.gz", PLATFORMS)
+    members = archive_members(tmp_path / "a.tar.gz")
+    omitted = {o["path"]: o["reason"] for o in json.loads(members["REDACTION.json"])["omitted"]}
+    assert omitted == {"captures/r1/show_clock.txt": "not a regular file",
+                       "captures/r1/show_logging.txt": "neither UTF-8 nor GB 18030 text",
+                       "captures/r1/show_tech.txt": "binary content (NUL bytes)"}
+    assert not set(omitted) & set(members)
+    whole = b"".join(members.values())
+    assert b"BinSecret" not in whole and b"UndecodableSecret" not in whole
+
+
+def test_new_rules_or_platforms_mean_a_new_archive_not_a_reused_one(tmp_path: Path) -> None:
+    caps = secret_captures(tmp_path)
+    store = SQLiteStore(tmp_path / "h.sqlite")
+    first = store.record(make_run(1), captures=caps, platforms=PLATFORMS)
+    second = store.record(make_run(2), captures=caps, platforms={"r1": "cisco_ios"})  # r2 left the inventory
+    assert not os.path.samefile(store.archive_dir / f"run-{first}.tar.gz", store.archive_dir / f"run-{second}.tar.gz")
+    assert captures_digest(caps, PLATFORMS) != captures_digest(caps, {"r1": "cisco_ios"})
+
+
+# -- migration: archives written before redaction are rewritten redacted ----------------------
+
+def old_style_store(tmp_path: Path) -> tuple[SQLiteStore, Path, list[int]]:
+    """A store whose two runs archived the raw captures (one file, two names) as before redaction."""
+    caps = secret_captures(tmp_path)
+    store = SQLiteStore(tmp_path / "h.sqlite")
+    ids = [store.record(make_run(n)) for n in (1, 2)]
+    store.archive_dir.mkdir()
+    raw = store.archive_dir / f"run-{ids[0]}.tar.gz"
+    with tarfile.open(raw, "w:gz") as tar:
+        tar.add(caps, arcname="captures")
+    os.link(raw, store.archive_dir / f"run-{ids[1]}.tar.gz")
+    for run_id in ids:
+        store.conn.execute("UPDATE runs SET archive = ? WHERE id = ?", (f"run-{run_id}.tar.gz", run_id))
+    return store, caps, ids
+
+
+def test_old_archives_are_migrated_redacted_by_the_next_run(tmp_path: Path) -> None:
+    store, caps, ids = old_style_store(tmp_path)
+    with pytest.raises(AssertionError):
+        assert_no_secret(store.archive_dir / f"run-{ids[0]}.tar.gz")  # the setup really leaks
+    before = archive_members(store.archive_dir / f"run-{ids[0]}.tar.gz")
+    third = store.record(make_run(3), archive=store.start_archive(caps, PLATFORMS))
+    for run_id in (*ids, third):
+        assert_no_secret(store.archive_dir / f"run-{run_id}.tar.gz")
+    after = archive_members(store.archive_dir / f"run-{ids[0]}.tar.gz")
+    assert set(after) == set(before) | {"REDACTION.json"}  # every member kept, redacted in place
+    assert after["captures/r1/show_version.txt"] == before["captures/r1/show_version.txt"]
+    assert os.path.samefile(*(store.archive_dir / f"run-{i}.tar.gz" for i in ids))  # still one file
+    assert not list(store.archive_dir.glob(".pending-*"))
+    assert [r.id for r in store.runs()] == [*ids, third]
+    assert store.redact_archives(PLATFORMS) == []  # done once: the mark says so
+
+
+def test_a_corrupt_old_archive_keeps_only_what_could_be_redacted(tmp_path: Path) -> None:
+    store, _caps, ids = old_style_store(tmp_path)
+    path = store.archive_dir / f"run-{ids[0]}.tar.gz"
+    os.unlink(store.archive_dir / f"run-{ids[1]}.tar.gz")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # cut mid-stream
+    assert store.redact_archives(PLATFORMS) == [path.name]
+    with tarfile.open(path) as tar:
+        listing = json.loads(tar.extractfile("REDACTION.json").read())  # type: ignore[union-attr]
+    assert any("unreadable from here on" in o["reason"] for o in listing["omitted"])
+    assert_no_secret(path)
+
+
+def test_a_migration_that_fails_leaves_the_original_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, _caps, ids = old_style_store(tmp_path)
+    path = store.archive_dir / f"run-{ids[0]}.tar.gz"
+    original = path.read_bytes()
+    import netcensus.store as store_module
+
+    def full_disk(source: Path, target: Path, platforms: object) -> None:
+        target.write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module, "migrate_archive", full_disk)
+    with pytest.raises(StoreError, match="the disk is full"):
+        store.redact_archives(PLATFORMS)
+    assert path.read_bytes() == original
+    assert not list(store.archive_dir.glob(".pending-*"))
