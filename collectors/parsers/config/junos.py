@@ -19,6 +19,9 @@ are not in force and are left out. Read:
 * shared addresses: ``vrrp-group N virtual-address X`` and ``virtual-gateway-address X``
   under an address, and the addresses of an ``irb`` unit with a static ``mac`` and no
   virtual gateway (the EVPN anycast gateway: the same address and MAC on every leaf).
+
+Not expanded: ``interface-range`` members, what ``groups`` give interfaces through
+``apply-groups`` (only a group's ``host-name`` is read), and ``logical-systems``.
 """
 
 from __future__ import annotations

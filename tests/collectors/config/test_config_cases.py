@@ -211,3 +211,10 @@ def test_a_configuration_never_overrides_what_the_device_reported(platform: str,
     contradicted = [i for i in merged.interfaces
                     if operational.get(i.name) and operational[i.name].admin_up and command in i.sources]
     assert contradicted, "the configuration shuts ports the device reported up"
+
+
+def test_comware_global_commands_after_an_interface_section_are_no_interface_lines() -> None:
+    text = "#\ninterface NULL0\n#\n sysname cw-late\n#\ninterface LoopBack0\n ip address 10.0.0.1 32\n#\nreturn\n"
+    fragment = read_comware(text)
+    assert fragment.info == {"hostname": "cw-late"}
+    assert [(i.name, i.addresses) for i in fragment.interfaces] == [("Null0", ()), ("Loopback0", ("10.0.0.1/32",))]
