@@ -9,6 +9,8 @@ look only at the text, per platform and command kind:
   line; VRP and Comware end ``display current-configuration`` with ``return``; a Junos configuration
   has balanced braces (or, in ``display set`` form, a last line with balanced quotes).
   NX-OS prints no closing line, so only an unbalanced quote on the last line shows a cut.
+  Text that names no device (no ``hostname``/``sysname``/``host-name``) is no
+  configuration at all and is left to the parser.
 - **record listings** (``show interfaces``, LLDP and CDP details): the output is split
   into records (one per interface or neighbour). The last record must hold every kind
   of line that all the earlier records of its kind hold, and its last line must not be
@@ -25,6 +27,10 @@ import re
 from collections.abc import Sequence
 
 __all__ = ["incomplete_reason", "config_cut", "listing_cut"]
+
+#: Every configuration names its device (factory defaults too): text without it is no
+#: configuration, cut or whole.
+_NAMED = re.compile(r"^\s*(?:set\s+system\s+)?(?:hostname|sysname|host-name)\s", re.MULTILINE)
 
 #: Platforms whose configuration ends with a fixed last line.
 _CONFIG_LAST_LINE = {
@@ -80,8 +86,8 @@ def incomplete_reason(platform: str, kind: str, text: str) -> str | None:
 def config_cut(platform: str, text: str) -> str | None:
     """Why a configuration looks truncated, or None when it looks whole (see module doc)."""
     lines = [line.rstrip() for line in text.splitlines() if line.strip()]  # indentation kept
-    if not lines:
-        return None  # an empty output is the parser's "empty" problem
+    if not lines or not _NAMED.search(text):
+        return None  # empty, or no configuration at all (a banner, an error): the parser says so
     last = lines[-1]
     expected = _CONFIG_LAST_LINE.get(platform)
     if expected is not None:

@@ -169,11 +169,14 @@ def _read_group(
                                                       _short(f"redaction failed: {exc}"))))
                 continue
         outcome = _read_command(platform, cmd, readers.get(cmd.command), text)
+        # A cut-short output gives what it holds and says it is incomplete; one that does
+        # not read because it is cut says that, the root cause.
+        cut = incomplete_reason(platform.name, cmd.kind, text) if text.strip() else None
         if isinstance(outcome, CommandProblem):
+            if cut and outcome.reason == "parse_error":
+                outcome = CommandProblem(cmd.command, "incomplete", _short(f"{cut}; {outcome.message}"))
             tried.append((cmd, text, outcome))
             continue
-        # A cut-short output still gives what it holds, and says it is incomplete.
-        cut = incomplete_reason(platform.name, cmd.kind, text)
         kept = [p for c, t, p in tried if not _superseded(c, t, p)]
         return (cmd, text, outcome), kept + ([CommandProblem(cmd.command, "incomplete", _short(cut))] if cut else [])
     return None, [p for _, _, p in tried]
