@@ -55,12 +55,14 @@ def config_only(case: Path) -> DeviceFacts:
 
 
 def summary(facts: DeviceFacts) -> dict[str, Any]:
+    """What the configuration reader decides: whether the configuration read, the commands
+    whose output did not (what each says is checked where it matters, below), the hostname
+    and the interfaces. Whether a capture looks cut short (``incomplete``) is the
+    completeness check's business (tests/collectors), so it is left out here."""
     return {
-        "status": facts.status,
+        "read": list(facts.read),
+        "problems": [p.command for p in facts.problems if p.reason != "incomplete"],
         "hostname": facts.info.hostname,
-        # The commands with a problem; what each says is checked where it matters (below),
-        # so the wording of other checks (completeness) does not rewrite every case.
-        "problems": [p.command for p in facts.problems],
         "interfaces": [{f: list(v) if isinstance(v := getattr(i, f), tuple) else v for f in FIELDS}
                        for i in facts.interfaces],
     }
