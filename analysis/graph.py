@@ -418,9 +418,22 @@ def _tag_riding_edges(G: nx.MultiGraph, inventory: Inventory) -> None:
         return
     for _, _, data in G.edges(data=True):
         if data["kind"] in ("link", "l3"):
-            ports = ((dev, interface_name(port)) for dev, port in data["ports"].items())
-            hits = sorted(ends[dp] for dp in ports if dp in ends)
+            hits = sorted(c for dev, port in data["ports"].items()
+                          if (c := _circuit_on_port(ends, dev, interface_name(port))) is not None)
             data["circuit"] = hits[0] if hits else None
+
+
+def _circuit_on_port(ends: Mapping[tuple[str, str], str], device: str, port: str) -> str | None:
+    """The circuit ending on a port, or on the physical port of a sub-interface or Junos unit.
+
+    Circuits name the physical port (``ge-0/0/0``, ``GigabitEthernet0/1``); addresses sit on
+    its unit or sub-interface (``ge-0/0/0.0``, ``GigabitEthernet0/1.100``), which rides the
+    same line.
+    """
+    found = ends.get((device, port))
+    if found is None and "." in port:
+        found = ends.get((device, port.rsplit(".", 1)[0]))
+    return found
 
 
 def _node_site(G: nx.MultiGraph, node: str) -> str | None:

@@ -253,6 +253,19 @@ def test_circuit_end_that_cannot_be_told_is_none():
     assert seen_up(G, "c1") == [None, None]
 
 
+def test_an_address_on_a_unit_or_sub_interface_rides_the_circuit_of_its_port():
+    inv = city(devices=[device("j1", "a", platform="juniper_junos"), device("r2", "b")], circuits=[
+        circuit("c1", "a", "b", a_device="j1", a_port="ge-0/0/0"),
+        circuit("c2", "a", "b", z_device="r2", z_port="Gi0/2")])
+    G = build_graph(inv, {
+        "j1": facts("j1", itf("ge-0/0/0.0", addresses=["10.0.0.1/30"]), itf("ge-0/0/1.0", addresses=["10.0.1.1/30"]),
+                    platform="juniper_junos"),
+        "r2": facts("r2", itf("Gi0/1", addresses=["10.0.0.2/30"]), itf("Gi0/2.100", addresses=["10.0.1.2/30"])),
+    })
+    assert [(k, d["circuit"]) for _, _, k, d in edges_of(G, "l3")] == [
+        ("l3:10.0.0.0/30", "c1"), ("l3:10.0.1.0/30", "c2")]
+
+
 def test_link_and_l3_edges_over_a_circuit_port_are_tagged_with_it():
     G = build_graph(circuit_city(), {
         "r1": facts("r1", itf("GigabitEthernet0/0", addresses=["10.0.0.1/30"]),
