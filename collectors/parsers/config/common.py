@@ -151,7 +151,10 @@ def indented_blocks(text: str, comment: str) -> list[Block]:
 
 
 _PROTOCOL_BLOCKS = ("router ", "ospf", "isis", "bgp", "rip", "mpls", "multicast", "pim", "lldp", "vrrp")
-_INTERFACE_HEADER = re.compile(r"^interface\s+([^\s;{}]+)$", re.IGNORECASE)
+#: ``interface NAME``, with the link type some subinterfaces carry (IOS ``point-to-point``,
+#: ``multipoint``; VRP and Comware ``p2p``, ``p2mp``).
+_INTERFACE_HEADER = re.compile(r"^interface\s+([^\s;{}]+)(?:\s+(?:point-to-point|multipoint|p2p|p2mp))?$",
+                               re.IGNORECASE)
 
 
 def interface_blocks(blocks: Iterable[Block]) -> Iterator[tuple[str, Block]]:
