@@ -204,7 +204,7 @@ PLATFORMS: dict[str, Platform] = {
                         fallback_for="show ip interface vrf all | json"),
                 *prefer_json("lldp", "show lldp neighbors detail | json", "show lldp neighbors detail",
                              "show lldp neighbors detail"),
-                Command("lldp", "show lldp neighbors", "show lldp neighbors",
+                Command("lldp", "show lldp neighbors", "own:cisco_nxos_show_lldp_neighbors.textfsm",
                         fallback_for="show lldp neighbors detail | json"),
                 *prefer_json("cdp", "show cdp neighbors detail | json", "show cdp neighbors detail",
                              "show cdp neighbors detail"),
