@@ -35,8 +35,8 @@ from collectors.parsers.config.common import (
     indented_blocks,
     interface_blocks,
     require_something,
-    unique_interfaces,
     top_level_value,
+    unique_interfaces,
 )
 
 Dialect = Literal["cisco_ios", "cisco_nxos", "arista_eos"]
@@ -63,7 +63,7 @@ _NVE_SOURCE = re.compile(r"^source-interface (?P<source>\S+)(?: anycast (?P<anyc
 _EOS_VTEP_SOURCE = re.compile(r"^vxlan source-interface (?P<source>\S+)$")
 
 
-def read_config(text: str, dialect: Dialect) -> tuple[str, list[InterfaceDraft], list[Block]]:
+def _read(text: str, dialect: Dialect) -> tuple[str, list[InterfaceDraft], list[Block]]:
     """The hostname, the interfaces being read, and the blocks of one configuration."""
     blocks = indented_blocks(text, comment="!")
     keywords = ("hostname", "switchname") if dialect == "cisco_nxos" else ("hostname",)
@@ -125,7 +125,7 @@ def reader(dialect: Dialect) -> Reader:
     """The ``show running-config`` reader of one dialect."""
 
     def read(text: str) -> Fragment:
-        hostname, drafts, blocks = read_config(text, dialect)
+        hostname, drafts, blocks = _read(text, dialect)
         _mark_anycast_vteps(drafts, blocks, dialect)
         interfaces = unique_interfaces(d.done(dialect) for d in drafts)
         require_something(hostname, interfaces, _DIALECT_NAMES[dialect])
