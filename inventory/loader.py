@@ -25,7 +25,9 @@ How it works, and why (this module only orchestrates the steps):
 
 from __future__ import annotations
 
+import errno
 import gc
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,7 +53,11 @@ def load_inventory(path: Path | str) -> Inventory:
     path, hidden files and folders skipped). Entities keep file order, and
     ``Inventory.sources`` says where each was declared, relative to the directory.
 
-    Raises :class:`InventoryError` with every problem found, sorted by file and line.
+    Raises :class:`InventoryError` with every problem found: first the files that could
+    not be read at all (they explain what follows), then the others, each part sorted by
+    file and line. Past :data:`~inventory.locations.MAX_LISTED` problems the rest are only
+    counted (``InventoryError.unlisted``). While a file cannot be read, references to
+    entries it may declare are not reported (one note says how many were not checked).
 
     >>> load_inventory("/nonexistent/inventory")
     Traceback (most recent call last):
@@ -62,8 +68,8 @@ def load_inventory(path: Path | str) -> Inventory:
         # In a function of its own so that the node trees are freed (by reference
         # counting) before the collector resumes and walks what is left.
         inventory, problems = _load(Path(path))
-    if problems:
-        raise InventoryError(sorted(problems, key=_problem_order))
+    if problems.items or problems.unreadable:
+        raise InventoryError(problems.ordered(), unlisted=problems.unlisted)
     return inventory
 
 
@@ -76,22 +82,22 @@ def read_inventory(path: Path | str) -> tuple[Inventory, list[Problem]]:
     """
     with _gc_paused():
         inventory, problems = _load(Path(path))
-    return inventory, sorted(problems, key=_problem_order)
+    return inventory, problems.ordered()
 
 
-def _load(path: Path) -> tuple[Inventory, list[Problem]]:
+def _load(path: Path) -> tuple[Inventory, Problems]:
     problems = Problems()
     raw = Raw()
     for rel, file in _inventory_files(path, problems):
         try:
             data = file.read_bytes()
         except OSError as exc:
-            problems.add(rel, None, None, f"cannot read: {exc.strerror or exc}")
+            problems.file_unreadable(rel, None, f"cannot read: {exc.strerror or exc}")
             continue
         text = decode(data, rel, problems)
         root = compose(text, rel, problems) if text is not None else None
         read_file(rel, root, raw, problems)
-    return _build(raw, problems), problems.items
+    return _build(raw, problems), problems
 
 
 @contextmanager
@@ -111,24 +117,32 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _inventory_files(path: Path, problems: Problems) -> Iterator[tuple[str, Path]]:
-    if path.is_dir():
-        files = yaml_files(path)
-        if not files:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        reason = "no such file or directory" if exc.errno == errno.ENOENT else (exc.strerror or str(exc))
+        problems.file_unreadable(str(path), None, reason)
+        return
+    if stat.S_ISDIR(mode):
+        files = yaml_files(path, problems)
+        if not files and not problems.unreadable:
             problems.add(str(path), None, None,
                          "no YAML files (*.yaml, *.yml) in this directory")
         for file in files:
             yield file.relative_to(path).as_posix(), file
-    elif path.is_file():
+    elif stat.S_ISREG(mode):
         yield path.name, path
     else:
-        problems.add(str(path), None, None, "no such file or directory")
+        problems.file_unreadable(str(path), None, "not a regular file or a directory")
 
 
 def _build(raw: Raw, problems: Problems) -> Inventory:
     """Validate every item, check ids and references, and assemble the inventory."""
     for item in raw.items:
         validate(item, SECTIONS[item.section][0], problems)
-    refs = Refs(register_ids(raw.items, problems), problems)
+    # An unread file may declare what the others refer to: "unknown department" for each
+    # reference to it would bury the one problem to fix (a tab, say) under consequences.
+    refs = Refs(register_ids(raw.items, problems), problems, lenient=bool(problems.unreadable))
     for item in raw.items:  # duplicates too: their references may be wrong as well
         check = CHECKS.get(item.section)
         if check is not None:
@@ -145,8 +159,9 @@ def _build(raw: Raw, problems: Problems) -> Inventory:
     for section, ids in refs.ids.items():
         sections[section] = {key: it.entity for key, it in ids.items() if it.entity is not None}
         sources.update({(section, key): Source(it.file, it.line) for key, it in ids.items()})
+    if refs.first_unchecked is not None:
+        first = refs.first_unchecked
+        problems.add(first.file, first.line, first.path,
+                     f"{refs.unchecked} reference(s) to unknown entries not reported (the first "
+                     "here): they may name entries of the files that could not be read")
     return Inventory(**sections, policy=policy, sources=sources)
-
-
-def _problem_order(problem: Problem) -> tuple[str, int, str, str]:
-    return (problem.file, problem.line or 0, problem.field or "", problem.message)

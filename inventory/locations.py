@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from inventory.model import Entity
 from netcensus.errors import Problem
 
-__all__ = ["Item", "Problems", "node_at", "node_line"]
+__all__ = ["MAX_LISTED", "Item", "Problems", "node_at", "node_line", "problem_order"]
 
 
 @dataclass(slots=True)
@@ -43,21 +43,62 @@ class Item:
         return self.node.start_mark.line + 1
 
 
+#: A broken inventory lists at most this many problems, then says how many more it has:
+#: a file of half a million broken entries must not take minutes and gigabytes to list
+#: what nobody reads past the first screens (the first ones usually share one cause).
+MAX_LISTED = 200
+
+
 @dataclass
 class Problems:
-    """Collects problems; :meth:`at` locates a field of an item by walking its node."""
+    """Collects problems; :meth:`at` locates a field of an item by walking its node.
+
+    Past ``limit`` problems are only counted (``unlisted``): callers check :attr:`full`
+    to skip the work of wording one (suggestions, line lookups).
+    """
 
     items: list[Problem] = field(default_factory=list)
+    #: Files that could not be read at all (listed first: they explain what follows)
+    unreadable: list[Problem] = field(default_factory=list)
+    limit: int = MAX_LISTED
+    unlisted: int = 0
+
+    @property
+    def full(self) -> bool:
+        """Whether further problems are only counted."""
+        return len(self.items) + len(self.unreadable) >= self.limit
 
     def add(self, file: str, line: int | None, path: str | None, message: str) -> None:
-        self.items.append(Problem(file, line, path, message))
+        if self.full:
+            self.unlisted += 1
+        else:
+            self.items.append(Problem(file, line, path, message))
+
+    def file_unreadable(self, file: str, line: int | None, message: str) -> None:
+        """A file (or folder) none of whose entries could be read: a problem listed first."""
+        if self.full:
+            self.unlisted += 1
+        else:
+            self.unreadable.append(Problem(file, line, None, message))
+
+    def ordered(self) -> list[Problem]:
+        """Unreadable files first, then the rest; each part by file and line."""
+        return sorted(self.unreadable, key=problem_order) + sorted(self.items, key=problem_order)
 
     def at(self, item: Item, loc: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
         """A problem at ``loc`` inside ``item``: the line of the value (or of the key)."""
+        if self.full:
+            self.unlisted += 1
+            return
         node = _key_node_at(item.node, loc) if key else None
         if node is None:
             node = node_at(item.node, loc)
         self.add(item.file, node.start_mark.line + 1, _join_path(item.path, loc), message)
+
+
+def problem_order(problem: Problem) -> tuple[str, int, str, str]:
+    """Problems sort by file, line, field and message."""
+    return (problem.file, problem.line or 0, problem.field or "", problem.message)
 
 
 def _join_path(prefix: str, loc: Iterable[str | int]) -> str:

@@ -6,6 +6,11 @@ room, a circuit's sites) are checked by :mod:`inventory.loader`, which knows the
 whole inventory.
 
 Money is in CNY. Bandwidth is in Mbit/s. Dates are ISO ``YYYY-MM-DD``.
+
+Every number has a domain (the ``MAX_*`` bounds below) and must be finite: a typo or a
+hostile value such as ``1e400`` or a 30-digit integer is an error with its file and line,
+instead of overflowing the room plan's integer arrays or reaching a JSON export as
+``Infinity`` (which is not JSON).
 """
 
 from __future__ import annotations
@@ -30,11 +35,25 @@ Billing = Literal["monthly", "yearly"]
 DeviceRole = Literal["core", "distribution", "access", "router", "firewall", "server", "wan"]
 Transport = Literal["netmiko", "napalm"]
 
+# Domains of the numbers: wide enough for any real city, narrow enough that no sum or
+# product the analysis makes of them overflows or loses its meaning.
+MAX_RACKS = 100_000  # racks in one machine room
+MAX_KW = 1_000_000.0  # kW: a gigawatt
+MAX_CNY = 1e12  # one amount of money: a trillion yuan
+MAX_MBPS = 1_000_000.0  # Mbit/s: 1 Tbit/s, beyond any leased line
+MAX_KM = 40_000.0  # the Earth's circumference: no line's route is longer
+MAX_DAYS = 3660  # about ten years (notice periods, lead times)
+MAX_COUNT = 1_000_000  # hops, rooms, samples, departments: counts of things in one city
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
 
 class Entity(BaseModel):
     """Base of every inventory entity: frozen, strict about unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              allow_inf_nan=False)
 
 
 class Department(Entity):
@@ -56,7 +75,7 @@ class Site(Entity):
     local_name: str | None = None
     district: str
     address: str | None = None
-    coordinates: tuple[float, float] | None = None  # (latitude, longitude)
+    coordinates: tuple[Latitude, Longitude] | None = None  # (latitude, longitude) in degrees
     critical: bool = False  # critical sites need a backup path to the backbone
 
 
@@ -67,11 +86,11 @@ class Room(Entity):
     site: Id
     department: Id
     name: str | None = None
-    racks_total: int = Field(ge=0)
-    racks_used: int = Field(ge=0)
-    power_kw: float = Field(ge=0)
-    power_capacity_kw: float | None = Field(default=None, ge=0)
-    yearly_cost_cny: float = Field(ge=0)
+    racks_total: int = Field(ge=0, le=MAX_RACKS)
+    racks_used: int = Field(ge=0, le=MAX_RACKS)
+    power_kw: float = Field(ge=0, le=MAX_KW)
+    power_capacity_kw: float | None = Field(default=None, ge=0, le=MAX_KW)
+    yearly_cost_cny: float = Field(ge=0, le=MAX_CNY)
     built: dt.date | None = None
     approval: Id | None = None
     role: RoomRole = "departmental"
@@ -128,14 +147,14 @@ class Circuit(Entity):
     network: Id | None = None
     a: CircuitEnd
     z: CircuitEnd
-    bandwidth_mbps: float = Field(gt=0)
-    cost_cny: float = Field(ge=0)
+    bandwidth_mbps: float = Field(gt=0, le=MAX_MBPS)
+    cost_cny: float = Field(ge=0, le=MAX_CNY)
     billing: Billing = "monthly"
-    distance_km: float | None = Field(default=None, ge=0)
+    distance_km: float | None = Field(default=None, ge=0, le=MAX_KM)
     contract_start: dt.date | None = None
     contract_end: dt.date | None = None
-    notice_days: int = Field(default=90, ge=0)
-    early_termination_cny: float | None = Field(default=None, ge=0)
+    notice_days: int = Field(default=90, ge=0, le=MAX_DAYS)
+    early_termination_cny: float | None = Field(default=None, ge=0, le=MAX_CNY)
     approval: Id | None = None
 
     @property
@@ -211,24 +230,24 @@ class RoomPlanPolicy(Entity):
     one-off migration cost (``migration_cost_per_rack_cny`` per rack moved).
     """
 
-    migration_cost_per_rack_cny: float = Field(default=30000.0, ge=0)
-    horizon_years: float = Field(default=5.0, gt=0)  # years over which migration must pay back
-    max_hops: int = Field(default=2, ge=0)  # max site-graph hops between a room and its target
-    max_rooms_kept: int | None = Field(default=None, ge=0)  # a consolidation target, if any
+    migration_cost_per_rack_cny: float = Field(default=30000.0, ge=0, le=MAX_CNY)
+    horizon_years: float = Field(default=5.0, gt=0, le=100)  # years over which migration must pay back
+    max_hops: int = Field(default=2, ge=0, le=MAX_COUNT)  # max site-graph hops between a room and its target
+    max_rooms_kept: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # a consolidation target, if any
     close: tuple[Id, ...] = ()  # rooms the planners have decided to close
 
 
 class LinePolicy(Entity):
     """Parameters of the leased-line checks (analysis/checks/lines.py, docs/checks.md "lines")."""
 
-    district_level: int = Field(default=1, ge=1)  # LIN002: leading "/"-parts of a district name
-    min_departments: int = Field(default=2, ge=2)  # LIN002: departments sharing a district pair
+    district_level: int = Field(default=1, ge=1, le=100)  # LIN002: leading "/"-parts of a district name
+    min_departments: int = Field(default=2, ge=2, le=MAX_COUNT)  # LIN002: departments sharing a district pair
     underuse_percentile: float = Field(default=95.0, gt=0, le=100)  # LIN004
     underuse_threshold: float = Field(default=0.2, gt=0, lt=1)  # LIN004: share of bandwidth
-    underuse_min_samples: int = Field(default=24, ge=1)  # LIN004: fewer samples decide nothing
+    underuse_min_samples: int = Field(default=24, ge=1, le=MAX_COUNT)  # LIN004: fewer samples decide nothing
     target_utilisation: float = Field(default=0.5, gt=0, le=1)  # LIN004: size a downgrade for this
     unmeasured_load: float = Field(default=0.0, ge=0, le=1)  # LIN003: assumed load of unmeasured lines
-    decision_lead_days: int = Field(default=30, ge=0)  # LIN005: warn this long before the notice date
+    decision_lead_days: int = Field(default=30, ge=0, le=MAX_DAYS)  # LIN005: warn this long before the notice date
 
 
 class Policy(Entity):

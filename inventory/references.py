@@ -79,7 +79,11 @@ class Refs:
 
     ids: dict[str, dict[str, Item]]
     problems: Problems
+    #: Unknown ids are not problems (some file could not be read): they go to ``unchecked``.
+    lenient: bool = False
     budget: int = _SUGGESTION_BUDGET
+    unchecked: int = 0
+    first_unchecked: Item | None = None
 
     def entity(self, section: str, key: str) -> Any:
         item = self.ids[section].get(key)
@@ -90,11 +94,21 @@ class Refs:
         """Report ``value`` unless it is an id of ``section``; True when it resolves."""
         if value is None or value in self.ids[section] or not item.ok(str(loc[0])):
             return True
+        if self.lenient:
+            self.not_checked(item)
+            return False
         self.problems.at(item, loc, f"unknown {ENTRY_LABELS[section]} {value!r}"
                                     f"{self.suggest(value, self.ids[section])}")
         return False
 
+    def not_checked(self, item: Item) -> None:
+        """Count a reference that lenient mode does not report."""
+        self.unchecked += 1
+        self.first_unchecked = self.first_unchecked or item
+
     def suggest(self, word: str, candidates: dict[str, Any]) -> str:
+        if self.problems.full:
+            return ""  # the problem is only counted
         self.budget -= len(candidates)
         return did_you_mean(word, candidates) if self.budget >= 0 else ""
 
@@ -143,7 +157,7 @@ def _check_network(n: Network, item: Item, refs: Refs) -> None:
 def _check_device(d: Device, item: Item, refs: Refs) -> None:
     if d.platform is not None and d.platform not in PLATFORMS:
         refs.problems.at(item, ("platform",),
-                         f"unknown platform {d.platform!r}{did_you_mean(d.platform, PLATFORMS)}; "
+                         f"unknown platform {d.platform!r}{refs.suggest(d.platform, PLATFORMS)}; "
                          f"known platforms: {', '.join(sorted(PLATFORMS))}")
     refs.require(item, ("department",), "departments", d.department)
     host_problem = _host_problem(d.host) if d.host is not None else None
@@ -188,6 +202,9 @@ def _check_website(w: Website, item: Item, refs: Refs) -> None:
     refs.require(item, ("approval",), "approvals", w.approval)
     if w.hosted_in and w.hosted_in not in refs.ids["rooms"] \
             and w.hosted_in not in refs.ids["devices"] and not is_ipv4_address(w.hosted_in):
+        if refs.lenient:
+            refs.not_checked(item)
+            return
         refs.problems.at(item, ("hosted_in",),
                          f"{w.hosted_in!r} is neither a room id, a device name nor an IPv4 address"
                          f"{refs.suggest(w.hosted_in, {**refs.ids['rooms'], **refs.ids['devices']})}")
@@ -196,6 +213,9 @@ def _check_website(w: Website, item: Item, refs: Refs) -> None:
 def _check_approval(a: Approval, item: Item, refs: Refs) -> None:
     for i, covered in enumerate(a.covers or ()):
         if not any(covered in ids for ids in refs.ids.values()):
+            if refs.lenient:
+                refs.not_checked(item)
+                continue
             refs.problems.at(item, ("covers", i),
                              f"{covered!r} is not the id of any department, site, room, "
                              "network, device, circuit or website")
@@ -223,7 +243,9 @@ def check_policy(policy: Policy, item: Item, refs: Refs) -> None:
     for i, room in enumerate(getattr(room_plan, "close", ())):
         refs.require(item, ("room_plan", "close", i), "rooms", room)
     for department, prefixes in (policy.address_plan or {}).items():
-        if department not in refs.ids["departments"]:
+        if department not in refs.ids["departments"] and refs.lenient:
+            refs.not_checked(item)
+        elif department not in refs.ids["departments"]:
             refs.problems.at(item, ("address_plan", department),
                              f"unknown department {department!r}"
                              f"{refs.suggest(department, refs.ids['departments'])}", key=True)

@@ -39,6 +39,9 @@ def validate(item: Item, model: type[BaseModel], problems: Problems) -> None:
                 bad.add(loc[0])  # (an unknown key inside a field breaks that whole field)
             else:  # a misspelt field counts as a broken one: no "missing room" on top
                 bad.update(difflib.get_close_matches(str(loc[0]), model.model_fields, n=1, cutoff=0.6))
+            if problems.full:  # counted only: spare the wording
+                problems.unlisted += 1
+                continue
             loc = tuple(p for p in loc if p != "[key]")
             problems.at(item, loc, _validation_message(error, model, item), key=on_key)
         item.bad = frozenset(str(b) for b in bad)
@@ -87,7 +90,11 @@ def _validation_message(error: dict[str, Any], model: type[BaseModel], item: Ite
         op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
               "less_than_equal": "<="}[kind]
         bound = next(iter(error["ctx"].values()))
-        return f"must be {op} {bound:g}{got}"
+        return f"must be {op} {_number(bound)}{got}"
+    if kind == "finite_number":
+        return f"must be a finite number{got}"
+    if kind == "float_type" and isinstance(given, int) and not isinstance(given, bool):
+        return f"is too large to be a number{got}"  # an integer past the float range
     if kind.startswith("date") or kind.startswith("datetime"):
         detail = error.get("ctx", {}).get("error")
         return f"must be a date YYYY-MM-DD{got}" + (f": {detail}" if detail else "")
@@ -105,6 +112,11 @@ def _validation_message(error: dict[str, Any], model: type[BaseModel], item: Ite
         return f"must be a mapping{keys}{got}"
     msg = error["msg"]
     return msg[:1].lower() + msg[1:] + got
+
+
+def _number(bound: float) -> str:
+    """A bound as written in the model: ``1000000``, ``0.5``, not ``1e+06``."""
+    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
 
 
 @cache

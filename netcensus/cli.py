@@ -34,8 +34,11 @@ def _fail(problem: str | Exception) -> typer.Exit:
     """Print a bad-input error (every problem of an InputError) and return exit 2."""
     if isinstance(problem, InputError):
         for p in problem.problems:
-            err.print(f"[red]error[/red] {p}", markup=True, soft_wrap=True)
-        err.print(f"{len(problem.problems)} problem(s) found.")
+            err.print(f"[red]error[/red] {p}", markup=True, soft_wrap=True, highlight=False)
+        if problem.unlisted:
+            err.print(f"... and {problem.unlisted} more problems (only the first {len(problem.problems)} "
+                      "are listed)")
+        err.print(f"{len(problem.problems) + problem.unlisted} problem(s) found.")
     else:
         err.print(f"[red]error[/red] {problem}", soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)

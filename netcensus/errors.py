@@ -34,9 +34,11 @@ class Problem:
 class InputError(NetcensusError):
     """Bad input: one or more problems, all reported at once."""
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], unlisted: int = 0):
         self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.unlisted = unlisted  # more problems, counted but not listed (a huge broken input)
+        tail = [f"... and {unlisted} more problems"] if unlisted else []
+        super().__init__("\n".join([*(str(p) for p in self.problems), *tail]))
 
 
 class InventoryError(InputError):

@@ -112,6 +112,13 @@ def _run_job(job: AuditJob, log: Log) -> JobOutcome:
 
 
 def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOutcome:
+    # The inventory first, outside the lock: a rejected inventory leaves no store, lock or
+    # report folder behind (reading it needs no lock: its cache entries are written atomically).
+    from inventory.cache import load_inventory_cached
+
+    loading = time.perf_counter()
+    inventory = load_inventory_cached(job.inventory, job.cache_dir)
+    loaded_s = time.perf_counter() - loading
     with StoreLock(Path(f"{job.store_path}.lock")) as lock:
         if lock.stale_pid:
             log(f"cleared a stale lock left by pid {lock.stale_pid} (a killed run)")
@@ -119,21 +126,19 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
         archive = None
         try:
             store.clean_pending()
+            removed_staging = clean_stale_staging(job.out)
+            if removed_staging:
+                log(f"removed {len(removed_staging)} staging folder(s) left by killed runs")
             base_id = _baseline(store, job.baseline, log)
             captures = job.captures if job.captures and job.captures.is_dir() else None
-            # Devices of the current inventory: the pipeline loads it; stale counts come from the store.
-            from inventory.cache import load_inventory_cached
-
             loading = time.perf_counter()
-            inventory = load_inventory_cached(job.inventory, job.cache_dir)
-            loaded_s = time.perf_counter() - loading
             if captures and job.collector is None:
                 # Saved captures do not change during an offline audit: archive them meanwhile
                 # (once the inventory is known good, so a typo there is reported at once).
                 archive = store.start_archive(captures, platforms={n: d.platform for n, d in inventory.devices.items()})
             since = store.runs_since_success(inventory.devices)
             earlier_samples = stored_samples(store.utilisation_samples())
-            history_s = time.perf_counter() - loading - loaded_s
+            history_s = time.perf_counter() - loading
             result = audit(job.inventory, job.captures, select=job.select, ignore=job.ignore,
                            today=job.today, collector=job.collector, cache_dir=job.cache_dir,
                            runs_since_success=since,
@@ -295,13 +300,49 @@ class ReportWriter:
     def _staging(self) -> Path:
         if self.staging is None:
             self.out.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=".rendering-", dir=self.out))
+            # The pid in the name tells the next run whether its writer is still alive.
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out))
         return self.staging
 
     def _render(self, name: str, result: AuditResult) -> list[Path]:
         from reports.registry import render
 
         return render(name, result, self._staging(), self.options)
+
+
+STAGING_PREFIX = ".rendering-"
+
+
+def clean_stale_staging(out: Path) -> list[Path]:
+    """Remove the report staging folders of runs that died (killed, power cut) in ``out``.
+
+    Called under the store lock, so no run recording into that store is rendering. A run
+    with another store may share ``out``: a folder whose pid (``.rendering-<pid>-...``) is
+    alive and not this process is left alone. Folders without a pid are from older versions.
+    """
+    removed = []
+    try:
+        candidates = [p for p in out.glob(f"{STAGING_PREFIX}*") if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return []
+    for folder in candidates:
+        pid_text = folder.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        pid = int(pid_text) if pid_text.isdigit() else None
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def write_reports(result: AuditResult, out: Path, lang: str) -> list[Path]:
