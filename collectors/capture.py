@@ -114,9 +114,13 @@ _NOT_REGULAR = (
 )
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Whether files can be opened relative to a folder, following no link (POSIX ``openat``).
+_OPENAT = hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd
 
 
-def read_capture(root: Path | str, path: Path | str, limit: int = MAX_CAPTURE_BYTES) -> CaptureFile:
+def read_capture(root: Path | str, path: Path | str, limit: int = MAX_CAPTURE_BYTES, *,
+                 folder_fd: int | None = None) -> CaptureFile:
     """Read one saved output under the capture folder ``root``, trusting nothing about it.
 
     Refused (``CaptureFile.refused`` names the file and the reason): a path whose real
@@ -124,9 +128,22 @@ def read_capture(root: Path | str, path: Path | str, limit: int = MAX_CAPTURE_BY
     (checked with ``fstat`` on the opened file, which is opened non-blocking so a FIFO
     cannot hang the audit); a file larger than ``limit`` bytes; a file that cannot be read.
     A file that vanished reads as ``CaptureFile(None)``.
+
+    ``folder_fd``, from :func:`open_capture_folder` for the folder holding ``path``, makes
+    the common case (a file, not a link) one ``openat``: no path is resolved again.
     """
-    root_real = os.path.realpath(root)
     path = os.fspath(path)
+    if folder_fd is not None and _OPENAT:
+        try:
+            fd = os.open(os.path.basename(path), _OPEN_FLAGS | _NOFOLLOW, dir_fd=folder_fd)
+        except FileNotFoundError:
+            return CaptureFile(None)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EMLINK):  # a symbolic link: resolved below
+                return CaptureFile(None, refused=f"{path}: unreadable: {exc.strerror or exc}")
+        else:
+            return _read_opened(fd, path, limit)
+    root_real = os.path.realpath(root)
     real = os.path.realpath(path)
     if os.path.commonpath([root_real, real]) != root_real:
         return CaptureFile(None, refused=f"{path}: refused: it leads outside the capture folder (to {real})")
@@ -135,9 +152,26 @@ def read_capture(root: Path | str, path: Path | str, limit: int = MAX_CAPTURE_BY
     except FileNotFoundError:
         return CaptureFile(None)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:  # a link swapped in after realpath: never followed
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # a link swapped in after realpath: never followed
             return CaptureFile(None, refused=f"{path}: refused: a symbolic link changed while reading")
         return CaptureFile(None, refused=f"{path}: unreadable: {exc.strerror or exc}")
+    return _read_opened(fd, path, limit)
+
+
+def open_capture_folder(root: Path | str, folder: Path | str) -> int | str:
+    """A file descriptor of ``folder`` (to pass to :func:`read_capture` as ``folder_fd``, and
+    close), or why it is refused: its real location is outside ``root``. ``OSError`` when
+    it cannot be opened."""
+    root_real, real = os.path.realpath(root), os.path.realpath(folder)
+    if os.path.commonpath([root_real, real]) != root_real:
+        return f"{folder}: refused: it leads outside the capture folder (to {real})"
+    if not _OPENAT:
+        return os.open(real, os.O_RDONLY)
+    return _open_inside(root_real, os.path.relpath(real, root_real), directory=True)
+
+
+def _read_opened(fd: int, path: str, limit: int) -> CaptureFile:
+    """Check, read, decode and clean an opened capture file; closes ``fd``."""
     try:
         info = os.fstat(fd)
         for is_kind, what in _NOT_REGULAR:
@@ -158,19 +192,19 @@ def read_capture(root: Path | str, path: Path | str, limit: int = MAX_CAPTURE_BY
     return CaptureFile(clean_output(text), encoding)
 
 
-def _open_inside(root_real: str, relative: str) -> int:
+def _open_inside(root_real: str, relative: str, directory: bool = False) -> int:
     """Open ``root_real/relative`` one component at a time, following no symbolic link,
     so nothing swapped in after the containment check can lead outside."""
-    if not hasattr(os, "O_NOFOLLOW") or os.open not in os.supports_dir_fd:
+    if not _OPENAT:
         return os.open(os.path.join(root_real, relative), _OPEN_FLAGS)  # no openat here: best effort
     parts = [p for p in relative.split(os.sep) if p not in ("", ".")]
-    fd = os.open(root_real, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(root_real, _DIRECTORY_FLAGS)
     try:
-        for part in parts[:-1]:
-            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+        for part in parts[:-1] if not directory else parts:
+            inner = os.open(part, _DIRECTORY_FLAGS | _NOFOLLOW, dir_fd=fd)
             os.close(fd)
             fd = inner
-        if not parts:
+        if directory or not parts:
             return os.dup(fd)
         return os.open(parts[-1], _OPEN_FLAGS | _NOFOLLOW, dir_fd=fd)
     finally:
@@ -247,6 +281,7 @@ _PAGER = re.compile(r"\s*-{2,4}\s*\(?\s*more(?:\s+\d+%)?\s*\)?\s*-{2,4}\s*", re.
 #: Escape sequences (CSI with parameters, OSC up to BEL/ST, two-character ones).
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[()][A-Za-z0-9]|[@-Z\\-_=>])")
 _TERMINAL_CHARS = ("\x1b", "\x08", "\r")
+_PAGER_HINT = re.compile(r"--\s*\(?\s*[Mm][Oo][Rr][Ee]")
 
 
 def clean_output(text: str) -> str:
@@ -262,7 +297,7 @@ def clean_output(text: str) -> str:
     >>> clean_output("---(more 45%)---\r                \rset system host-name r1\n")
     'set system host-name r1\n'
     """
-    if not any(c in text for c in _TERMINAL_CHARS) and "more" not in text.lower():
+    if not any(c in text for c in _TERMINAL_CHARS) and not _PAGER_HINT.search(text):
         return text
     lines = [_as_shown(line) for line in text.split("\n")]
     return "\n".join(_PAGER.sub(_pager_gap, line) for line in lines)

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from collectors.base import RawOutputs
-from collectors.capture import TMP_SUFFIX, CaptureFile, device_dir, read_capture
+from collectors.capture import TMP_SUFFIX, CaptureFile, device_dir, open_capture_folder, read_capture
 from collectors.facts import CommandProblem
 from collectors.platforms import PLATFORMS, Platform, command_filename
 from inventory.model import Device
@@ -85,15 +85,25 @@ class OfflineCollector:
         except OSError as exc:  # an unreadable folder fails this device, not the run
             return RawOutputs(device.name, device.platform, status="error",
                               error=f"capture folder {folder} unreadable: {exc.strerror or exc}")
-        outside = _outside(self.captures, folder)
-        if outside is not None:
+        try:
+            folder_fd = open_capture_folder(self.captures, folder)
+        except OSError as exc:
             return RawOutputs(device.name, device.platform, status="error",
-                              error=f"capture folder {folder}: refused: it leads outside the capture folder "
-                                    f"(to {outside})")
+                              error=f"capture folder {folder} unreadable: {exc.strerror or exc}")
+        if isinstance(folder_fd, str):  # a folder leading outside the captures
+            return RawOutputs(device.name, device.platform, status="error", error=f"capture folder {folder_fd}")
+        try:
+            return self._collect_folder(device, platform, folder, names, folder_fd, start)
+        finally:
+            os.close(folder_fd)
+
+    def _collect_folder(self, device: Device, platform: Platform, folder: Path, names: set[str],
+                        folder_fd: int, start: float) -> RawOutputs:
+        """A device's capture folder (open as ``folder_fd``): its command files, or napalm JSON."""
         from collectors.napalm_facts import GETTERS, napalm_filename
 
         if any(napalm_filename(g) in names for g in GETTERS):  # napalm getter JSON instead of command outputs
-            return self._collect_napalm(device, folder, names, start)
+            return self._collect_napalm(device, folder, names, folder_fd, start)
         outputs: dict[str, str] = {}
         encodings: dict[str, str] = {}
         problems: list[CommandProblem] = []
@@ -106,7 +116,7 @@ class OfflineCollector:
             for cmd, name in zip(group, files, strict=True):
                 if name not in names:
                     continue
-                read = read_capture(self.captures, folder / name)
+                read = read_capture(self.captures, folder / name, folder_fd=folder_fd)
                 if read.refused:
                     problems.append(CommandProblem(cmd.command, "missing", read.refused))
                     refused.append(read.refused)
@@ -125,7 +135,8 @@ class OfflineCollector:
                 problems.append(CommandProblem(group[0].command, "missing", f"no file {names_text}"))
         return _raw(device, outputs, problems, refused, encodings, start)
 
-    def _collect_napalm(self, device: Device, folder: Path, names: set[str], start: float) -> RawOutputs:
+    def _collect_napalm(self, device: Device, folder: Path, names: set[str], folder_fd: int,
+                        start: float) -> RawOutputs:
         """A folder of napalm getter JSON files, read with the same care as command outputs."""
         from collectors.napalm_facts import GETTERS, napalm_filename, output_key
 
@@ -135,7 +146,8 @@ class OfflineCollector:
         refused: list[str] = []
         for getter in GETTERS:
             name = napalm_filename(getter)
-            read = read_capture(self.captures, folder / name) if name in names else CaptureFile(None)
+            read = read_capture(self.captures, folder / name, folder_fd=folder_fd) if name in names \
+                else CaptureFile(None)
             if read.refused:
                 problems.append(CommandProblem(getter, "missing", read.refused))
                 refused.append(read.refused)
@@ -258,12 +270,6 @@ def _capture_file_names() -> set[str]:
 
     names = {command_filename(c.command).lower() for p in PLATFORMS.values() for c in p.commands}
     return names | {napalm_filename(g).lower() for g in GETTERS} | {"manifest.json"}
-
-
-def _outside(captures: Path, folder: Path) -> str | None:
-    """Where ``folder`` really is, when that is outside ``captures``."""
-    root, real = os.path.realpath(captures), os.path.realpath(folder)
-    return None if os.path.commonpath([root, real]) == root else real
 
 
 def _note_encoding(encodings: dict[str, str], key: str, read: CaptureFile) -> None:

@@ -14,6 +14,8 @@ import os
 import shutil
 from pathlib import Path
 
+import signal
+
 import pytest
 from typer.testing import CliRunner
 
@@ -45,6 +47,19 @@ def config_command(platform: str) -> str:
 
 def real_config(platform: str) -> str:
     return (CASES / CONFIG_CASE[platform] / command_filename(config_command(platform))).read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def no_hang():
+    """Fail, not hang, if a FIFO is opened blocking in this process (the code before the fix did)."""
+    def give_up(*_: object) -> None:
+        raise TimeoutError("the collector blocked opening a FIFO")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 def device(name: str = "r1", platform: str = "cisco_ios") -> Device:
@@ -146,7 +161,7 @@ def test_capture_files_of_other_devices_are_never_taken_for_a_backup(tmp_path: P
     assert collector.collect(device("manifest")).status == "missing"
 
 
-def test_a_hostile_backup_file_is_refused_for_that_device(tmp_path: Path) -> None:
+def test_a_hostile_backup_file_is_refused_for_that_device(tmp_path: Path, no_hang: None) -> None:
     folder = tmp_path / "b"
     folder.mkdir()
     os.mkfifo(folder / "r1")

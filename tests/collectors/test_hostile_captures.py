@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import signal
+
 import pytest
 from typer.testing import CliRunner
 
@@ -43,6 +45,19 @@ FULL_CASE = {
     "arista_eos": "arista_eos/text_only", "cisco_nxos": "cisco_nxos/text_only",
     "juniper_junos": "juniper_junos/text_only",
 }
+
+
+@pytest.fixture()
+def no_hang():
+    """Fail, not hang, if a FIFO is opened blocking in this process (the code before the fix did)."""
+    def give_up(*_: object) -> None:
+        raise TimeoutError("the collector blocked opening a FIFO")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 def device(name: str = "r1", platform: str = "cisco_ios") -> Device:
@@ -281,7 +296,8 @@ def test_a_mode_000_capture_fails_that_device_in_a_real_audit(tmp_path: Path) ->
     assert core2["status"] == "partial" and any(str(locked) in p for p in core2["problems"])
 
 
-def test_the_fingerprint_follows_what_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fingerprint_follows_what_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              no_hang: None) -> None:
     """A FIFO later replaced by the real file: the cached facts must not be the refused ones."""
     monkeypatch.setattr(offline, "SETTLED_S", 0.0)
     captures = capture_folder(tmp_path / "captures")
@@ -343,12 +359,16 @@ def test_the_pipeline_refuses_a_missing_captures_folder(tmp_path: Path) -> None:
 
 #: ntc-templates' real outputs per (platform, kind) of a record listing.
 LISTINGS = {
-    ("cisco_ios", "interfaces"): "cisco_ios/show_interfaces", ("cisco_ios", "cdp"): "cisco_ios/show_cdp_neighbors_detail",
-    ("cisco_ios", "lldp"): "cisco_ios/show_lldp_neighbors_detail", ("cisco_nxos", "interfaces"): "cisco_nxos/show_interface",
+    ("cisco_ios", "interfaces"): "cisco_ios/show_interfaces",
+    ("cisco_ios", "cdp"): "cisco_ios/show_cdp_neighbors_detail",
+    ("cisco_ios", "lldp"): "cisco_ios/show_lldp_neighbors_detail",
+    ("cisco_nxos", "interfaces"): "cisco_nxos/show_interface",
     ("cisco_nxos", "cdp"): "cisco_nxos/show_cdp_neighbors_detail",
     ("cisco_nxos", "lldp"): "cisco_nxos/show_lldp_neighbors_detail",
-    ("arista_eos", "interfaces"): "arista_eos/show_interfaces", ("arista_eos", "lldp"): "arista_eos/show_lldp_neighbors_detail",
-    ("huawei", "interfaces"): "huawei_vrp/display_interface", ("huawei", "lldp"): "huawei_vrp/display_lldp_neighbor",
+    ("arista_eos", "interfaces"): "arista_eos/show_interfaces",
+    ("arista_eos", "lldp"): "arista_eos/show_lldp_neighbors_detail",
+    ("huawei", "interfaces"): "huawei_vrp/display_interface",
+    ("huawei", "lldp"): "huawei_vrp/display_lldp_neighbor",
     ("hp_comware", "interfaces"): "hp_comware/display_interface",
     ("hp_comware", "lldp"): "hp_comware/display_lldp_neighbor-information_verbose",
     ("juniper_junos", "interfaces"): "juniper_junos/show_interfaces",
