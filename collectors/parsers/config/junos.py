@@ -211,7 +211,7 @@ def _is_port_name(name: str) -> bool:
 
 def _interfaces(statements: list[Statement]) -> list[InterfaceDraft]:
     ports: dict[str, InterfaceDraft] = {}
-    units: dict[str, tuple[str, InterfaceDraft]] = {}  # unit name -> (port name, draft)
+    units: dict[str, dict[str, InterfaceDraft]] = {}  # port name -> unit name -> draft
     primary: dict[str, str] = {}
     static_mac: set[str] = set()
     gateway: set[str] = set()
@@ -226,7 +226,7 @@ def _interfaces(statements: list[Statement]) -> list[InterfaceDraft]:
         if len(rest) < 2:
             continue
         unit_name = f"{port_name}.{rest[1]}"
-        unit = units.setdefault(unit_name, (port_name, InterfaceDraft(unit_name)))[1]
+        unit = units.setdefault(port_name, {}).setdefault(unit_name, InterfaceDraft(unit_name))
         rest = rest[2:]
         _settings(unit, rest)
         if rest[:1] == ("mac",):
@@ -254,9 +254,7 @@ def _interfaces(statements: list[Statement]) -> list[InterfaceDraft]:
     for port_name, port in ports.items():
         drafts.append(port)
         port.vrf = vrf(port_name)
-        for unit_name, (owner, unit) in units.items():
-            if owner != port_name:
-                continue
+        for unit_name, unit in units.get(port_name, {}).items():
             unit.admin_up = unit.admin_up and port.admin_up
             unit.vrf = vrf(unit_name)
             if unit_name in primary and (first := _prefix(primary[unit_name])) in unit.primary:
