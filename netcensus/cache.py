@@ -204,6 +204,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, json TEXT NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (device TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, parser TEXT NOT NULL,
                                  key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -214,10 +215,32 @@ def _open(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")  # parsers in several processes read while one writes
         db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last transaction only costs time
         db.executescript(_SCHEMA)
+        _forget_other_parsers(db)
     except sqlite3.Error:
         db.close()
         raise
     return db
+
+
+def _forget_other_parsers(db: sqlite3.Connection) -> None:
+    """Empty a cache written by another parser version (its keys name that version).
+
+    None of its entries can be read by this one, and they may hold configurations that
+    older redaction rules left secrets in: they are overwritten (``secure_delete``), not
+    left for :meth:`FactsCache.prune` to find a month later.
+    """
+    db.execute("BEGIN IMMEDIATE")  # one process empties it; the others then see the new version
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'parser'").fetchone()
+        if row is None or row[0] != parser_digest():
+            db.execute("PRAGMA secure_delete = ON")
+            db.execute("DELETE FROM facts")
+            db.execute("DELETE FROM seen")
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('parser', ?)", (parser_digest(),))
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _today() -> int:

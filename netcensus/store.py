@@ -37,6 +37,7 @@ from netcensus.archive_redaction import (
     MAX_FILE_BYTES, Listing, add_listing, archive_mark, fsync_dir, migrate_archive, open_marked, platform_of, read_archive_mark,
     redact_capture,
 )
+from collectors.redact import RULES_DIGEST, redact_config
 from netcensus.errors import NetcensusError
 
 SCHEMA_VERSION = 3
@@ -241,11 +242,14 @@ class SQLiteStore:
         ``captures`` is not read again); it raises here if writing it failed. The archive
         holds the captures redacted for each device's platform (``platforms``; a device
         missing there gets every family's rules), and older archives are redacted too
-        (:func:`redact_archives`).
+        (:func:`redact_archives`). Given ``platforms``, the configurations earlier runs
+        stored are first redacted again if the rules changed since (:meth:`redact_configs`).
         ``before_commit(run_id)`` runs inside the transaction, the run readable through
         this store: if it raises, nothing is recorded and its exception is raised as it is
         (the nightly job stages its reports there, so a run is recorded only with them).
         """
+        if platforms is not None:
+            self.redact_configs(platforms)  # before this run's configs join them
         if archive is not None:
             pending, signature, content = archive.result()
         elif captures:
@@ -323,6 +327,49 @@ class SQLiteStore:
             "SELECT captures_signature, archive, captures_digest FROM runs WHERE captures_signature IS NOT NULL"
             " AND archive LIKE 'run-%' ORDER BY id")
         return {signature: (name, content) for signature, name, content in rows}
+
+    def redact_configs(self, platforms: Platforms) -> int:
+        """Redact again, by the current rules, the configurations earlier runs stored; the number changed.
+
+        Each configuration is redacted for the platform of every device it was stored for
+        (every family's rules for a device no longer in ``platforms``), in one transaction;
+        a changed one is stored under its new digest and the runs pointing at it follow,
+        and the old text is overwritten on disk (``secure_delete``), not just unlinked. The
+        rules' digest is recorded, so this reads the configurations once per rule change.
+        """
+        self.conn.execute("CREATE TABLE IF NOT EXISTS redaction (what TEXT PRIMARY KEY, rules TEXT NOT NULL)")
+        row = self.conn.execute("SELECT rules FROM redaction WHERE what = 'configs'").fetchone()
+        if row is not None and row[0] == RULES_DIGEST:
+            return 0
+        self.conn.execute("PRAGMA secure_delete = ON")
+        changed = 0
+        try:
+            with self._transaction() as db:
+                owners: dict[str, set[str]] = {}
+                for cdigest, device in db.execute(
+                        "SELECT config_digest, device FROM device_runs WHERE config_digest IS NOT NULL UNION"
+                        " SELECT config_digest, device FROM last_success WHERE config_digest IS NOT NULL"):
+                    owners.setdefault(cdigest, set()).add(device)
+                for (old,) in db.execute("SELECT digest FROM configs").fetchall():
+                    text = db.execute("SELECT text FROM configs WHERE digest = ?", (old,)).fetchone()[0]
+                    new = text
+                    for platform in sorted({platforms.get(d, "unknown") for d in owners.get(old, {""})}):
+                        new = redact_config(platform, new)
+                    if new == text:
+                        continue
+                    fresh = digest(new)
+                    db.execute("INSERT OR IGNORE INTO configs VALUES (?, ?)", (fresh, new))
+                    db.execute("UPDATE device_runs SET config_digest = ? WHERE config_digest = ?", (fresh, old))
+                    db.execute("UPDATE last_success SET config_digest = ? WHERE config_digest = ?", (fresh, old))
+                    db.execute("DELETE FROM configs WHERE digest = ?", (old,))
+                    changed += 1
+                db.execute("INSERT OR REPLACE INTO redaction VALUES ('configs', ?)", (RULES_DIGEST,))
+        finally:
+            self.conn.execute("PRAGMA secure_delete = OFF")
+        if changed:  # the old pages now zeroed in the WAL: into the database file with them
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return changed
 
     def redact_archives(self, platforms: Platforms | None = None) -> list[str]:
         """Rewrite redacted every archive not redacted by the current rules; return their names.

@@ -302,3 +302,20 @@ def test_a_migration_that_fails_leaves_the_original_whole(tmp_path: Path, monkey
         store.redact_archives(PLATFORMS)
     assert path.read_bytes() == original
     assert not list(store.archive_dir.glob(".pending-*"))
+
+
+def test_configurations_stored_by_older_rules_are_redacted_again(tmp_path: Path) -> None:
+    """A store written before a redactor gap was closed: the next run redacts its configs too."""
+    gap = "dot11 ssid CITY\n wpa-psk ascii 0 OldGapSecret\n"
+    store = SQLiteStore(tmp_path / "h.sqlite")
+    old = make_run(1)
+    first = store.record(RunRecord(**{**old.__dict__, "configs": {"r1": "hostname r1\n" + gap}}))
+    store.conn.execute("CREATE TABLE IF NOT EXISTS redaction (what TEXT PRIMARY KEY, rules TEXT NOT NULL)")
+    store.conn.execute("INSERT OR REPLACE INTO redaction VALUES ('configs', 'older-rules')")
+    second = store.record(make_run(2), platforms={"r1": "cisco_ios"})
+    assert store.run(first).configs["r1"] == "hostname r1\ndot11 ssid CITY\n wpa-psk ascii 0 <redacted>\n"
+    assert store.last_success("r1")[0] == second
+    assert store.redact_configs({"r1": "cisco_ios"}) == 0  # once per rule change
+    store.close()
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("h.sqlite*") if p.is_file())
+    assert b"OldGapSecret" not in on_disk  # overwritten, not merely unlinked
