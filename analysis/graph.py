@@ -12,13 +12,13 @@ into their sites (DESIGN.md section 7).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
 from collectors.facts import DeviceFacts, Interface, InterfaceRole
-from collectors.normalise import device_name, interface_role, is_interface_name, vrf_name
+from collectors.normalise import device_name, is_interface_name, is_management_vrf, vrf_name
 from inventory.model import Circuit, Inventory
 
 __all__ = [
@@ -231,10 +231,9 @@ def interface_plane(itf: Interface, platform: str = "") -> InterfaceRole:
     """An interface's role, with a fallback for facts whose reader left it ``data``.
 
     The readers classify interfaces (``Interface.role``, from
-    :func:`collectors.normalise.interface_role`); this applies the same rules again, plus
-    the names that are unmistakable on any platform, so facts from an older cache or a
-    reader that forgets cannot turn every box's identical internal address into a
-    duplicate: Junos ``bme*``/``jsrv*`` (internal), ``fxp*``/``em*`` on Junos, NX-OS
+    :func:`collectors.normalise.interface_role`); this repeats the names that are
+    unmistakable, so facts from a reader that forgets cannot turn every box's identical
+    internal address into a duplicate: Junos ``bme*``/``jsrv*`` (internal), ``fxp*``/``em*`` on Junos, NX-OS
     ``mgmt*``, EOS ``Management*``, Huawei ``MEth*``, H3C ``M-GigabitEthernet*``
     (management), and any port in a management VRF.
 
@@ -245,13 +244,14 @@ def interface_plane(itf: Interface, platform: str = "") -> InterfaceRole:
     """
     if itf.role != "data":
         return itf.role
-    role = interface_role(platform, itf.name, itf.vrf, itf.addresses)
-    if role != "data":
-        return role  # type: ignore[return-value]
-    base = itf.name.split(".", 1)[0].lower()
+    # Cheap tests only: this runs for every interface of every device in several checks,
+    # and the readers have already applied the full rules (addresses included).
+    base = itf.name.lower()
     if base.startswith(_INTERNAL_NAMES):
         return "internal"
-    if base.startswith(_MANAGEMENT_NAMES):
+    if base.startswith(_MANAGEMENT_NAMES) or ("junos" in platform and base.startswith(("fxp", "em", "me0"))):
+        return "management"
+    if itf.vrf is not None and is_management_vrf(itf.vrf):
         return "management"
     return "data"
 
@@ -262,42 +262,56 @@ class _End:
 
     device: str
     interface: str
-    ip: ipaddress.IPv4Address
+    ip: int
     vrf: str | None  # canonical: None is the global table
 
 
-def _data_interfaces(f: DeviceFacts) -> Iterator[Interface]:
-    """The data-plane interfaces: management and chassis-internal ports give no adjacency."""
-    return (itf for itf in f.interfaces if interface_plane(itf, f.platform) == "data")
+#: A /30 or /31 as (first address, length): integers, cheap to build and sort at scale.
+_Subnet = tuple[int, int]
 
 
-def _point_to_point_ends(inventory: Inventory, facts: Mapping[str, DeviceFacts]
-                         ) -> dict[ipaddress.IPv4Network, list[_End]]:
+def _ipv4(text: str) -> int | None:
+    """``"10.1.2.1"`` -> its integer, None for anything else (the ipaddress module is slow)."""
+    parts = text.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        return None
+    a, b, c, d = (int(p) for p in parts)
+    return None if max(a, b, c, d) > 255 else a << 24 | b << 16 | c << 8 | d
+
+
+def _subnet(ip: int, length: int) -> _Subnet:
+    return ip & (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF, length
+
+
+def _subnet_text(subnet: _Subnet) -> str:
+    return f"{ipaddress.IPv4Address(subnet[0])}/{subnet[1]}"
+
+
+def _point_to_point_ends(inventory: Inventory, facts: Mapping[str, DeviceFacts]) -> dict[_Subnet, list[_End]]:
     """Masked /30 and /31 addresses of declared devices' data interfaces, by subnet.
 
     A first-hop virtual address (listed in ``shared_addresses``) is no end of a link.
     """
-    by_subnet: dict[ipaddress.IPv4Network, list[_End]] = {}
+    by_subnet: dict[_Subnet, list[_End]] = {}
     for name, f in facts.items():
         if name not in inventory.devices:
             continue
-        for itf in _data_interfaces(f):
-            shared = {a.split("/", 1)[0] for a in itf.shared_addresses}
-            for addr in itf.addresses:
-                if not addr.endswith(("/30", "/31")):  # most addresses: skip the costly parse
-                    continue
-                try:
-                    iface = ipaddress.IPv4Interface(addr)
-                except ValueError:
-                    continue
-                if iface.network.prefixlen in (30, 31) and str(iface.ip) not in shared:
-                    by_subnet.setdefault(iface.network, []).append(
-                        _End(name, itf.name, iface.ip, canonical_vrf(itf.vrf)))
+        for itf in f.interfaces:
+            links = [a for a in itf.addresses if a.endswith(("/30", "/31"))]  # most have none
+            if not links or interface_plane(itf, f.platform) != "data":
+                continue
+            shared = {a.split("/", 1)[0] for a in itf.shared_addresses} if itf.shared_addresses else ()
+            for addr in links:
+                text, _, length = addr.partition("/")
+                ip = _ipv4(text)
+                if ip is not None and text not in shared:
+                    by_subnet.setdefault(_subnet(ip, int(length)), []).append(
+                        _End(name, itf.name, ip, canonical_vrf(itf.vrf)))
     return by_subnet
 
 
 def _join_unmasked(inventory: Inventory, facts: Mapping[str, DeviceFacts],
-                   by_subnet: dict[ipaddress.IPv4Network, list[_End]]) -> None:
+                   by_subnet: dict[_Subnet, list[_End]]) -> None:
     """Add addresses shown without a length (``ip interface brief``) to the /30 or /31 they close.
 
     An unmasked address joins a subnet only when that is unambiguous: among its /30 (where
@@ -308,18 +322,19 @@ def _join_unmasked(inventory: Inventory, facts: Mapping[str, DeviceFacts],
     for name, f in sorted(facts.items()):
         if name not in inventory.devices:
             continue
-        for itf in _data_interfaces(f):
+        for itf in f.interfaces:
+            if not itf.unmasked_addresses or interface_plane(itf, f.platform) != "data":
+                continue
             vrf = canonical_vrf(itf.vrf)
             for text in itf.unmasked_addresses:
-                try:
-                    ip = ipaddress.IPv4Address(text.split("/", 1)[0].strip())
-                except ValueError:
+                ip = _ipv4(text.split("/", 1)[0].strip())
+                if ip is None:
                     continue
-                candidates: list[ipaddress.IPv4Network] = []
+                candidates: list[_Subnet] = []
                 for length in (30, 31):
-                    subnet = ipaddress.IPv4Network((int(ip), length), strict=False)
-                    if length == 30 and ip in (subnet.network_address, subnet.broadcast_address):
-                        continue
+                    subnet = _subnet(ip, length)
+                    if length == 30 and ip in (subnet[0], subnet[0] + 3):
+                        continue  # the network or broadcast address of a /30 is no host
                     ends = by_subnet.get(subnet, [])
                     if len(ends) > 1:
                         ends = [e for e in ends if e.vrf == vrf]
@@ -359,9 +374,10 @@ def _add_l3_adjacencies(G: nx.MultiGraph, inventory: Inventory,
             if len(pair) != 2 or pair[0].device == pair[1].device or pair[0].ip == pair[1].ip:
                 continue
             a, z = sorted(pair, key=lambda e: (e.device, e.interface))
-            key = f"l3:{subnet}" if not vrf else f"l3:{vrf}:{subnet}"
+            text = _subnet_text(subnet)
+            key = f"l3:{text}" if not vrf else f"l3:{vrf}:{text}"
             G.add_edge(device_node(a.device), device_node(z.device), key=key, kind="l3",
-                       subnet=str(subnet), vrf=vrf, vrfs={a.device: a.vrf, z.device: z.vrf},
+                       subnet=text, vrf=vrf, vrfs={a.device: a.vrf, z.device: z.vrf},
                        ports={a.device: a.interface, z.device: z.interface}, circuit=None)
 
 
