@@ -56,8 +56,7 @@ def load_inventory(path: Path | str) -> Inventory:
     Raises :class:`InventoryError` with every problem found: first the files that could
     not be read at all (they explain what follows), then the others, each part sorted by
     file and line. Past :data:`~inventory.locations.MAX_LISTED` problems the rest are only
-    counted (``InventoryError.unlisted``). While a file cannot be read, references to
-    entries it may declare are not reported (one note says how many were not checked).
+    counted (``InventoryError.unlisted``).
 
     >>> load_inventory("/nonexistent/inventory")
     Traceback (most recent call last):
@@ -140,9 +139,7 @@ def _build(raw: Raw, problems: Problems) -> Inventory:
     """Validate every item, check ids and references, and assemble the inventory."""
     for item in raw.items:
         validate(item, SECTIONS[item.section][0], problems)
-    # An unread file may declare what the others refer to: "unknown department" for each
-    # reference to it would bury the one problem to fix (a tab, say) under consequences.
-    refs = Refs(register_ids(raw.items, problems), problems, lenient=bool(problems.unreadable))
+    refs = Refs(register_ids(raw.items, problems), problems)
     for item in raw.items:  # duplicates too: their references may be wrong as well
         check = CHECKS.get(item.section)
         if check is not None:
@@ -159,9 +156,4 @@ def _build(raw: Raw, problems: Problems) -> Inventory:
     for section, ids in refs.ids.items():
         sections[section] = {key: it.entity for key, it in ids.items() if it.entity is not None}
         sources.update({(section, key): Source(it.file, it.line) for key, it in ids.items()})
-    if refs.first_unchecked is not None:
-        first = refs.first_unchecked
-        problems.add(first.file, first.line, first.path,
-                     f"{refs.unchecked} reference(s) to unknown entries not reported (the first "
-                     "here): they may name entries of the files that could not be read")
     return Inventory(**sections, policy=policy, sources=sources)

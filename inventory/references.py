@@ -79,11 +79,7 @@ class Refs:
 
     ids: dict[str, dict[str, Item]]
     problems: Problems
-    #: Unknown ids are not problems (some file could not be read): they go to ``unchecked``.
-    lenient: bool = False
     budget: int = _SUGGESTION_BUDGET
-    unchecked: int = 0
-    first_unchecked: Item | None = None
 
     def entity(self, section: str, key: str) -> Any:
         item = self.ids[section].get(key)
@@ -94,17 +90,12 @@ class Refs:
         """Report ``value`` unless it is an id of ``section``; True when it resolves."""
         if value is None or value in self.ids[section] or not item.ok(str(loc[0])):
             return True
-        if self.lenient:
-            self.not_checked(item)
-            return False
+        # A file that could not be read may declare it: say so, the real fix is there.
+        unread = " (it may be declared in a file that could not be read, listed first)" \
+            if self.problems.unreadable else ""
         self.problems.at(item, loc, f"unknown {ENTRY_LABELS[section]} {value!r}"
-                                    f"{self.suggest(value, self.ids[section])}")
+                                    f"{self.suggest(value, self.ids[section])}{unread}")
         return False
-
-    def not_checked(self, item: Item) -> None:
-        """Count a reference that lenient mode does not report."""
-        self.unchecked += 1
-        self.first_unchecked = self.first_unchecked or item
 
     def suggest(self, word: str, candidates: dict[str, Any]) -> str:
         if self.problems.full:
@@ -202,9 +193,6 @@ def _check_website(w: Website, item: Item, refs: Refs) -> None:
     refs.require(item, ("approval",), "approvals", w.approval)
     if w.hosted_in and w.hosted_in not in refs.ids["rooms"] \
             and w.hosted_in not in refs.ids["devices"] and not is_ipv4_address(w.hosted_in):
-        if refs.lenient:
-            refs.not_checked(item)
-            return
         refs.problems.at(item, ("hosted_in",),
                          f"{w.hosted_in!r} is neither a room id, a device name nor an IPv4 address"
                          f"{refs.suggest(w.hosted_in, {**refs.ids['rooms'], **refs.ids['devices']})}")
@@ -213,9 +201,6 @@ def _check_website(w: Website, item: Item, refs: Refs) -> None:
 def _check_approval(a: Approval, item: Item, refs: Refs) -> None:
     for i, covered in enumerate(a.covers or ()):
         if not any(covered in ids for ids in refs.ids.values()):
-            if refs.lenient:
-                refs.not_checked(item)
-                continue
             refs.problems.at(item, ("covers", i),
                              f"{covered!r} is not the id of any department, site, room, "
                              "network, device, circuit or website")
@@ -243,9 +228,7 @@ def check_policy(policy: Policy, item: Item, refs: Refs) -> None:
     for i, room in enumerate(getattr(room_plan, "close", ())):
         refs.require(item, ("room_plan", "close", i), "rooms", room)
     for department, prefixes in (policy.address_plan or {}).items():
-        if department not in refs.ids["departments"] and refs.lenient:
-            refs.not_checked(item)
-        elif department not in refs.ids["departments"]:
+        if department not in refs.ids["departments"]:
             refs.problems.at(item, ("address_plan", department),
                              f"unknown department {department!r}"
                              f"{refs.suggest(department, refs.ids['departments'])}", key=True)

@@ -13,11 +13,35 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from typer import _click as click
+from typer.core import TyperGroup
 
 from netcensus import __version__
 from netcensus.errors import InputError, NetcensusError
 
+class _Group(TyperGroup):
+    """The command group; on/off flags show no ``<bool>`` value in any help text."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _flags_without_value(command, ctx)
+        return command
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _flags_without_value(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+def _flags_without_value(command: click.Command, ctx: click.Context) -> None:
+    """A flag takes no value: blank the type column typer would fill with ``<bool>``."""
+    for param in [*command.params, command.get_help_option(ctx)]:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+
+
 app = typer.Typer(
+    cls=_Group,
     name="netcensus",
     help="Citywide network and leased-line integration inventory auditor.",
     no_args_is_help=True,
@@ -103,28 +127,51 @@ def list_checks() -> None:
     Console().print(table)
 
 
+# The live-collection options, one set shared by `collect` and `audit --collect`.
+Workers = Annotated[int, typer.Option("--workers", min=1, help="Devices collected at once.")]
+AcceptNewHostKeys = Annotated[bool, typer.Option(
+    "--accept-new-host-keys",
+    help="Trust unknown host keys on first use and record them (a changed key is still refused).")]
+NoHostKeyCheck = Annotated[bool, typer.Option("--no-host-key-check", help="Do not check SSH host keys at all.")]
+KnownHosts = Annotated[Optional[Path], typer.Option(
+    "--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts).")]
+CredentialsFile = Annotated[Optional[Path], typer.Option(
+    "--credentials-file", help="Credentials file outside the repository, mode 0600.")]
+ConnectTimeout = Annotated[float, typer.Option("--connect-timeout", min=0.1, help="Seconds to connect.")]
+CommandTimeout = Annotated[float, typer.Option("--command-timeout", min=0.1,
+                                               help="Seconds for one command's output.")]
+MaxFailed = Annotated[Optional[str], typer.Option(
+    "--max-failed", metavar="N|N%",
+    help="Exit 3 (degraded) when more devices than this (a count or a percentage) could not be collected.")]
+
+
 @app.command()
 def collect(
     inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
     out: Annotated[Path, typer.Option("--out", help="Capture directory to write.")],
-    workers: Annotated[int, typer.Option(min=1, help="Devices collected at once.")] = 20,
+    workers: Workers = 20,
     department: Annotated[Optional[list[str]], typer.Option(help="Only these departments.")] = None,
     site: Annotated[Optional[list[str]], typer.Option(help="Only these sites.")] = None,
     role: Annotated[Optional[list[str]], typer.Option(help="Only these roles.")] = None,
     platform: Annotated[Optional[list[str]], typer.Option(help="Only these platforms.")] = None,
     device: Annotated[Optional[list[str]], typer.Option(help="Only these devices (names or globs).")] = None,
-    resume: Annotated[bool, typer.Option(help="Skip devices already collected in OUT.")] = False,
-    accept_new_host_keys: Annotated[bool, typer.Option(
-        help="Trust unknown host keys on first use and record them (a changed key is still refused).")] = False,
-    no_host_key_check: Annotated[bool, typer.Option(help="Do not check SSH host keys at all.")] = False,
-    known_hosts: Annotated[Optional[Path], typer.Option(help="known_hosts file (default ~/.ssh/known_hosts).")] = None,
-    credentials_file: Annotated[Optional[Path], typer.Option(
-        help="Credentials file outside the repository, mode 0600.")] = None,
-    connect_timeout: Annotated[float, typer.Option(help="Seconds to connect.")] = 10.0,
-    command_timeout: Annotated[float, typer.Option(help="Seconds for one command's output.")] = 60.0,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip devices already collected in OUT.")] = False,
+    accept_new_host_keys: AcceptNewHostKeys = False,
+    no_host_key_check: NoHostKeyCheck = False,
+    known_hosts: KnownHosts = None,
+    credentials_file: CredentialsFile = None,
+    connect_timeout: ConnectTimeout = 10.0,
+    command_timeout: CommandTimeout = 60.0,
+    max_failed: MaxFailed = "0",
 ) -> None:
-    """Collect raw outputs from the inventory's devices over SSH into a capture directory."""
+    """Collect raw outputs from the inventory's devices over SSH into a capture directory.
+
+    Exit codes: 0 collected (no more than --max-failed devices failed); 2 bad input or
+    usage; 3 degraded (more than --max-failed devices could not be collected, default 0);
+    130 interrupted.
+    """
     from inventory.loader import load_inventory
+    from netcensus.job import EXIT_DEGRADED, parse_max_failed
 
     try:
         run = _collect(load_inventory(inventory), out, workers=workers, department=department, site=site,
@@ -132,11 +179,21 @@ def collect(
                        accept_new_host_keys=accept_new_host_keys, no_host_key_check=no_host_key_check,
                        known_hosts=known_hosts, credentials_file=credentials_file,
                        connect_timeout=connect_timeout, command_timeout=command_timeout)
+        # The run's own devices, not those a --resume kept from before (they completed).
+        attempted = {n: r for n, r in run.manifest.devices.items() if not r.from_previous_run}
+        limit = parse_max_failed(max_failed, len(attempted))
     except (InputError, NetcensusError) as e:
         raise _fail(e) from None
-    print(f"captures written to {out} ({len(run.manifest.devices)} devices, {len(run.failed)} failed)")
+    failed = sorted(n for n in run.failed if n in attempted)
+    print(f"captures written to {out} ({len(run.manifest.devices)} devices, {len(failed)} failed)")
     if run.interrupted:
         raise typer.Exit(130)
+    if limit is not None and len(failed) > limit:
+        reasons = ", ".join(f"{n} ({run.manifest.devices[n].status})" for n in failed[:10])
+        err.print(f"collection degraded: {len(failed)} device(s) not collected, more than --max-failed "
+                  f"{max_failed}: {reasons}{' ...' if len(failed) > 10 else ''}", markup=False,
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_DEGRADED)
 
 
 def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=None, role=None,  # noqa: ANN001, ANN202
@@ -173,30 +230,38 @@ def audit(
     out: Annotated[Path, typer.Option(help="Output folder for the reports.")] = DEFAULT_OUT,
     collect_first: Annotated[bool, typer.Option("--collect", help=(
         "Collect live over SSH into --captures first (strict host keys; see `netcensus collect`)."))] = False,
-    accept_new_host_keys: Annotated[bool, typer.Option(help="With --collect: trust new host keys on first use.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="With --collect: devices collected at once.")] = 20,
+    accept_new_host_keys: AcceptNewHostKeys = False,
+    no_host_key_check: NoHostKeyCheck = False,
+    known_hosts: KnownHosts = None,
+    credentials_file: CredentialsFile = None,
+    connect_timeout: ConnectTimeout = 10.0,
+    command_timeout: CommandTimeout = 60.0,
+    workers: Workers = 20,
     format: Annotated[str, typer.Option(
-        "--format", help="What to print on stdout: terminal or json.")] = "terminal",
+        "--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
     fail_on: Annotated[Optional[str], typer.Option(
+        metavar="info|low|medium|high|critical",
         help="Exit 1 if an open finding (a new one, with --baseline) is at or above this severity.")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: en or zh.")] = "en",
-    select: Annotated[Optional[list[str]], typer.Option(help="Run only these check codes or families.")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these check codes or families.")] = None,
+    lang: Annotated[str, typer.Option(metavar="en|zh", help="Report language.")] = "en",
+    select: Annotated[Optional[list[str]], typer.Option(
+        metavar="CODE[,CODE...]",
+        help="Run only these check codes or families (comma-separated or repeated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(
+        metavar="CODE[,CODE...]", help="Skip these check codes or families (comma-separated or repeated).")] = None,
     today: Annotated[Optional[str], typer.Option(help="Audit date YYYY-MM-DD (default: today).")] = None,
     store: Annotated[Optional[Path], typer.Option(
         help="History store (SQLite). Default: OUT/history.sqlite.")] = None,
     baseline: Annotated[Optional[str], typer.Option(
         help="Diff against this run: 'last', 'previous' or a run id.")] = None,
     keep_runs: Annotated[int, typer.Option(min=1, help="Runs kept in the history store.")] = 30,
-    max_failed: Annotated[Optional[str], typer.Option(
-        help="Exit 3 (degraded) when more devices than this (count or N%) could not be collected.")] = None,
+    max_failed: MaxFailed = None,
     stale_after: Annotated[int, typer.Option(min=1, help="Runs without collection before a device is stale.")] = 3,
     cache: Annotated[Optional[Path], typer.Option(
         help="Cache folder: parsed facts and the validated inventory (default OUT/.facts-cache).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-parse every capture.")] = False,
     utilisation: Annotated[Optional[Path], typer.Option(
         help="Line utilisation CSV from the NMS (circuit,time,in_mbps,out_mbps) for LIN003/LIN004.")] = None,
-    quiet: Annotated[bool, typer.Option(help="Print only problems (for cron).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print only problems (for cron).")] = False,
     on_new_findings: Annotated[Optional[str], typer.Option(
         help="Command to run with the JSON report's path when there are new findings.")] = None,
 ) -> None:
@@ -213,6 +278,7 @@ def audit(
         audit_day = dt.date.fromisoformat(today) if today else None
     except ValueError as e:
         raise _fail(e) from None
+    select, ignore = _comma_list(select), _comma_list(ignore)
     log = _logger(quiet)
     if inventory is None:
         if collect_first:
@@ -225,7 +291,9 @@ def audit(
             raise _fail("--collect needs --captures DIR: where the raw outputs are written")
         try:
             run = _collect(load_inventory(inventory), captures, workers=workers,
-                           accept_new_host_keys=accept_new_host_keys)
+                           accept_new_host_keys=accept_new_host_keys, no_host_key_check=no_host_key_check,
+                           known_hosts=known_hosts, credentials_file=credentials_file,
+                           connect_timeout=connect_timeout, command_timeout=command_timeout)
         except (InputError, NetcensusError) as e:
             raise _fail(e) from None
         if run.interrupted:
@@ -291,7 +359,7 @@ def diff(
     run_a: Annotated[str, typer.Argument(help="Baseline run: id, 'previous' or 'last'.")],
     run_b: Annotated[str, typer.Argument(help="Compared run: id, 'previous' or 'last'.")],
     store: Annotated[Path, typer.Option(help="History store.")] = DEFAULT_OUT / "history.sqlite",
-    format: Annotated[str, typer.Option("--format", help="terminal or json.")] = "terminal",
+    format: Annotated[str, typer.Option("--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
 ) -> None:
     """Show what changed between two recorded runs."""
     from netcensus.history import diff_runs
@@ -332,7 +400,7 @@ def whatif(
     captures: Annotated[Optional[Path], typer.Option(help="Capture directory (saved outputs).")] = None,
     cancel: Annotated[Optional[list[str]], typer.Option(help="Circuit id to cancel (repeatable).")] = None,
     close: Annotated[Optional[list[str]], typer.Option(help="Room id to close (repeatable).")] = None,
-    format: Annotated[str, typer.Option("--format", help="terminal or json.")] = "terminal",
+    format: Annotated[str, typer.Option("--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
     today: Annotated[Optional[str], typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
 ) -> None:
     """Test a proposal before making it: which sites lose their backup or are cut off, and the saving.
@@ -399,6 +467,13 @@ def _check_captures_option(inventory: Path, captures: Path | None, inventory_onl
         raise _fail(f"no --captures given for {inventory}: give --captures DIR (saved outputs, or an "
                     "Oxidized/RANCID configuration backup folder), --collect --captures DIR to collect "
                     "over SSH first, or --inventory-only to audit the declarations alone")
+
+
+def _comma_list(values: list[str] | None) -> list[str] | None:
+    """``--select A,B --select C`` -> ``[A, B, C]``: repeated and comma-separated both work."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _logger(quiet: bool):  # noqa: ANN202

@@ -35,7 +35,7 @@ def _load(inventory: Path):  # noqa: ANN202
 
 def survey_template(
     out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
-    lang: Annotated[str, typer.Option(help="Headers and instructions: zh or en.")] = "zh",
+    lang: Annotated[str, typer.Option(metavar="zh|en", help="Headers and instructions.")] = "zh",
     department: Annotated[Optional[str], typer.Option(help="Pre-fill for this department id.")] = None,
 ) -> None:
     """Write an empty survey workbook (调查表) for departments to fill in."""
@@ -68,7 +68,7 @@ def import_survey(
 def export_survey(
     inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the workbooks.")],
-    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+    lang: Annotated[str, typer.Option(metavar="zh|en", help="Workbook language.")] = "zh",
 ) -> None:
     """Write the inventory as survey workbooks, one per department."""
     from inventory.exchange import export_surveys

@@ -53,7 +53,8 @@ from collectors.platforms import PLATFORMS
 from inventory.model import Device, Inventory
 from netcensus.errors import InputError, Problem
 
-__all__ = ["CollectOptions", "CollectionRun", "DeviceFilter", "collect", "select_devices"]
+__all__ = ["CollectOptions", "CollectionRun", "DeviceFilter", "collect", "select_devices",
+           "with_manifest_status"]
 
 DEFAULT_WORKERS = 20  # measured: loopback throughput stops growing past ~30 on 2 cores
 _MANIFEST_EVERY_S = 2.0  # rewrite the manifest at most this often while running
@@ -362,6 +363,39 @@ def _parse(raw: RawOutputs) -> DeviceFacts:
     from collectors.parse import parse_outputs  # routes napalm getter results too
 
     return parse_outputs(raw)
+
+
+#: Statuses of a collection that reached no output: the manifest says why, the folder cannot.
+_FAILED_STATUSES = frozenset({"auth_failed", "timeout", "refused", "host_key_mismatch", "prompt_not_found",
+                              "command_failed", "error"})
+
+
+def with_manifest_status(facts: Mapping[str, DeviceFacts], captures: Path | str | None
+                         ) -> dict[str, DeviceFacts]:
+    """Devices read as ``missing`` from a capture directory, with the reason its manifest records.
+
+    A live collection that failed (authentication, host key, timeout, refused connection)
+    leaves no output files, so an offline read of the directory only sees "no capture";
+    ``manifest.json`` says what happened. An unreadable manifest changes nothing here
+    (``netcensus collect`` reports it). The facts of other devices are returned unchanged.
+    """
+    from dataclasses import replace
+
+    from netcensus.errors import CaptureError
+
+    try:
+        manifest = read_manifest(Path(captures)) if captures else None
+    except (CaptureError, OSError):
+        manifest = None
+    if manifest is None:
+        return dict(facts)
+    out = dict(facts)
+    for name, f in facts.items():
+        record = manifest.devices.get(name)
+        if f.status == "missing" and record is not None and record.status in _FAILED_STATUSES:
+            out[name] = replace(f, status=record.status,  # type: ignore[arg-type]
+                                error=record.error or f.error)
+    return out
 
 
 def survey_files(device: Device) -> list[str]:

@@ -204,6 +204,10 @@ def prepare(
     with _timed(timings, "parse_captures"):
         cache = FactsCache(cache_dir) if cache_dir else None
         facts = collect_facts(inventory, collector, cache=cache, workers=workers)
+        if isinstance(collector, OfflineCollector):  # why a live collection failed: its manifest
+            from netcensus.collect import with_manifest_status
+
+            facts = with_manifest_status(facts, collector.captures)
     now = samples_from_facts(inventory, facts, sampled_at or dt.datetime.now(dt.timezone.utc))
     return AuditContext(inventory, facts, today=today or dt.date.today(),
                         captures=Path(captures_path) if captures_path else None,
