@@ -435,6 +435,7 @@ def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
     """One IP address configured on two or more devices in the global routing table."""
     index = NetworkIndex(ctx.inventory)
     capture_source = _CaptureSources(ctx)
+    contradicted = set(contradicted_isolation(ctx, index))  # judged on what is observed (ADR004)
     holders: dict[int, list[Observed]] = {}
     for obs in observed_addresses(ctx, unmasked=True):
         if obs.vrf is None:
@@ -445,7 +446,7 @@ def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
         if len({o.device for o in found}) < 2:
             continue
         # An isolated network keeps its own address space: only interconnecting holders count.
-        found = [o for o in found if _interconnecting(ctx, index, o)]
+        found = [o for o in found if _interconnecting(ctx, index, o, contradicted)]
         devices = sorted({o.device for o in found})
         if len(devices) < 2:
             continue
@@ -497,9 +498,11 @@ def _duplicate_management_addresses(ctx: AuditContext, capture_source: _CaptureS
         )
 
 
-def _interconnecting(ctx: AuditContext, index: NetworkIndex, obs: Observed) -> bool:
+def _interconnecting(ctx: AuditContext, index: NetworkIndex, obs: Observed,
+                     contradicted: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether an address's network shares the backbone's table: declared so, or observed so."""
     net = ctx.inventory.networks.get(index.network_of(obs.device, obs.ip, obs.interface) or "")
-    return net is None or interconnects(net)
+    return net is None or interconnects(net) or net.id in contradicted
 
 
 def _plan(inventory: Inventory) -> dict[str, tuple[list[int], list[int], list[IPv4Network]]]:

@@ -141,6 +141,17 @@ def test_logical_isolation_kept_by_the_pe_vrfs_is_no_contradiction():
     assert list(isolation_contradicted(ctx)) == [] and list(overlapping_prefixes(ctx)) == []
 
 
+def test_duplicates_of_a_contradicted_network_are_duplicates():
+    def with_same_gateway(ctx):
+        hr = ctx.facts["hr-r1"]
+        ctx.facts = {**ctx.facts, "hr-r1": dataclasses.replace(
+            hr, interfaces=hr.interfaces + (itf("Vlan21", addresses=["10.5.1.1/24"]),))}
+        return ctx
+
+    assert keys(duplicate_addresses(with_same_gateway(logical_city()))) == ["ADR002:10.5.1.1"]
+    assert list(duplicate_addresses(with_same_gateway(logical_city(tax_pe_vrf="tax", hr_pe_vrf="hr")))) == []
+
+
 def test_only_the_network_seen_in_the_global_table_is_contradicted():
     ctx = logical_city(tax_pe_vrf="tax")
     assert keys(isolation_contradicted(ctx)) == ["ADR004:hr-lan"]
