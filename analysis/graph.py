@@ -172,10 +172,24 @@ def _add_links(G: nx.MultiGraph, inventory: Inventory, facts: Mapping[str, Devic
                 edge["protocols"].add(n.protocol)
                 if local not in edge["reported_by"]:
                     edge["reported_by"].append(local)
+    out_of_band = _out_of_band_ports(facts)
     for edge in _merge_one_sided(edges.values()):
+        # Ports are normalised by the readers, as interface names are.
+        plane = "management" if out_of_band and any(
+            (dev, port) in out_of_band for dev, port in edge["ports"].items()) else "data"
         G.add_edge(device_node(edge["u"]), device_node(edge["v"]), key=edge["key"], kind="link",
                    ports=edge["ports"], protocols=edge["protocols"],
-                   reported_by=sorted(edge["reported_by"]), circuit=None)
+                   reported_by=sorted(edge["reported_by"]), circuit=None, plane=plane)
+
+
+def _out_of_band_ports(facts: Mapping[str, DeviceFacts]) -> set[tuple[str, str]]:
+    """(device, port) of every management or internal interface.
+
+    A link on such a port (``mgmt0`` to an out-of-band switch) is a real cable, but no
+    path for data: the site graph leaves it out.
+    """
+    return {(name, itf.name) for name, f in facts.items() for itf in f.interfaces
+            if interface_plane(itf, f.platform) != "data"}
 
 
 def _merge_one_sided(edges: Iterable[dict]) -> list[dict]:
@@ -378,7 +392,7 @@ def _add_l3_adjacencies(G: nx.MultiGraph, inventory: Inventory,
             key = f"l3:{text}" if not vrf else f"l3:{vrf}:{text}"
             G.add_edge(device_node(a.device), device_node(z.device), key=key, kind="l3",
                        subnet=text, vrf=vrf, vrfs={a.device: a.vrf, z.device: z.vrf},
-                       ports={a.device: a.interface, z.device: z.interface}, circuit=None)
+                       ports={a.device: a.interface, z.device: z.interface}, circuit=None, plane="data")
 
 
 def circuit_end_status(facts: Mapping[str, DeviceFacts], device: str | None,
@@ -487,6 +501,8 @@ def site_graph(G: nx.MultiGraph, *, without: Iterable[str] = ()) -> nx.MultiGrap
         if kind == "located" or (kind == "circuit" and data["id"] in dropped):
             continue
         if data.get("circuit") in dropped:  # a link or /30 riding a dropped circuit
+            continue
+        if data.get("plane", "data") != "data":  # an out-of-band management link carries no traffic
             continue
         su, sv = _node_site(G, u), _node_site(G, v)
         if not su or not sv or su == sv or su not in S or sv not in S:

@@ -100,6 +100,17 @@ def test_facts_of_a_device_missing_from_the_inventory_are_ignored():
     site_graph(G)  # no half-built node breaks the contraction
 
 
+def test_a_link_on_a_management_port_is_kept_but_carries_no_path():
+    inv = city(devices=[device("n1", "a", platform="cisco_nxos"), device("oob1", "b")])
+    G = build_graph(inv, {
+        "n1": facts("n1", itf("mgmt0", addresses=["192.168.0.1/24"], role="management"),
+                    lldp("mgmt0", "oob1", "Gi0/1"), platform="cisco_nxos"),
+    })
+    ((_, _, _, data),) = edges_of(G, "link")
+    assert data["plane"] == "management"
+    assert list(site_graph(G).edges) == []  # the out-of-band network joins no sites for data
+
+
 # --- layer 3 -----------------------------------------------------------------------
 
 
