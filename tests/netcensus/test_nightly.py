@@ -260,7 +260,8 @@ def test_sigkill_at_each_point_that_matters_leaves_store_and_reports_consistent(
     committed before its archive and reports are in place, the reports half published, and
     once with no pause at all (killed as soon as its staging folder shows). Each time the
     store is whole, a run is recorded only if it committed, the reports are whole (the
-    previous ones until publishing starts), and the next run works with nothing new."""
+    previous ones until publishing starts), and the next run works with nothing new and
+    clears what the killed runs left (capture archives, report staging folders)."""
     out = tmp_path / "out"
     # --stale-after: with staleness on, the planted uncollected device's INV005 would depend
     # on how many killed runs got recorded. The facts cache is on, as in a nightly job.
@@ -302,6 +303,7 @@ def test_sigkill_at_each_point_that_matters_leaves_store_and_reports_consistent(
     assert consistent_runs(out) == ids + [ids[-1] + 1]
     assert json.loads((out / "netcensus-report.json").read_text(encoding="utf-8"))["run"]["id"] == ids[-1] + 1
     assert not list((out / "history.sqlite.runs").glob(".pending-*"))  # killed runs' archives cleared
+    assert not list(out.glob(".rendering-*"))  # and their report staging folders
 
 
 def test_device_missing_for_several_runs_becomes_stale(city_copy: SampleCity, tmp_path: Path) -> None:
