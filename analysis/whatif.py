@@ -142,13 +142,16 @@ def resilient_core(S: nx.Graph, backbone: set[str], prefer: set[str] | None = No
     if not backbone:
         return set()
     H = _simple_with_backbone(S, set())
+    lines = {node: sum(len(d["lines"]) for _, _, d in H.edges(node, data=True)) for node in H}
     single = [(u, v) for u, v in nx.bridges(H) if len(H[u][v]["lines"]) == 1]
     H.remove_edges_from(single)
     wanted = prefer if prefer else backbone
     pieces = [piece for piece in nx.connected_components(H) if piece & backbone]
     if not pieces:
         return set()
-    best = min(pieces, key=lambda p: (-len(p & wanted), -len(p), min(map(str, p))))
+    # A star backbone has no 2-edge-connected piece of more than one site: its hub (the
+    # site with the most lines) is the core, not whichever county sorts first.
+    best = min(pieces, key=lambda p: (-len(p & wanted), -sum(lines[n] for n in p), -len(p), min(map(str, p))))
     return best & backbone
 
 

@@ -170,3 +170,16 @@ def test_a_classified_line_left_behind_does_not_keep_a_site_connected():
     result = whatif(context(inv), cancel=["c1"], close=[])
     assert [i.site for i in result.new_islands] == ["x"] and not result.safe
     assert result.circuits[0].remaining_mbps == 0  # the classified line carries nothing else
+
+
+def test_a_star_backbone_keeps_its_hub_as_the_core():
+    # Counties on single lines to the hub; "a-cty" sorts before "hub" but the hub has the lines.
+    inv = city(backbone=True,
+               devices=[device("core", "hub", networks=["egov"])]
+               + [device(f"r-{c}", c, networks=["egov"]) for c in ("a-cty", "b-cty", "c-cty")]
+               + [device("tax-r", "tax-a", department="tax")],
+               circuits=[circuit(f"up-{c}", c, "hub", network="egov", mbps=1_000) for c in ("a-cty", "b-cty", "c-cty")]
+               + [circuit("tax1", "tax-a", "a-cty", department="tax")])
+    result = whatif(context(inv), cancel=["up-a-cty"], close=[])
+    assert [i.site for i in result.new_islands] == ["a-cty", "tax-a"] and not result.safe
+    assert whatif(context(inv), cancel=["tax1"], close=[]).new_islands[0].site == "tax-a"
