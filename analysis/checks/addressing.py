@@ -2,17 +2,26 @@
 
 ADR001 overlapping prefixes between networks that share a routing table over the backbone;
 ADR002 one address on two devices in the global table; ADR003 an address outside the
-department's block in ``policy.address_plan``.
+department's block in ``policy.address_plan``; ADR004 a network declared logically
+isolated whose LAN addresses the evidence puts in the backbone's global table.
+
+Only an interface's own data-plane addresses are compared (:func:`observed_addresses`):
+management and internal ports, and addresses meant to be on several devices (first-hop
+virtual IPs, anycast gateways and VTEPs), are left out; VRF names are canonical (``None``
+is the global table whatever the vendor calls it).
 
 Address space comes from the declared network prefixes and from the addresses observed
-on interfaces. An observed address belongs to the network among its device's networks
-whose declared prefix holds it; failing that, to the device's only network other than
-the backbone; failing that, to none (it is then used for ADR002 only).
+on interfaces. An observed address belongs to the network of the declared circuit whose
+end port holds it; failing that, to the network among its device's networks whose
+declared prefix holds it; failing that, to the device's only network other than the
+backbone (or the backbone, when it is the device's only network); failing that, to none
+(it is then used for ADR002 only).
 
 Networks that do not interconnect are left out of ADR001: physically or logically
-isolated and classified networks. A network with a VRF shares addresses only with
-networks in the same VRF. Point-to-point (/30, /31) and host (/32) subnets seen on
-interfaces are not compared: both ends of a link between two networks share one.
+isolated and classified networks, unless ADR004 finds a logical one in the global table.
+A network with a VRF shares addresses only with networks in the same VRF. Point-to-point
+(/30, /31) and host (/32) subnets seen on interfaces are not compared: both ends of a
+link between two networks share one.
 
 Everything is sort-based, O(n log n) in the number of prefixes and addresses.
 """
