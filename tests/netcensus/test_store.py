@@ -219,3 +219,46 @@ def test_a_run_is_recorded_only_if_what_runs_before_its_commit_succeeds(tmp_path
         assert [r.id for r in store.runs()] == [run_id]
     finally:
         store.close()
+
+
+KILLED_AFTER_COMMIT = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from netcensus.store import SQLiteStore
+from tests.netcensus.test_store import make_run
+real_replace = os.replace
+
+def pause_before_the_archive_rename(src, dst, *args, **kwargs):
+    if Path(src).name.startswith(".pending-"):
+        print("committed", flush=True)  # the run is committed; its archive keeps its temporary name
+        time.sleep(300)
+    return real_replace(src, dst, *args, **kwargs)
+
+os.replace = pause_before_the_archive_rename
+SQLiteStore(Path({db!r})).record(make_run(1), captures=Path({caps!r}))
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="clean_pending deletes the archive of a run killed between its COMMIT "
+                                       "and the archive's rename (the run stays recorded, its archive is lost)")
+def test_a_run_killed_between_commit_and_archive_rename_keeps_its_archive(tmp_path: Path) -> None:
+    """A real SIGKILL in the window after the run's COMMIT: the next run must not delete the
+    archive the recorded run names (it may rename it; the run's row must then say so)."""
+    root = str(Path(__file__).resolve().parents[2])
+    caps = tmp_path / "caps" / "r1"
+    caps.mkdir(parents=True)
+    (caps / "show_running-config.txt").write_text("hostname r1\n")
+    db = tmp_path / "h.sqlite"
+    script = KILLED_AFTER_COMMIT.format(root=root, db=str(db), caps=str(tmp_path / "caps"))
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "committed"
+        proc.send_signal(signal.SIGKILL)
+    store = SQLiteStore(db)
+    try:
+        store.clean_pending()  # what the next run does first
+        (run,) = store.runs()
+        archive = store.run(run.id).archive
+        assert archive is not None and (store.archive_dir / archive).is_file()
+    finally:
+        store.close()
