@@ -303,7 +303,8 @@ def test_address_in_another_departments_network_is_judged_by_that_departments_bl
 def test_a_device_whose_only_network_is_the_backbone_holds_backbone_addresses():
     inv = city(backbone=True, devices=[device("core1", "hub", department="tax", networks=["egov"])],
                policy=Policy(backbone="egov", address_plan={"tax": ("10.1.0.0/16",)}))
-    observed = [facts("core1", itf("Gi0/0", addresses=["172.16.0.1/30"]), itf("Loopback0", addresses=["172.16.255.1/32"]))]
+    observed = [facts("core1", itf("Gi0/0", addresses=["172.16.0.1/30"]),
+                      itf("Loopback0", addresses=["172.16.255.1/32"]))]
     assert list(outside_address_plan(context(inv, observed))) == []
 
 
@@ -314,7 +315,8 @@ def test_a_department_port_at_the_end_of_a_backbone_line_holds_a_backbone_addres
                circuits=[circuit("c1", "a", "hub", network="egov", a_device="tax-r1", a_port="Gi0/0",
                                  z_device="core1", z_port="Gi0/1")],
                policy=Policy(backbone="egov", address_plan={"tax": ("10.1.0.0/16",)}))
-    observed = [facts("tax-r1", itf("Gi0/0", addresses=["172.16.0.2/30"]), itf("Gi0/0.100", addresses=["172.16.1.2/30"]),
+    observed = [facts("tax-r1", itf("Gi0/0", addresses=["172.16.0.2/30"]),
+                      itf("Gi0/0.100", addresses=["172.16.1.2/30"]),
                       itf("Gi0/1", addresses=["172.16.9.1/24"]))]
     (finding,) = outside_address_plan(context(inv, observed))
     assert finding.subjects == ("tax-r1", "172.16.9.1/24")  # its LAN port is still the department's
