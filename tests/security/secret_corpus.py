@@ -431,8 +431,8 @@ class Corpus:
     secret_lines: dict[int, tuple[str, ...]]
 
 
-def corpus(platform: str) -> Corpus:
-    """The platform's corpus with every ``§`` replaced by a unique token."""
+def corpus(platform: str, prefix: str = "S3c") -> Corpus:
+    """The platform's corpus with every ``§`` replaced by a unique token (``<prefix><code><n>z``)."""
     counter = 0
     lines, secret_lines, secrets = [], {}, []
     for number, template in enumerate(TEXTS[platform].splitlines()):
@@ -440,7 +440,7 @@ def corpus(platform: str) -> Corpus:
         tokens = []
         for _ in parts[1:]:
             counter += 1
-            tokens.append(f"S3c{_CODES[platform]}{counter:03d}z")
+            tokens.append(f"{prefix}{_CODES[platform]}{counter:03d}z")
         line = parts[0] + "".join(token + rest for token, rest in zip(tokens, parts[1:]))
         lines.append(line)
         if tokens:
@@ -449,5 +449,5 @@ def corpus(platform: str) -> Corpus:
     return Corpus(platform, "\n".join(lines) + "\n", tuple(secrets), secret_lines)
 
 
-def all_corpora() -> dict[str, Corpus]:
-    return {platform: corpus(platform) for platform in TEXTS}
+def all_corpora(prefix: str = "S3c") -> dict[str, Corpus]:
+    return {platform: corpus(platform, prefix) for platform in TEXTS}

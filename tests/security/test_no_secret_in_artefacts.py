@@ -16,6 +16,7 @@ Each run is a subprocess (``python -m netcensus.cli``), as a scheduler runs it.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import sqlite3
 import subprocess
@@ -33,7 +34,10 @@ from secret_corpus import all_corpora
 REPO = Path(__file__).resolve().parents[2]
 USER, PASSWORD = "survey", "Lab-Only-Pw1-S3cLOGINz"  # the login password is a secret too
 CORPORA = all_corpora()
-SECRETS = sorted({s for c in CORPORA.values() for s in c.secrets} | {PASSWORD})
+#: The next night: every secret rotated and the lines around them edited, so the
+#: configuration diffs of the reports show context lines next to secret lines.
+ROTATED = all_corpora("S4c")
+SECRETS = sorted({s for c in (*CORPORA.values(), *ROTATED.values()) for s in c.secrets} | {PASSWORD})
 
 
 def netcensus(*args: str | Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)
@@ -50,6 +54,10 @@ def netcensus(*args: str | Path, env: dict[str, str] | None = None, ok: tuple[in
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("secret-lab")
     write_captures(root / "captures", CORPORA)
+    write_captures(root / "captures-next", ROTATED)
+    for config in (root / "captures-next").glob("*/*config*.txt"):
+        edited = config.read_text(encoding="utf-8").replace(" lab", " lab, moved to rack 4")
+        config.write_text(edited.replace("10.0.0.7", "10.0.0.17"), encoding="utf-8")
     write_inventory(root / "inventory")
     return root
 
@@ -58,7 +66,7 @@ def test_the_inputs_hold_every_secret_and_the_scanner_sees_through_containers(la
     """The test can fail: each secret is in the captures, and the scanner finds one hidden in
     an archive member, a gzip stream and a SQLite row."""
     assert sum(len(c.secret_lines) for c in CORPORA.values()) >= 150
-    assert set(scan([lab / "captures"], [], SECRETS)) == set(SECRETS) - {PASSWORD}
+    assert set(scan([lab / "captures", lab / "captures-next"], [], SECRETS)) == set(SECRETS) - {PASSWORD}
     hidden = SECRETS[:3]
     (tmp_path / "plain.txt").write_text(hidden[0])
     with tarfile.open(tmp_path / "a.tar.gz", "w:gz") as tar:
@@ -86,9 +94,10 @@ def test_offline_audits_history_diff_and_exports_write_no_secret(lab: Path, tmp_
         outputs.extend([(f"stdout of {args[:2]}", stdout), (f"stderr of {args[:2]}", stderr)])
 
     run("audit", inventory, "--captures", captures, "--out", out, "--format", "json")
-    run("audit", inventory, "--captures", captures, "--out", out, "--baseline", "last")
-    run("audit", inventory, "--captures", captures, "--out", out, "--baseline", "previous", "--lang", "zh",
-        "--no-cache")
+    run("audit", inventory, "--captures", lab / "captures-next", "--out", out, "--baseline", "last",
+        "--format", "json")
+    run("audit", inventory, "--captures", lab / "captures-next", "--out", out, "--baseline", "previous",
+        "--lang", "zh", "--no-cache")
     run("history", "--store", out / "history.sqlite")
     for fmt in ("terminal", "json"):
         run("diff", "previous", "last", "--store", out / "history.sqlite", "--format", fmt)
@@ -103,6 +112,10 @@ def test_offline_audits_history_diff_and_exports_write_no_secret(lab: Path, tmp_
     with tarfile.open(archives[-1]) as tar:  # the archive still holds the configurations, redacted
         names = tar.getnames()
     assert f"captures/{device_name('huawei')}/display_current-configuration.txt" in names
+    second = json.loads(outputs[2][1])  # stdout of the run with --baseline last
+    changes = second["diff"]["config_changes"]
+    assert any("rack 4" in diff and "<redacted>" in diff for diff in changes.values()), \
+        "the second run shows no configuration diff next to secret lines: the test would miss that path"
 
     found = scan([out, exports], outputs, SECRETS)
     assert not found, _report(found)
