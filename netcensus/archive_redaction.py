@@ -99,16 +99,18 @@ def redact_capture(arcname: str, data: bytes, platform: str) -> tuple[bytes | No
     """
     if len(data) > MAX_FILE_BYTES:
         return None, f"larger than {MAX_FILE_BYTES >> 20} MiB"
-    if b"\0" in data:
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")  # saved by a Windows tool: the BOM says so
+    if b"\0" in data and not utf16:
         return None, "binary content (NUL bytes)"
-    for encoding in _ENCODINGS:
+    for encoding in ("utf-16",) if utf16 else _ENCODINGS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        break
+        if "\0" not in text:
+            break
     else:
-        return None, "neither UTF-8 nor GB 18030 text"
+        return None, "binary content (NUL bytes)" if utf16 else "neither UTF-8 nor GB 18030 text"
     document = _json_document(text) if arcname.endswith(".json") else None
     if document is None:
         redacted = redact_config(platform, text)
@@ -117,7 +119,7 @@ def redact_capture(arcname: str, data: bytes, platform: str) -> tuple[bytes | No
         redacted = text if cleaned == document else json.dumps(cleaned, ensure_ascii=False, indent=1) + "\n"
     if redacted == text:
         return data, None
-    return redacted.encode(encoding), None
+    return redacted.encode("utf-16" if utf16 else encoding), None
 
 
 @dataclass

@@ -164,7 +164,8 @@ def _alive(pid: int) -> bool:
 IOS_CONFIG = ("hostname r1\nenable secret 5 $1$EnaBle$Secret1\nsnmp-server community C0mmSecret RO\n"
               "interface Gi0/1\n ip address 10.0.0.1 255.255.255.0\n ip ospf authentication-key 7 0SpfKey1\n")
 VRP_CONFIG = "sysname r2\n#\naaa\n local-user admin password irreversible-cipher $1a$VrpSecret$\n"
-SECRETS = ("$1$EnaBle$Secret1", "C0mmSecret", "0SpfKey1", "$1a$VrpSecret$", "NapalmSecret9", "GbkSecret8")
+SECRETS = ("$1$EnaBle$Secret1", "C0mmSecret", "0SpfKey1", "$1a$VrpSecret$", "NapalmSecret9", "GbkSecret8",
+           "Utf16Secret7")
 PLATFORMS = {"r1": "cisco_ios", "r2": "huawei"}
 
 
@@ -175,6 +176,8 @@ def secret_captures(root: Path) -> Path:
     # GBK-encoded VRP output (Chinese description) with a secret: redacted, encoding kept
     (caps / "r2" / "display_saved-configuration.txt").write_bytes(
         "interface Vlanif1\n description 办公楼\n ospf authentication-mode md5 1 plain GbkSecret8\n".encode("gbk"))
+    # saved by a Windows tool as UTF-16 (with its byte-order mark)
+    (caps / "r1" / "show_startup-config.txt").write_bytes("enable secret 0 Utf16Secret7\r\n".encode("utf-16"))
     # napalm's get_config: a whole configuration in one JSON string
     (caps / "r1" / "napalm_get_config.json").write_text(
         json.dumps({"running": "hostname r1\nenable secret 0 NapalmSecret9\n", "startup": "", "candidate": ""}))
@@ -188,7 +191,7 @@ def archive_members(path: Path) -> dict[str, bytes]:
 
 def assert_no_secret(path: Path) -> None:
     whole = b"".join(archive_members(path).values())
-    leaked = [s for s in SECRETS if s.encode() in whole or s.encode("gbk") in whole]
+    leaked = [s for s in SECRETS if s.encode() in whole or s.encode("utf-16-le") in whole]
     assert not leaked, f"{path.name} holds {leaked}"
 
 
@@ -206,6 +209,7 @@ def test_archives_hold_redacted_captures_only(tmp_path: Path) -> None:
         gbk = members["captures/r2/display_saved-configuration.txt"].decode("gbk")
         assert "办公楼" in gbk and "plain <redacted>" in gbk
         assert json.loads(members["captures/r1/napalm_get_config.json"])["running"].startswith("hostname r1\n")
+        assert members["captures/r1/show_startup-config.txt"].decode("utf-16") == "enable secret 0 <redacted>\r\n"
         assert json.loads(members["REDACTION.json"])["omitted"] == []
 
 
@@ -218,7 +222,7 @@ def test_a_device_missing_from_the_platforms_gets_every_rule(tmp_path: Path) -> 
 def test_files_that_cannot_be_redacted_are_left_out_and_listed(tmp_path: Path) -> None:
     caps = secret_captures(tmp_path)
     (caps / "r1" / "show_tech.txt").write_bytes(b"enable secret 0 BinSecret\0\x01\x02")
-    (caps / "r1" / "show_logging.txt").write_bytes(b"\xff\xfe\xfa enable password UndecodableSecret")
+    (caps / "r1" / "show_logging.txt").write_bytes(b"\x81\xff\xfa enable password UndecodableSecret")
     os.mkfifo(caps / "r1" / "show_clock.txt")
     write_archive(caps, tmp_path / "a.tar.gz", PLATFORMS)
     members = archive_members(tmp_path / "a.tar.gz")
