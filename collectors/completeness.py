@@ -40,24 +40,26 @@ _CONFIG_LAST_LINE = {
     "hp_comware": "return",
 }
 
-#: How one record of a listing starts, per platform and fact kind. Group 1 names the
+#: How one record of a listing starts, per platform and command (detail forms only: a
+#: summary table of the same fact kind has no records to compare). Group 1 names the
 #: interface (or is empty): records are compared with earlier records of the same kind
 #: of interface only (a sub-interface shows fewer counters than a port).
+_IS_STATE = re.compile(r"^(\S+) is \S")
 _RECORD_START: dict[tuple[str, str], re.Pattern[str]] = {
-    ("cisco_ios", "interfaces"): re.compile(r"^(\S+) is \S"),
-    ("cisco_nxos", "interfaces"): re.compile(r"^(\S+) is \S"),
-    ("arista_eos", "interfaces"): re.compile(r"^(\S+) is \S"),
-    ("huawei", "interfaces"): re.compile(r"^(\S+) current state\s*:"),
-    ("hp_comware", "interfaces"): re.compile(
+    ("cisco_ios", "show interfaces"): _IS_STATE,
+    ("cisco_nxos", "show interface"): _IS_STATE,
+    ("arista_eos", "show interfaces"): _IS_STATE,
+    ("huawei", "display interface"): re.compile(r"^(\S+) current state\s*:"),
+    ("hp_comware", "display interface"): re.compile(
         r"^\s?(\S+) current state\s*:|^([A-Za-z][\w\-/.]*\d(?::\d+)?)\s*$"),
-    ("juniper_junos", "interfaces"): re.compile(r"^Physical interface: ([^,\s]+)"),
-    ("cisco_ios", "cdp"): re.compile(r"^()Device ID:"),
-    ("cisco_nxos", "cdp"): re.compile(r"^()Device ID:"),
-    ("cisco_ios", "lldp"): re.compile(r"^()Local Intf:"),
-    ("cisco_nxos", "lldp"): re.compile(r"^()Chassis id:"),
-    ("arista_eos", "lldp"): re.compile(r"^Interface (\S+) detected \d+ LLDP neighbors?:"),
-    ("huawei", "lldp"): re.compile(r"^()Neighbor index\s*:"),
-    ("hp_comware", "lldp"): re.compile(r"^()LLDP neighbor-information of port "),
+    ("juniper_junos", "show interfaces"): re.compile(r"^Physical interface: ([^,\s]+)"),
+    ("cisco_ios", "show cdp neighbors detail"): re.compile(r"^()Device ID:"),
+    ("cisco_nxos", "show cdp neighbors detail"): re.compile(r"^()Device ID:"),
+    ("cisco_ios", "show lldp neighbors detail"): re.compile(r"^()Local Intf:"),
+    ("cisco_nxos", "show lldp neighbors detail"): re.compile(r"^()Chassis id:"),
+    ("arista_eos", "show lldp neighbors detail"): re.compile(r"^Interface (\S+) detected \d+ LLDP neighbors?:"),
+    ("huawei", "display lldp neighbor"): re.compile(r"^()Neighbor index\s*:"),
+    ("hp_comware", "display lldp neighbor-information verbose"): re.compile(r"^()LLDP neighbor-information of port "),
 }
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*")
@@ -67,17 +69,18 @@ _NOT_RECORD = re.compile(r"^\s*(?:Total\b.*entries|\S+ has \d+ neighbou?rs?\b)",
 _LABEL = re.compile(r"^\s*([^:]{1,40}):")
 
 
-def incomplete_reason(platform: str, kind: str, text: str) -> str | None:
-    """Why ``text``, the output of a ``kind`` command on ``platform``, looks cut short, or None.
+def incomplete_reason(platform: str, kind: str, command: str, text: str) -> str | None:
+    """Why ``text``, the output of ``command`` (of fact ``kind``) on ``platform``, looks cut
+    short, or None.
 
-    >>> incomplete_reason("cisco_ios", "config", "hostname r1\\ninterface Gi0/1\\n descr")
+    >>> incomplete_reason("cisco_ios", "config", "show running-config", "hostname r1\\ninterface Gi0/1\\n descr")
     "the configuration does not end with 'end' (last line: ' descr')"
-    >>> incomplete_reason("cisco_ios", "config", "hostname r1\\n!\\nend\\n") is None
+    >>> incomplete_reason("cisco_ios", "config", "show running-config", "hostname r1\\n!\\nend\\n") is None
     True
     """
     if kind == "config":
         return config_cut(platform, text)
-    start = _RECORD_START.get((platform, kind))
+    start = _RECORD_START.get((platform, command))
     if start is None or _looks_like_json(text):
         return None
     return listing_cut(start, text)

@@ -171,7 +171,7 @@ def _read_group(
         outcome = _read_command(platform, cmd, readers.get(cmd.command), text)
         # A cut-short output gives what it holds and says it is incomplete; one that does
         # not read because it is cut says that, the root cause.
-        cut = incomplete_reason(platform.name, cmd.kind, text) if text.strip() else None
+        cut = incomplete_reason(platform.name, cmd.kind, cmd.command, text) if text.strip() else None
         if isinstance(outcome, CommandProblem):
             if cut and outcome.reason == "parse_error":
                 outcome = CommandProblem(cmd.command, "incomplete", _short(f"{cut}; {outcome.message}"))

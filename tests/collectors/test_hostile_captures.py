@@ -166,6 +166,14 @@ def test_a_device_folder_linked_outside_is_refused(tmp_path: Path) -> None:
     assert not facts.interfaces
 
 
+def test_a_device_folder_linking_to_itself_fails_that_device(tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "r1").symlink_to("r1")
+    facts = facts_of(captures)
+    assert facts.status == "error" and "symbolic links" in (facts.error or "")
+
+
 def test_links_inside_the_folder_are_read(tmp_path: Path) -> None:
     """Deduplicated captures (one device's file linked from another's folder) are fine."""
     captures = capture_folder(tmp_path / "captures")
@@ -359,21 +367,22 @@ def test_the_pipeline_refuses_a_missing_captures_folder(tmp_path: Path) -> None:
 
 #: ntc-templates' real outputs per (platform, kind) of a record listing.
 LISTINGS = {
-    ("cisco_ios", "interfaces"): "cisco_ios/show_interfaces",
-    ("cisco_ios", "cdp"): "cisco_ios/show_cdp_neighbors_detail",
-    ("cisco_ios", "lldp"): "cisco_ios/show_lldp_neighbors_detail",
-    ("cisco_nxos", "interfaces"): "cisco_nxos/show_interface",
-    ("cisco_nxos", "cdp"): "cisco_nxos/show_cdp_neighbors_detail",
-    ("cisco_nxos", "lldp"): "cisco_nxos/show_lldp_neighbors_detail",
-    ("arista_eos", "interfaces"): "arista_eos/show_interfaces",
-    ("arista_eos", "lldp"): "arista_eos/show_lldp_neighbors_detail",
-    ("huawei", "interfaces"): "huawei_vrp/display_interface",
-    ("huawei", "lldp"): "huawei_vrp/display_lldp_neighbor",
-    ("hp_comware", "interfaces"): "hp_comware/display_interface",
-    ("hp_comware", "lldp"): "hp_comware/display_lldp_neighbor-information_verbose",
-    ("juniper_junos", "interfaces"): "juniper_junos/show_interfaces",
+    ("cisco_ios", "show interfaces"): "cisco_ios/show_interfaces",
+    ("cisco_ios", "show cdp neighbors detail"): "cisco_ios/show_cdp_neighbors_detail",
+    ("cisco_ios", "show lldp neighbors detail"): "cisco_ios/show_lldp_neighbors_detail",
+    ("cisco_nxos", "show interface"): "cisco_nxos/show_interface",
+    ("cisco_nxos", "show cdp neighbors detail"): "cisco_nxos/show_cdp_neighbors_detail",
+    ("cisco_nxos", "show lldp neighbors detail"): "cisco_nxos/show_lldp_neighbors_detail",
+    ("arista_eos", "show interfaces"): "arista_eos/show_interfaces",
+    ("arista_eos", "show lldp neighbors detail"): "arista_eos/show_lldp_neighbors_detail",
+    ("huawei", "display interface"): "huawei_vrp/display_interface",
+    ("huawei", "display lldp neighbor"): "huawei_vrp/display_lldp_neighbor",
+    ("hp_comware", "display interface"): "hp_comware/display_interface",
+    ("hp_comware", "display lldp neighbor-information verbose"):
+        "hp_comware/display_lldp_neighbor-information_verbose",
+    ("juniper_junos", "show interfaces"): "juniper_junos/show_interfaces",
 }
-REAL_LISTINGS = [(platform, kind, path) for (platform, kind), folder in LISTINGS.items()
+REAL_LISTINGS = [(platform, command, path) for (platform, command), folder in LISTINGS.items()
                  for path in sorted((FIXTURES / folder).glob("*.raw"))]
 
 
@@ -385,9 +394,10 @@ def test_the_real_corpus_is_there() -> None:
     assert len(REAL_LISTINGS) >= 80, "tests/fixtures/ntc-templates is missing or incomplete"
 
 
-@pytest.mark.parametrize("platform, kind, path", REAL_LISTINGS, ids=[p.name for _, _, p in REAL_LISTINGS])
-def test_every_complete_real_listing_reads_complete(platform: str, kind: str, path: Path) -> None:
-    assert incomplete_reason(platform, kind, _read(path)) is None
+@pytest.mark.parametrize("platform, command, path", REAL_LISTINGS, ids=[p.name for _, _, p in REAL_LISTINGS])
+def test_every_complete_real_listing_reads_complete(platform: str, command: str, path: Path) -> None:
+    kind = next(c.kind for c in PLATFORMS[platform].commands if c.command == command)
+    assert incomplete_reason(platform, kind, command, _read(path)) is None
 
 
 CASE_OUTPUTS = [(case.parent.name, cmd, case / command_filename(cmd.command))
@@ -397,7 +407,7 @@ CASE_OUTPUTS = [(case.parent.name, cmd, case / command_filename(cmd.command))
 
 def test_every_complete_case_output_reads_complete() -> None:
     alarms = [f"{path}: {reason}" for platform, cmd, path in CASE_OUTPUTS
-              if (reason := incomplete_reason(platform, cmd.kind, _read(path)))
+              if (reason := incomplete_reason(platform, cmd.kind, cmd.command, _read(path)))
               and not path.parent.name.startswith(("nothing_parses", "garbage"))]
     assert len(CASE_OUTPUTS) > 100 and not alarms
 
@@ -406,20 +416,20 @@ def test_every_complete_case_output_reads_complete() -> None:
 #: its kind. (Junos text ``show interfaces`` is left out: its records differ too much from
 #: one interface to the next to tell a cut one; its preferred JSON form fails to load when cut.)
 CUT_LISTINGS = {
-    "cisco_ios": "cisco_ios/show_interfaces/cisco_ios_show_interfaces4.raw",
-    "cisco_nxos": "cisco_nxos/show_interface/cisco_nxos_show_interface4.raw",
-    "arista_eos": "arista_eos/show_interfaces/arista_eos_show_interfaces_portchannel.raw",
-    "huawei": "huawei_vrp/display_interface/huawei_vrp_display_interface1.raw",
-    "hp_comware": "hp_comware/display_interface/hp_comware_display_interface10.raw",
+    "cisco_ios": ("show interfaces", "cisco_ios/show_interfaces/cisco_ios_show_interfaces4.raw"),
+    "cisco_nxos": ("show interface", "cisco_nxos/show_interface/cisco_nxos_show_interface4.raw"),
+    "arista_eos": ("show interfaces", "arista_eos/show_interfaces/arista_eos_show_interfaces_portchannel.raw"),
+    "huawei": ("display interface", "huawei_vrp/display_interface/huawei_vrp_display_interface1.raw"),
+    "hp_comware": ("display interface", "hp_comware/display_interface/hp_comware_display_interface10.raw"),
 }
 
 
-def _cut_inside_a_record(platform: str, text: str, fraction: float, mid_line: bool) -> str:
+def _cut_inside_a_record(platform: str, command: str, text: str, fraction: float, mid_line: bool) -> str:
     """The text cut inside the last record that has two earlier records of its kind: after
     ``fraction`` of its lines, and in the middle of the next line when ``mid_line``."""
     from collectors.completeness import _RECORD_START
 
-    start = _RECORD_START[(platform, "interfaces")]
+    start = _RECORD_START[(platform, command)]
     lines = text.rstrip("\n").split("\n")
     heads = [(i, next(g for g in m.groups() if g)) for i, line in enumerate(lines) if (m := start.match(line))]
     kind = [re.sub(r"[\d/:.]+", "", name) for _, name in heads]
@@ -435,10 +445,11 @@ def _cut_inside_a_record(platform: str, text: str, fraction: float, mid_line: bo
 @pytest.mark.parametrize("platform", sorted(CUT_LISTINGS))
 @pytest.mark.parametrize("fraction, mid_line", [(0.3, False), (0.6, True), (0.9, False)])
 def test_an_interface_listing_cut_short_reads_partial(platform: str, fraction: float, mid_line: bool) -> None:
-    text = _read(FIXTURES / CUT_LISTINGS[platform])
-    assert incomplete_reason(platform, "interfaces", text) is None
-    cut = _cut_inside_a_record(platform, text, fraction, mid_line)
-    assert incomplete_reason(platform, "interfaces", cut), cut[-300:]
+    command, fixture = CUT_LISTINGS[platform]
+    text = _read(FIXTURES / fixture)
+    assert incomplete_reason(platform, "interfaces", command, text) is None
+    cut = _cut_inside_a_record(platform, command, text, fraction, mid_line)
+    assert incomplete_reason(platform, "interfaces", command, cut), cut[-300:]
 
 
 def _case_outputs(platform: str) -> dict[str, str]:
@@ -470,8 +481,8 @@ def test_a_cut_interface_listing_through_the_parser_keeps_the_interfaces_read(tm
     captures = capture_folder(tmp_path / "captures")
     listing = captures / "r1" / "show_interfaces.txt"
     whole = facts_of(captures)
-    listing.write_text(_cut_inside_a_record("cisco_ios", listing.read_text(encoding="utf-8"), 0.5, True),
-                       encoding="utf-8")
+    cut = _cut_inside_a_record("cisco_ios", "show interfaces", listing.read_text(encoding="utf-8"), 0.5, True)
+    listing.write_text(cut, encoding="utf-8")
     facts = facts_of(captures)
     assert facts.status == "partial"
     assert problem(facts, "show interfaces").startswith("incomplete: ")
@@ -483,13 +494,13 @@ def test_a_cut_interface_listing_through_the_parser_keeps_the_interfaces_read(tm
     "set system host-name r1\nset interfaces ge-0/0/0 description \"uplink to",
 ])
 def test_a_junos_configuration_cut_short_is_seen(text: str) -> None:
-    assert incomplete_reason("juniper_junos", "config", text)
+    assert incomplete_reason("juniper_junos", "config", "show configuration", text)
 
 
 def test_junos_braces_inside_quotes_and_comments_do_not_count() -> None:
     text = ('## Last commit: 2026-01-01 by admin\nsystem {\n    host-name r1;\n    login {\n'
             '        message "welcome { to r1";\n    }\n}\n/* { annotation */\n')
-    assert incomplete_reason("juniper_junos", "config", text) is None
+    assert incomplete_reason("juniper_junos", "config", "show configuration", text) is None
 
 
 # --- terminal artefacts and encodings ---------------------------------------------------------
