@@ -637,8 +637,11 @@ def captures_digest(captures: Path, platforms: Platforms | None = None) -> str:
         if stat.S_ISREG(info.st_mode):
             if info.st_size > MAX_ARCHIVED_BYTES:
                 continue  # not archived, not read (as in write_archive)
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_ARCHIVED_BYTES + 1)
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(MAX_ARCHIVED_BYTES + 1)
+            except OSError:
+                continue  # unreadable: not archived (as in write_archive)
             _hash_entry(h, f"{arcname}\0{platform_of(arcname, platforms)}", kind, data)
         elif stat.S_ISLNK(info.st_mode):
             _hash_entry(h, arcname, kind, os.readlink(path).encode())
@@ -673,8 +676,12 @@ def write_archive(captures: Path, target: Path, platforms: Platforms | None = No
                 if info.st_size > MAX_ARCHIVED_BYTES:
                     listing.leave_out(arcname, f"larger than {MAX_ARCHIVED_BYTES >> 20} MiB")
                     continue  # not even read: a capture this size is no device output
-                with open(path, "rb") as handle:
-                    data = handle.read(MAX_ARCHIVED_BYTES + 1)
+                try:
+                    with open(path, "rb") as handle:
+                        data = handle.read(MAX_ARCHIVED_BYTES + 1)
+                except OSError as e:  # the audit reports it for its device; the run goes on
+                    listing.leave_out(arcname, f"unreadable: {e.strerror or e}")
+                    continue
                 platform = platform_of(arcname, platforms)
                 _hash_entry(h, f"{arcname}\0{platform}", kind, data)
                 redacted, why = redact_capture(arcname, data, platform)

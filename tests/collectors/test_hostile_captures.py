@@ -286,8 +286,6 @@ def test_a_mode_000_capture_fails_that_command(tmp_path: Path) -> None:
     assert facts["status"] == "partial"
 
 
-@pytest.mark.xfail(reason="the run archive (netcensus/store.py write_archive) still stops the run on an "
-                          "unreadable file; the reader itself is tested above", strict=False)
 def test_a_mode_000_capture_fails_that_device_in_a_real_audit(tmp_path: Path) -> None:
     """chmod 000 for real, through the whole audit: the run is recorded, the device partial."""
     prefix = _without_file_permission_override()
