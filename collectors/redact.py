@@ -121,6 +121,9 @@ _CISCO = (
     # BGP and LDP neighbours (``mpls ldp neighbor X password``), MSDP peers
     _rule(rf"^[ \t]*(?:mpls ldp[ \t]+)?neighbor[ \t]+(?:vrf[ \t]+\S+[ \t]+)?\S+[ \t]+password{_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bmsdp(?:[ \t]+vrf[ \t]+\S+)?[ \t]+password[ \t]+peer[ \t]+\S+{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"^[ \t]*mpls ldp(?:[ \t]+vrf[ \t]+\S+)?[ \t]+password[ \t]+fallback{_TYPE}[ \t]+{_VALUE}"),
+    # EOS MACsec: ``key <CKN> 7 <CAK>`` in a ``mac security`` profile
+    _rule(rf"^[ \t]+key[ \t]+\S+[ \t]+\d[ \t]+{_VALUE}", inside=r"^mac security\b"),
     # HSRP/VRRP/GLBP (EOS ``vrrp N peer authentication``), NX-OS hsrp/vrrp blocks
     _rule(rf"^[ \t]*(?:standby|vrrp|glbp)[ \t]+\d+[ \t]+(?:peer[ \t]+)?authentication[ \t]+(?:text[ \t]+)?"
           rf"(?!md5\b|ietf-md5\b|key-chain\b|key-string\b|text\b){_VALUE}"),
@@ -135,7 +138,10 @@ _CISCO = (
     # IKE / IPsec
     _rule(rf"^[ \t]*crypto isakmp key{_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bpre-shared-key[ \t]+(?:address|hostname)[ \t].*?\bkey{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"\bpre-shared-key(?:[ \t]+(?:local|remote))?{_TYPE}[ \t]+(?!address\b|hostname\b){_VALUE}"),
+    _rule(rf"\bpre-shared-key(?:[ \t]+(?:local|remote))?{_TYPE}[ \t]+(?!address\b|hostname\b|key-chain\b){_VALUE}"),
+    # IKEv2 profile ``authentication local|remote pre-share key X``; Easy VPN ``group G key X``
+    _rule(rf"\bpre-share[ \t]+key{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"^[ \t]+group[ \t]+\S+[ \t]+key{_TYPE}[ \t]+{_VALUE}", inside=r"^crypto ipsec client ezvpn\b"),
     _rule(rf"^[ \t]+key{_TYPE}[ \t]+{_VALUE}", inside=r"^crypto (?:isakmp client|ikev2 client|keyring)\b"),
     _rule(rf"^[ \t]*set session-key[ \t]+(?:inbound|outbound)[ \t]+(?:ah|esp)[ \t]+\d+[ \t]+(?:cipher[ \t]+)?{_VALUE}"),
     _rule(rf"^[ \t]*set session-key[ \t].*?\bauthenticator[ \t]+{_VALUE}"),

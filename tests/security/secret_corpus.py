@@ -72,6 +72,7 @@ router eigrp NAMED
 router bgp 65001
  neighbor 10.9.9.9 password 7 §
 mpls ldp neighbor 10.8.8.8 password 7 §
+mpls ldp password fallback 7 §
 ip msdp password peer 10.7.7.7 7 §
 crypto isakmp key 6 § address 203.0.113.9
 crypto keyring KR
@@ -83,6 +84,11 @@ crypto ikev2 keyring KR2
   pre-shared-key remote §
 crypto isakmp client configuration group REMOTE
  key §
+crypto ikev2 profile PROF
+ authentication local pre-share key 0 §
+ authentication remote pre-share key §
+crypto ipsec client ezvpn EZ
+ group BRANCH key 6 §
 crypto map MANUAL 10 ipsec-manual
  set session-key inbound esp 300 cipher § authenticator §
 ntp authentication-key 1 md5 § 7
@@ -153,6 +159,9 @@ management security
 ip security
    profile PROF
       shared-key 7 §
+mac security
+   profile MACSEC
+      key 1234abcd 7 §
 interface Ethernet9
    description key-server uplink
    ip ospf authentication-key 0 §
