@@ -58,11 +58,18 @@ def read_archive_mark(path: Path) -> str | None:
 
 
 def platform_of(arcname: str, platforms: Mapping[str, str] | None) -> str:
-    """The platform whose rules redact archive member ``captures/<device>/<file>``."""
+    """The platform whose rules redact archive member ``captures/<device>/<file>``, or the
+    configuration backup ``captures/[<group>/[configs/]]<device>[.cfg|.conf|.txt]`` (Oxidized,
+    RANCID); every family's rules (an unknown platform) for anything else."""
     parts = arcname.split("/")
-    if platforms and len(parts) >= 3:
-        return platforms.get(parts[1], _UNKNOWN)
-    return _UNKNOWN
+    if not platforms or len(parts) < 2:
+        return _UNKNOWN
+    if len(parts) >= 3 and parts[1] in platforms:
+        return platforms[parts[1]]
+    name = parts[-1]
+    for suffix in (".cfg", ".conf", ".txt"):
+        name = name.removesuffix(suffix)
+    return platforms.get(name, _UNKNOWN)
 
 
 #: JSON members whose string value is a secret by its name (napalm ``get_users``, SNMP getters).

@@ -323,3 +323,15 @@ def test_configurations_stored_by_older_rules_are_redacted_again(tmp_path: Path)
     store.close()
     on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("h.sqlite*") if p.is_file())
     assert b"OldGapSecret" not in on_disk  # overwritten, not merely unlinked
+
+
+def test_configuration_backups_are_redacted_for_their_device() -> None:
+    from netcensus.archive_redaction import platform_of
+
+    platforms = {"core1": "huawei", "r1": "cisco_ios"}
+    assert platform_of("captures/r1/show_version.txt", platforms) == "cisco_ios"
+    assert platform_of("captures/core1", platforms) == "huawei"  # Oxidized, flat
+    assert platform_of("captures/city/core1.cfg", platforms) == "huawei"  # Oxidized, groups
+    assert platform_of("captures/city/configs/core1", platforms) == "huawei"  # RANCID
+    assert platform_of("captures/manifest.json", platforms) == "unknown"  # every family's rules
+    assert platform_of("captures/gone/show_version.txt", platforms) == "unknown"
