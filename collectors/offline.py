@@ -42,7 +42,8 @@ SETTLED_S = 2.0
 
 
 class OfflineCollector:
-    """Collect a device by reading ``<captures>/<device>/<command>.txt`` files."""
+    """Collect a device by reading ``<captures>/<device>/<command>.txt`` files, or its
+    configuration backup file when it has no folder (see the module doc)."""
 
     def __init__(self, captures: Path | str):
         self.captures = Path(captures)
@@ -54,8 +55,9 @@ class OfflineCollector:
         The device's name, platform and folder, and each entry of it: name, inode, size,
         modification and change times (one ``stat`` each, no file read). Equal fingerprints
         mean equal raw outputs, so the facts cache can skip reading and hashing them (git
-        decides what to re-hash the same way). None when the folder cannot be listed or
-        changed within the last :data:`SETTLED_S` seconds.
+        decides what to re-hash the same way). None when the folder cannot be listed (a
+        device read from a backup file has none: it is read every time) or changed within
+        the last :data:`SETTLED_S` seconds.
         """
         folder = os.path.abspath(device_dir(self.captures, device.name))
         try:
