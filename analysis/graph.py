@@ -30,6 +30,7 @@ __all__ = [
     "interface_plane",
     "site_graph",
     "site_node",
+    "vrf_evidenced",
 ]
 
 #: located: site-room, room-device or site-device; link: LLDP/CDP physical link;
@@ -234,6 +235,28 @@ def canonical_vrf(name: str | None) -> str | None:
     (None, None, None, 'police')
     """
     return vrf_name(name)
+
+
+#: Words of the commands whose output says which VRF an interface is in: the running
+#: configuration of every platform, NX-OS ``show ip interface vrf all``, ``vpn-instance``.
+_VRF_EVIDENCE = ("config", "vrf", "vpn-instance")
+
+
+def vrf_evidenced(f: DeviceFacts, itf: Interface) -> bool:
+    """Whether the evidence could have shown the interface's VRF, so ``vrf is None`` is a fact.
+
+    IOS ``show interfaces`` or NX-OS ``show interface`` never name a VRF: from them alone an
+    interface in a customer VRF looks like one in the global table. A VRF named, a
+    configuration read, or a command that lists VRFs make the global table a fact.
+
+    >>> vrf_evidenced(DeviceFacts("r1", "cisco_ios", config="hostname r1"), Interface("Gi0/1"))
+    True
+    >>> vrf_evidenced(DeviceFacts("r1", "cisco_ios"), Interface("Gi0/1"))
+    False
+    """
+    if itf.vrf is not None or f.config:
+        return True
+    return any(word in command for command in (*itf.sources, *f.read) for word in _VRF_EVIDENCE)
 
 
 #: Port names that are management or internal whatever the platform (compared lower case).

@@ -37,7 +37,7 @@ from ipaddress import IPv4Address, IPv4Network, collapse_addresses
 
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
-from analysis.graph import canonical_vrf, device_node, interface_plane
+from analysis.graph import canonical_vrf, device_node, interface_plane, vrf_evidenced
 from analysis.registry import check, spec
 from collectors.facts import InterfaceRole
 from collectors.normalise import interface_name
@@ -71,6 +71,7 @@ class Observed:
     ip: int
     prefixlen: int  # 32 for an address shown without a length
     masked: bool = True  # False: read from a form with no prefix length (``ip interface brief``)
+    vrf_known: bool = True  # False: no evidence read could have shown a VRF (graph.vrf_evidenced)
 
     @property
     def address(self) -> str:
@@ -182,14 +183,15 @@ def observed_addresses(ctx: AuditContext, *, plane: InterfaceRole = "data",
             shared = {p[0] for p in map(parse_interface_address, itf.shared_addresses) if p} \
                 if itf.shared_addresses else set()
             vrf = canonical_vrf(itf.vrf)
+            known = vrf_evidenced(facts, itf)
             for text in itf.addresses:
                 parsed = parse_interface_address(text)
                 if parsed is not None and not _ignored(parsed[0]) and parsed[0] not in shared:
-                    yield Observed(name, itf.name, vrf, parsed[0], parsed[1])
+                    yield Observed(name, itf.name, vrf, parsed[0], parsed[1], vrf_known=known)
             for text in itf.unmasked_addresses if unmasked else ():
                 parsed = parse_interface_address(text.split("/", 1)[0])
                 if parsed is not None and not _ignored(parsed[0]) and parsed[0] not in shared:
-                    yield Observed(name, itf.name, vrf, parsed[0], 32, masked=False)
+                    yield Observed(name, itf.name, vrf, parsed[0], 32, masked=False, vrf_known=known)
 
 
 class NetworkIndex:
@@ -349,8 +351,9 @@ def _global_table_routes(ctx: AuditContext) -> dict[str, str | None]:
     """Devices routed to the backbone in the global table: device -> the device it was reached from.
 
     From the backbone's own devices (``policy.backbone`` in their networks), over ``l3``
-    edges whose two ends are both in their global table. A customer link whose PE end is
-    in a VRF is no such edge: behind it the customer's global table is its own.
+    edges whose two ends are both in their global table, as evidence that can show VRFs
+    says (:func:`analysis.graph.vrf_evidenced`). A customer link whose PE end is in a VRF is
+    no such edge: behind it the customer's global table is its own.
     """
     backbone = ctx.inventory.policy.backbone
     if not backbone:
@@ -365,13 +368,21 @@ def _global_table_routes(ctx: AuditContext) -> dict[str, str | None]:
         if node not in G:
             continue
         for _, other, data in G.edges(node, data=True):
-            if data.get("kind") != "l3" or any(v is not None for v in data.get("vrfs", {}).values()):
+            if data.get("kind") != "l3" or any(v is not None for v in data.get("vrfs", {}).values()) \
+                    or not all(_evidenced_global(ctx, dev, port) for dev, port in data["ports"].items()):
                 continue
             name = G.nodes[other].get("id")
             if name and name not in parent and G.nodes[other].get("declared"):
                 parent[name] = here
                 queue.append(name)
     return parent
+
+
+def _evidenced_global(ctx: AuditContext, device: str, port: str) -> bool:
+    """Whether a port's place in the global table is shown by evidence that could show a VRF."""
+    facts = ctx.facts.get(device)
+    itf = facts.interface(port) if facts is not None else None
+    return facts is not None and itf is not None and vrf_evidenced(facts, itf)
 
 
 def contradicted_isolation(ctx: AuditContext, index: NetworkIndex | None = None) -> dict[str, list[Observed]]:
@@ -390,7 +401,7 @@ def contradicted_isolation(ctx: AuditContext, index: NetworkIndex | None = None)
     index = index or NetworkIndex(inventory)
     out: dict[str, list[Observed]] = {}
     for obs in sorted(observed_addresses(ctx), key=lambda o: (o.device, o.interface, o.ip)):
-        if obs.vrf is not None or obs.prefixlen >= 30 or obs.device not in routed:
+        if obs.vrf is not None or not obs.vrf_known or obs.prefixlen >= 30 or obs.device not in routed:
             continue
         net = index.network_of(obs.device, obs.ip, obs.interface)
         if net in logical:
@@ -461,14 +472,27 @@ def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
             continue
         reported.add(ip)
         address = IPv4Address(ip)
+        # Without evidence of VRF membership (no configuration, no VRF-listing command) an
+        # interface in a customer VRF looks global: a PE's end of a customer link is often
+        # reused in every VRF. Still worth checking, but not as a certain duplicate.
+        unknown = sorted({o.device for o in found if not o.vrf_known})
+        title = f"address {address} is configured on {len(devices)} devices: {', '.join(devices)}"
+        recommendation = ("Give each device its own address from its department's block; a duplicate "
+                          "breaks routing for both as soon as they share the backbone.")
+        extra = {}
+        if unknown:
+            title += f" (the VRFs of {', '.join(unknown)} were not collected)"
+            recommendation = (f"Collect the running configuration of {', '.join(unknown)} to see their VRFs; "
+                              "if the addresses share the global table, " + recommendation[0].lower()
+                              + recommendation[1:])
+            extra["vrf_unknown"] = unknown
         yield spec("ADR002").finding(
             subjects=(str(address),),
-            title=f"address {address} is configured on {len(devices)} devices: {', '.join(devices)}",
-            recommendation="Give each device its own address from its department's block; a duplicate "
-                           "breaks routing for both as soon as they share the backbone.",
-            evidence=[Evidence(capture_source(o.device),
-                               f"{o.device} {o.interface} has {o.with_prefixlen}") for o in found],
-            address=str(address), devices=devices,
+            title=title, recommendation=recommendation,
+            evidence=[Evidence(capture_source(o.device), f"{o.device} {o.interface} has {o.with_prefixlen}"
+                               + ("" if o.vrf_known else " (VRF not shown by the evidence)")) for o in found],
+            severity=Severity.MEDIUM if unknown else None,
+            address=str(address), devices=devices, **extra,
         )
     yield from _duplicate_management_addresses(ctx, capture_source, reported)
 

@@ -177,12 +177,20 @@ def cdp(local_port: str, remote: str, remote_port: str, *, address: str | None =
 
 
 def facts(device: str, *observed: Interface | Neighbour, status: CollectionStatus = "ok",
-          platform: str = "cisco_ios", error: str | None = None) -> DeviceFacts:
-    """A device's facts from interfaces and neighbours given in any order."""
+          platform: str = "cisco_ios", error: str | None = None, config: str | None = None) -> DeviceFacts:
+    """A device's facts from interfaces and neighbours given in any order.
+
+    ``config`` is the running configuration: with it, an interface without a VRF is known
+    to be in the global table (``analysis.graph.vrf_evidenced``); :data:`CONFIG` will do.
+    """
     return DeviceFacts(device=device, platform=platform, status=status,
                        interfaces=tuple(o for o in observed if isinstance(o, Interface)),
                        neighbours=tuple(o for o in observed if isinstance(o, Neighbour)),
-                       error=error)
+                       error=error, config=config)
+
+
+#: A running configuration that names no VRF: the device's interfaces are in the global table.
+CONFIG = "!\nend\n"
 
 
 def context(inventory: Inventory, observed: Iterable[DeviceFacts] | Mapping[str, DeviceFacts] = (), *,

@@ -6,7 +6,7 @@ import dataclasses
 import random
 from ipaddress import IPv4Network
 
-from builders import circuit, city, classified, context, device, facts, itf, keys, mandated, network
+from builders import CONFIG, circuit, city, classified, context, device, facts, itf, keys, mandated, network
 
 from analysis.checks.addressing import (
     Claim,
@@ -105,7 +105,7 @@ def test_overlap_sweep_matches_pairwise_comparison():
 # --- ADR004 (and ADR001 on what is observed) -------------------------------------------
 
 
-def logical_city(tax_pe_vrf=None, hr_pe_vrf=None):
+def logical_city(tax_pe_vrf=None, hr_pe_vrf=None, config=CONFIG):
     """tax-lan and hr-lan, both declared logically isolated, reuse 10.5.0.0/16.
 
     Each department router (CE) has its LAN in its global table and a /30 to the backbone
@@ -118,9 +118,11 @@ def logical_city(tax_pe_vrf=None, hr_pe_vrf=None):
                         device("tax-r1", "a", department="tax", networks=["tax-lan"]),
                         device("hr-r1", "b", department="hr", networks=["hr-lan"])])
     observed = [facts("core1", itf("Gi0/1", addresses=["10.255.0.1/30"], vrf=tax_pe_vrf),
-                      itf("Gi0/2", addresses=["10.255.0.5/30"], vrf=hr_pe_vrf)),
-                facts("tax-r1", itf("Gi0/0", addresses=["10.255.0.2/30"]), itf("Vlan10", addresses=["10.5.1.1/24"])),
-                facts("hr-r1", itf("Gi0/0", addresses=["10.255.0.6/30"]), itf("Vlan20", addresses=["10.5.1.254/24"]))]
+                      itf("Gi0/2", addresses=["10.255.0.5/30"], vrf=hr_pe_vrf), config=config),
+                facts("tax-r1", itf("Gi0/0", addresses=["10.255.0.2/30"]), itf("Vlan10", addresses=["10.5.1.1/24"]),
+                      config=config),
+                facts("hr-r1", itf("Gi0/0", addresses=["10.255.0.6/30"]), itf("Vlan20", addresses=["10.5.1.254/24"]),
+                      config=config)]
     return context(inv, observed)
 
 
@@ -134,6 +136,11 @@ def test_logical_isolation_contradicted_by_global_table_routes_to_the_backbone()
     assert any("tax-r1 -> core1" in e.detail for e in tax.evidence)
     (overlap,) = overlapping_prefixes(ctx)  # judged on what is observed: both share the global table
     assert overlap.subjects == ("hr-lan", "tax-lan")
+
+
+def test_no_contradiction_is_claimed_from_evidence_that_cannot_show_vrfs():
+    ctx = logical_city(config=None)  # "show interfaces" only: the PE's VRFs are unknown
+    assert list(isolation_contradicted(ctx)) == [] and list(overlapping_prefixes(ctx)) == []
 
 
 def test_logical_isolation_kept_by_the_pe_vrfs_is_no_contradiction():
@@ -163,12 +170,23 @@ def test_only_the_network_seen_in_the_global_table_is_contradicted():
 
 def test_one_address_on_two_devices_is_a_duplicate():
     inv = city(devices=[device("r1", "a"), device("r2", "b")])
-    observed = [facts("r1", itf("Vlan1", addresses=["10.9.9.9/24"])),
-                facts("r2", itf("Loopback0", addresses=["10.9.9.9/32"]))]
+    observed = [facts("r1", itf("Vlan1", addresses=["10.9.9.9/24"]), config=CONFIG),
+                facts("r2", itf("Loopback0", addresses=["10.9.9.9/32"]), config=CONFIG)]
     (finding,) = duplicate_addresses(context(inv, observed))
-    assert finding.subjects == ("10.9.9.9",)
-    assert finding.args["devices"] == ["r1", "r2"]
+    assert finding.subjects == ("10.9.9.9",) and finding.severity == Severity.HIGH
+    assert finding.args["devices"] == ["r1", "r2"] and "vrf_unknown" not in finding.args
     assert [e.detail for e in finding.evidence] == ["r1 Vlan1 has 10.9.9.9/24", "r2 Loopback0 has 10.9.9.9/32"]
+
+
+def test_a_duplicate_on_devices_whose_vrfs_were_not_collected_is_not_certain():
+    # From "show interfaces" alone a PE's end of a customer link in a VRF looks global, and PEs
+    # reuse those addresses in every VRF: worth a look, not a high finding.
+    inv = city(devices=[device("pe1", "a"), device("pe2", "b")])
+    observed = [facts("pe1", itf("Gi0/1", addresses=["10.255.1.1/30"]), config=CONFIG),
+                facts("pe2", itf("Gi0/1", addresses=["10.255.1.1/30"]))]
+    (finding,) = duplicate_addresses(context(inv, observed))
+    assert finding.severity == Severity.MEDIUM and finding.args["vrf_unknown"] == ["pe2"]
+    assert "running configuration of pe2" in finding.recommendation
 
 
 def test_duplicates_inside_a_vrf_or_on_one_device_or_unparsable_are_ignored():
@@ -227,9 +245,9 @@ def test_first_hop_virtual_and_anycast_addresses_are_shared_not_duplicated():
 
 def test_an_address_primary_on_two_devices_is_a_duplicate_even_if_virtual_elsewhere():
     inv = city(devices=[device("r1", "a"), device("r2", "b"), device("r3", "c")])
-    observed = [facts("r1", itf("Vlan10", addresses=["10.1.1.1/24"])),
-                facts("r2", itf("Vlan10", addresses=["10.1.1.1/24"])),
-                facts("r3", itf("Vlan10", addresses=["10.1.1.3/24"], shared=["10.1.1.1/24"]))]
+    observed = [facts("r1", itf("Vlan10", addresses=["10.1.1.1/24"]), config=CONFIG),
+                facts("r2", itf("Vlan10", addresses=["10.1.1.1/24"]), config=CONFIG),
+                facts("r3", itf("Vlan10", addresses=["10.1.1.3/24"], shared=["10.1.1.1/24"]), config=CONFIG)]
     (finding,) = duplicate_addresses(context(inv, observed))
     assert finding.args["devices"] == ["r1", "r2"] and finding.severity == Severity.HIGH
 
@@ -247,8 +265,8 @@ def test_management_duplicates_are_judged_inside_one_management_vrf_at_low_sever
 
 def test_an_address_shown_without_length_duplicates_a_masked_one():
     inv = city(devices=[device("r1", "a"), device("r2", "b")])
-    observed = [facts("r1", itf("Vlan1", addresses=["10.9.9.9/24"])),
-                facts("r2", itf("Gi0/3", unmasked=["10.9.9.9"]))]
+    observed = [facts("r1", itf("Vlan1", addresses=["10.9.9.9/24"]), config=CONFIG),
+                facts("r2", itf("Gi0/3", unmasked=["10.9.9.9"]), config=CONFIG)]
     (finding,) = duplicate_addresses(context(inv, observed))
     assert [e.detail for e in finding.evidence] == ["r1 Vlan1 has 10.9.9.9/24", "r2 GigabitEthernet0/3 has 10.9.9.9"]
 

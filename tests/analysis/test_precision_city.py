@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from builders import circuit, city, context, device, facts, itf, keys, lldp, network, site
+from builders import CONFIG, circuit, city, context, device, facts, itf, keys, lldp, network, site
 
 from analysis.findings import Severity
 from analysis.graph import build_graph
@@ -26,7 +26,7 @@ BACKBONE = "egov"
 
 #: Each planted finding and why it is right.
 EXPECTED = {
-    "ADR002:10.30.2.1": "hr-r1 Vlanif21 copies cw-sw's gateway 10.30.2.1 (a real duplicate)",
+    "ADR002:10.30.2.1": "hr-r1 Vlanif21 copies cw-sw's gateway 10.30.2.1 (medium: cw-sw's VRFs were not collected)",
     "ADR003:hr-r1|10.30.2.1/24": "that address is edu's block, not hr's",
     "ADR001:edu-lan|hr-lan": "hr-lan now claims 10.30.2.0/24 inside edu-lan's 10.30.0.0/16",
     "ADR004:pay-lan": "pay-lan is declared in VRF pay, but fin-r1's LAN and uplink are global up to core1",
@@ -86,7 +86,7 @@ def junos(name: str, *extra) -> object:
     """A Junos box: the internal bme0/jsrv addresses are the same on every one."""
     internal = (itf("bme0", addresses=["128.0.0.1/2", "128.0.0.4/2"], role="internal"),
                 itf("jsrv", addresses=["128.0.0.127/2"], role="internal"))
-    return facts(name, *internal, *extra, platform="juniper_junos")
+    return facts(name, *internal, *extra, platform="juniper_junos", config=CONFIG)
 
 
 def observed():
@@ -102,7 +102,7 @@ def observed():
               itf("Loopback1", addresses=["10.254.0.1/32"], shared=["10.254.0.1/32"]),  # anycast VTEP
               itf("mgmt0", addresses=["192.168.255.1/24"], vrf="management", role="management"),
               lldp("Ethernet1/1", "eos-cty.ls.example", "Ethernet1"),
-              platform="cisco_nxos"),
+              platform="cisco_nxos", config=CONFIG),
         facts("nx-core2",
               itf("Ethernet1/1", addresses=["10.255.0.2/31"]),
               itf("Ethernet1/4", addresses=["10.255.1.9/30"]),
@@ -110,7 +110,7 @@ def observed():
               itf("Vlan900", addresses=["10.9.0.3/24", "10.9.0.1/24"], shared=[hsrp]),
               itf("Loopback1", addresses=["10.254.0.1/32"], shared=["10.254.0.1/32"]),
               itf("mgmt0", addresses=["192.168.255.2/24"], vrf="management", role="management"),
-              platform="cisco_nxos"),
+              platform="cisco_nxos", config=CONFIG),
         facts("eos-cty",
               itf("Ethernet1", addresses=["10.255.0.1/31"]),
               itf("Ethernet2", addresses=["10.255.0.3/31"]),
@@ -118,15 +118,17 @@ def observed():
               itf("Management1", addresses=["192.168.255.3/24"], vrf="MGMT", role="management"),
               lldp("Ethernet1", "nx-core1", "Ethernet1/1"),
               lldp("Ethernet3", "edu-j1", "ge-0/0/0"),
-              platform="arista_eos"),
-        facts("tax-r1", itf("Gi0/0", addresses=["10.255.1.2/30"]), itf("Vlan10", addresses=["10.10.1.1/24"])),
+              platform="arista_eos", config=CONFIG),
+        facts("tax-r1", itf("Gi0/0", addresses=["10.255.1.2/30"]), itf("Vlan10", addresses=["10.10.1.1/24"]),
+              config=CONFIG),
         facts("hr-r1",
               itf("GE0/0/0", addresses=["10.255.1.6/30"]),
               itf("Vlanif20", addresses=["10.20.1.1/24"]),
               itf("Vlanif21", addresses=["10.30.2.1/24"]),  # planted: copied from cw-sw
               itf("MEth0/0/1", addresses=["192.168.255.4/24"], role="management"),
-              platform="huawei"),
-        facts("fin-r1", itf("Gi0/0", addresses=["10.255.1.10/30"]), itf("Vlan40", addresses=["10.40.1.1/24"])),
+              platform="huawei", config=CONFIG),
+        facts("fin-r1", itf("Gi0/0", addresses=["10.255.1.10/30"]), itf("Vlan40", addresses=["10.40.1.1/24"]),
+              config=CONFIG),
         junos("edu-j1",
               itf("ge-0/0/0"), itf("ge-0/0/0.0", addresses=["10.255.2.2/30"]),
               itf("irb.30", addresses=["10.30.1.1/24"], shared=["10.30.1.254/24"]),  # EVPN anycast gateway
@@ -136,7 +138,7 @@ def observed():
               itf("ge-0/0/1"), itf("ge-0/0/1.0", addresses=["10.255.2.6/30"]),
               itf("irb.30", addresses=["10.30.1.2/24", "10.30.1.254/24"], shared=["10.30.1.254/24"]),
               itf("fxp0", addresses=["192.168.254.2/24"], role="management")),
-        facts("cw-sw",
+        facts("cw-sw",  # no configuration handed in: its VRFs are unknown
               itf("GE1/0/1", unmasked=["10.255.2.5"]),  # display ip interface brief: no length
               itf("Vlan-interface30", addresses=["10.30.2.1/24"]),
               platform="hp_comware"),
@@ -154,6 +156,8 @@ def lanshan_context():
 def test_every_finding_is_expected_and_every_expected_finding_is_found():
     findings = run_checks(lanshan_context())
     assert keys(findings) == sorted(EXPECTED)
+    severity = {f.key: f.severity for f in findings}
+    assert severity["ADR002:10.30.2.1"] == Severity.MEDIUM and severity["ADR004:pay-lan"] == Severity.MEDIUM
 
 
 def test_no_high_finding_on_internal_management_or_shared_addresses():
