@@ -27,3 +27,10 @@ def test_adr002_management_and_data_duplicates_are_worded_apart():
     assert finding_title(data, "zh").startswith("地址 10.9.9.9") and "管理" not in finding_title(data, "zh")
     assert finding_title(mgmt, "zh").startswith("管理地址 10.9.9.9") and "management" in finding_title(mgmt, "zh")
     assert "管理地址" in finding_recommendation(mgmt, "zh") and "骨干网" in finding_recommendation(data, "zh")
+
+
+def test_adr002_with_vrfs_not_collected_asks_for_the_configuration_in_chinese():
+    f = Finding("ADR002", "addressing", Severity.MEDIUM, ("10.9.9.9",), "t", "r",
+                args={"address": "10.9.9.9", "devices": ["pe1", "pe2"], "vrf_unknown": ["pe2"]})
+    assert "未采集到 pe2 的 VRF 信息" in finding_title(f, "zh")
+    assert "请采集 pe2 的运行配置" in finding_recommendation(f, "zh")
