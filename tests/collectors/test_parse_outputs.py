@@ -197,7 +197,7 @@ from dataclasses import replace  # noqa: E402
 from collectors.facts import GLOBAL_VRF  # noqa: E402
 from collectors.napalm_facts import output_key  # noqa: E402
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ntc-templates"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ntc-templates"  # vendored, see its README
 CASE_DIRS = sorted(p for p in CASES.glob("*/*") if p.is_dir())
 
 

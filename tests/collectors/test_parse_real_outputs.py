@@ -461,6 +461,13 @@ def test_rate_fixtures_cover_bits_and_bytes_forms() -> None:
 
 # --- the corpus itself ------------------------------------------------------------------
 
+#: Fixture folders other tests read (tests/collectors/test_parse_outputs.py: summary and brief forms).
+READ_ELSEWHERE = [
+    ("cisco_ios", "show_ip_interface_brief"), ("cisco_ios", "show_lldp_neighbors"),
+    ("cisco_nxos", "show_ip_interface_brief"), ("cisco_nxos", "show_lldp_neighbors"),
+    ("arista_eos", "show_ip_interface_brief"), ("arista_eos", "show_lldp_neighbors"),
+]
+
 
 def test_the_vendored_corpus_is_whole_and_unmodified() -> None:
     """Every command folder the tests read holds outputs, each with its yml, byte for byte the
@@ -471,7 +478,8 @@ def test_the_vendored_corpus_is_whole_and_unmodified() -> None:
         require_corpus(None)
     assert (FIXTURES / "LICENSE").read_text(encoding="utf-8").count("Apache License") >= 1
     assert "networktocode/ntc-templates" in (FIXTURES / "README.md").read_text(encoding="utf-8")
-    for _, folder, command_folder, _ in SURVEYED + MORE + RATES:
+    folders = {(folder, command_folder) for _, folder, command_folder, _ in SURVEYED + MORE + RATES}
+    for folder, command_folder in sorted(folders | set(READ_ELSEWHERE)):
         raws = sorted((FIXTURES / folder / command_folder).glob("*.raw"))
         assert raws, f"no outputs in {FIXTURES / folder / command_folder}"
         assert all(raw.with_suffix(".yml").is_file() for raw in raws), command_folder
