@@ -234,8 +234,9 @@ def decode_output(data: bytes) -> tuple[str, str]:
     and GB2312 are subsets: Huawei and H3C devices set to Chinese), else Big5; else UTF-8
     with each undecodable byte replaced (``"utf-8 (replaced)"``).
 
-    Big5 bytes are mostly valid GB18030 too, so GB18030 is kept only when its reading
-    stays within GB2312 (what simplified-Chinese text uses) or Big5 cannot read the bytes.
+    Big5 bytes are mostly valid GB18030 too (and the reverse): of the two readings, the
+    one with fewer characters no Chinese device prints (kana, Cyrillic, box drawing,
+    private use) wins, GB18030 on a tie.
 
     >>> decode_output("核心交换机".encode("gbk"))
     ('核心交换机', 'gb18030')
@@ -256,23 +257,24 @@ def decode_output(data: bytes) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = None
-    if text is not None and _simplified(text):
-        return text, "gb18030"
     try:
-        return data.decode("big5"), "big5"
+        big5 = data.decode("big5")
     except UnicodeDecodeError:
-        pass
-    if text is not None:
+        big5 = None
+    if text is not None and (big5 is None or _misread(text) <= _misread(big5)):
         return text, "gb18030"
+    if big5 is not None:
+        return big5, "big5"
     return data.decode("utf-8", errors="replace"), "utf-8 (replaced)"
 
 
-def _simplified(text: str) -> bool:
-    try:
-        text.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
+#: Characters Chinese device output does not hold, but traditional text read as GBK (or
+#: simplified text read as Big5) is full of: kana, Cyrillic, box drawing, private use.
+_MISREAD = re.compile("[\u0400-\u04ff\u2500-\u259f\u3040-\u30ff\ue000-\uf8ff\uff66-\uff9f]")
+
+
+def _misread(text: str) -> int:
+    return len(_MISREAD.findall(text))
 
 
 #: Pager prompts left in a capture: Cisco/EOS ``--More--``, VRP and Comware

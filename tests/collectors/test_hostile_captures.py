@@ -573,8 +573,12 @@ def test_gbk_chinese_outputs_are_decoded_not_replaced(tmp_path: Path) -> None:
 @pytest.mark.parametrize("words, codec, expected", [
     ("至市财政局核心交换机", "gbk", "gb18030"),
     ("卫健委-数据中心专线", "gb2312", "gb18030"),
+    ("至张喆办公室", "gbk", "gb18030"),  # 喆 is outside GB2312: still GBK, not Big5
+    ("镕基楼机房", "gbk", "gb18030"),  # these bytes read as Big5 too, as nonsense
     ("市政府機房上聯交換機", "big5", "big5"),
     ("台北市政府資訊局核心", "big5", "big5"),
+    ("教育局網路中心", "big5", "big5"),
+    ("中華電信 專線", "big5", "big5"),
     ("核心交换机", "utf-8", "utf-8"),
     ("核心交换机", "utf-8-sig", "utf-8"),
     ("核心交换机", "utf-16", "utf-16"),
