@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from collectors.facts import DeviceFacts, Interface, InterfaceRole
-from collectors.normalise import device_name, is_interface_name, is_management_vrf, vrf_name
+from collectors.normalise import device_name, interface_role, is_interface_name, is_management_vrf, vrf_name
 from inventory.model import Circuit, Inventory
 
 __all__ = [
@@ -278,6 +278,8 @@ def interface_plane(itf: Interface, platform: str = "") -> InterfaceRole:
     ('management', 'management')
     >>> interface_plane(Interface("em1"), "linux"), interface_plane(Interface("bme0"))
     ('data', 'internal')
+    >>> interface_plane(Interface("em1.0", addresses=("128.0.0.16/2",)), "juniper_junos")
+    'internal'
     """
     if itf.role != "data":
         return itf.role
@@ -286,6 +288,11 @@ def interface_plane(itf: Interface, platform: str = "") -> InterfaceRole:
     base = itf.name.lower()
     if base.startswith(_INTERNAL_NAMES):
         return "internal"
+    if "junos" in platform and itf.addresses:
+        # Junos internal ports carry 128.0.0.0/2 addresses under many names (em1 on EX).
+        role = interface_role(platform, itf.name, itf.vrf, itf.addresses)
+        if role != "data":
+            return role  # type: ignore[return-value]
     if base.startswith(_MANAGEMENT_NAMES) or ("junos" in platform and base.startswith(("fxp", "em", "me0"))):
         return "management"
     if itf.vrf is not None and is_management_vrf(itf.vrf):

@@ -230,6 +230,13 @@ def test_internal_and_management_ports_are_no_data_plane_duplicates():
     assert [f for f in duplicate_addresses(context(inv, observed)) if f.severity >= Severity.MEDIUM] == []
 
 
+def test_junos_internal_addresses_under_other_names_are_never_compared():
+    inv = city(devices=[device("ex1", "a", platform="juniper_junos"), device("ex2", "b", platform="juniper_junos")])
+    observed = [facts(n, itf("em1.0", addresses=["128.0.0.16/2"]), platform="juniper_junos", config=CONFIG)
+                for n in ("ex1", "ex2")]  # a reader that left the role "data"
+    assert list(duplicate_addresses(context(inv, observed))) == []
+
+
 def test_first_hop_virtual_and_anycast_addresses_are_shared_not_duplicated():
     inv = city(devices=[device("r1", "a"), device("r2", "b"), device("leaf1", "c"), device("leaf2", "d")])
     observed = [
