@@ -161,9 +161,11 @@ _CISCO = (
 )
 
 _VRP_COMWARE = (
-    # A value after its announcing keyword (not the value after ``cipher authentication-mode``
-    # of an SNMPv3 user, nor the peer address of VRP's ``md5-password cipher <peer> <value>``).
-    _rule(r"(?<!md5-password )\b(?:irreversible-cipher|cipher|simple|plain)[ \t]+"
+    # A value after its announcing keyword: not ``authentication-mode`` after an SNMPv3 user's
+    # ``cipher``, nor the peer address of VRP's ``md5-password cipher <peer> <value>``, nor the
+    # algorithm lists of ``ssh server cipher`` / ``ssh2 algorithm cipher``.
+    _rule(r"(?<!md5-password )(?<!server )(?<!client )(?<!algorithm )"
+          r"\b(?:irreversible-cipher|cipher|simple|plain)[ \t]+"
           r"(?!authentication-mode\b|plain\b|cipher\b|read\b|write\b)(?P<secret>\S+)"),
     _rule(r"\bpassword(?:[ \t]+\S+)*?[ \t]+hash[ \t]+(?P<secret>\S+)"),
     _rule(r"\bmd5-password[ \t]+(?:plain|cipher)[ \t]+\S+[ \t]+(?P<secret>\S+)"),

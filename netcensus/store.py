@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Protocol
 
 from netcensus.archive_redaction import (
-    MAX_FILE_BYTES, Listing, add_listing, archive_mark, fsync_dir, migrate_archive, open_marked, platform_of, read_archive_mark,
-    redact_capture,
+    MAX_FILE_BYTES, Listing, add_listing, archive_mark, fsync_dir, migrate_archive, open_marked, platform_of,
+    read_archive_mark, redact_capture,
 )
 from collectors.redact import RULES_DIGEST, redact_config
 from netcensus.errors import NetcensusError

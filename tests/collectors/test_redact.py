@@ -330,7 +330,8 @@ def test_the_screen_skips_only_lines_no_rule_would_touch(platform: str) -> None:
     ("cisco_ios", " glbp 1 authentication text GlbpK", " glbp 1 authentication text <redacted>"),
     ("cisco_ios", " client 10.0.0.1 server-key 7 0822", " client 10.0.0.1 server-key 7 <redacted>"),
     ("huawei", " authentication-mode md5 1 plain OspfP", " authentication-mode md5 1 plain <redacted>"),
-    ("huawei", " ospf authentication-mode hmac-sha256 1 cipher X", " ospf authentication-mode hmac-sha256 1 cipher <redacted>"),
+    ("huawei", " ospf authentication-mode hmac-sha256 1 cipher X",
+     " ospf authentication-mode hmac-sha256 1 cipher <redacted>"),
     ("arista_eos", "   ip ospf message-digest-key 1 sha256 7 X", "   ip ospf message-digest-key 1 sha256 7 <redacted>"),
     ("arista_eos", "   ip ospf authentication-key 0 X", "   ip ospf authentication-key 0 <redacted>"),
     ("hp_comware", " isis authentication-mode md5 plain X", " isis authentication-mode md5 plain <redacted>"),
@@ -347,7 +348,8 @@ def test_the_screen_skips_only_lines_no_rule_would_touch(platform: str) -> None:
      "snmp-server user u g v3 auth sha <redacted> priv aes 128 <redacted>"),
     ("huawei", " md5-password cipher 10.1.1.1 %^%#x%^%#", " md5-password cipher 10.1.1.1 <redacted>"),
     ("cisco_ios", " password 0 two words", " password 0 <redacted>"),
-    ("cisco_nxos", "username a password 5 $5$x  role network-admin", "username a password 5 <redacted>  role network-admin"),
+    ("cisco_nxos", "username a password 5 $5$x  role network-admin",
+     "username a password 5 <redacted>  role network-admin"),
     ("juniper_junos", '    pre-shared-key ascii-text "$9$abc"; ## SECRET-DATA',
      '    pre-shared-key ascii-text "<redacted>"; ## SECRET-DATA'),
     ("juniper_junos", "set snmp v3 snmp-community idx community-name c0mm",
@@ -365,5 +367,8 @@ def test_policy_communities_and_key_ids_are_not_secrets() -> None:
     assert redact_config("cisco_ios", ios) == ios
     eos = "   session shared-secret profile PROF\n"
     assert redact_config("arista_eos", eos) == eos
-    huawei = " ospf authentication-mode keychain KC\n user-interface vty 0 4\n authentication-mode aaa\n"
+    huawei = (" ospf authentication-mode keychain KC\n user-interface vty 0 4\n authentication-mode aaa\n"
+              "ssh server cipher aes256_ctr aes128_ctr\nssh client cipher aes256_ctr\n")
+    comware = "ssh2 algorithm cipher aes128-ctr aes256-ctr\n"
+    assert redact_config("hp_comware", comware) == comware
     assert redact_config("huawei", huawei) == huawei
