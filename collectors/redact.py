@@ -70,6 +70,9 @@ _JVALUE = r'(?P<secret>"(?:[^"\\\n]|\\.)*"|[^\s;"{}]+)'
 _REST = r'(?P<secret>"[^"\n]*"|[^\s"]\S*(?:[ \t]+(?!role\b)\S+)*)'
 # An optional encryption type before a Cisco-style value: 0, 5, 7, 8, 9, 8a, sha512, md5.
 _TYPE = r"(?:[ \t]+(?:\d{1,2}[a-z]?|sha512))?"
+# Words after ``password`` that configure a policy, not a value (``no password strength-check``,
+# NX-OS ``password encryption aes``, ``mpls ldp password required``).
+_POLICY = r"[ \t]+(?:strength-check|encryption|minimum|maximum|policy|complexity|history|required|option)\b"
 # VRP/Comware keywords that announce a value (so are never one).
 _VRP_KEYWORD = r"(?:cipher|irreversible-cipher|simple|plain|hash)\b"
 
@@ -153,11 +156,11 @@ _CISCO = (
     # Wireless: AP ``wpa-psk ascii``, WLC ``set-key ascii``, pass-phrases, WEP keys
     _rule(rf"\bwpa-psk[ \t]+(?:ascii|hex){_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bset-key[ \t]+(?:ascii|hex){_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"\bpass-?phrase{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bpass-?phrase{_TYPE}[ \t]+(?!lifetime\b|warntime\b|gracetime\b){_VALUE}"),
     _rule(rf"\bencryption[ \t]+(?:vlan[ \t]+\d+[ \t]+)?key[ \t]+\d+[ \t]+size[ \t]+\S+{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"^[ \t]*(?:password|secret)(?![ \t]+\d+[ \t]+\d{{1,2}}[ \t])(?:{_TYPE})[ \t]+{_REST}"),
+    _rule(rf"^[ \t]*(?:password|secret)(?![ \t]+\d+[ \t]+\d{{1,2}}[ \t]|{_POLICY})(?:{_TYPE})[ \t]+{_REST}"),
     # Anything else spelled "... password <value>" (ftp, http client, ldap, sip): over-redact.
-    _rule(rf"(?<!-)\b(?:password|secret){_TYPE}[ \t]+{_VALUE}", fallback=True),
+    _rule(rf"(?<!-)\b(?:password|secret)(?!{_POLICY}){_TYPE}[ \t]+{_VALUE}", fallback=True),
 )
 
 _VRP_COMWARE = (

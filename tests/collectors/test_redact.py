@@ -363,7 +363,11 @@ def test_each_form_keeps_its_keywords(platform: str, line: str, expected: str) -
 def test_policy_communities_and_key_ids_are_not_secrets() -> None:
     junos = "policy-options {\n    community CUSTOMERS members 65000:100;\n}\nsecurity {\n    key 1 {\n"
     assert redact_config("juniper_junos", junos) == junos
-    ios = " mka pre-shared-key key-chain MKA-KEYS\n standby 1 authentication md5 key-chain HSRP\n"
+    ios = (" mka pre-shared-key key-chain MKA-KEYS\n standby 1 authentication md5 key-chain HSRP\n"
+           "mpls ldp password required\n")
+    nxos = ("username ops passphrase  lifetime 99999 warntime 14 gracetime 3\nno password strength-check\n"
+            "feature password encryption aes\n")
+    assert redact_config("cisco_nxos", nxos) == nxos
     assert redact_config("cisco_ios", ios) == ios
     eos = "   session shared-secret profile PROF\n"
     assert redact_config("arista_eos", eos) == eos
