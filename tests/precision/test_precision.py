@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +135,16 @@ def test_whatif_answers(case: dict[str, Any]) -> None:
     islands = sorted(i.site for i in answer.new_islands)
     assert (answer.safe, islands) == (case["safe"], sorted(case["new_islands"])), (
         f"{case['reason']}: got safe={answer.safe}, new islands {islands}, problems {list(answer.problems)}")
+
+
+def test_command_line_audit_reports_the_same_findings_and_its_audit_date(result, tmp_path: Path) -> None:  # noqa: ANN001
+    """`netcensus audit --today` on the city: the JSON report says the date it judged on and
+    holds the pipeline's findings."""
+    cli = Path(sys.executable).with_name("netcensus")
+    run = subprocess.run([str(cli), "audit", str(INVENTORY), "--captures", str(CAPTURES), "--today",
+                          AUDIT_DATE.isoformat(), "--format", "json", "--out", str(tmp_path / "out"), "--no-cache"],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout)
+    assert report["audit_date"] == AUDIT_DATE.isoformat()
+    assert sorted(f["key"] for f in report["findings"]) == sorted(f.key for f in result.findings)
