@@ -132,10 +132,14 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
             base_id = _baseline(store, job.baseline, log)
             captures = job.captures if job.captures and job.captures.is_dir() else None
             loading = time.perf_counter()
+            platforms = {n: d.platform for n, d in inventory.devices.items()}
+            # Configurations stored under older redaction rules are redacted again before any
+            # is read (the diff shows the baseline's).
+            store.redact_configs(platforms)
             if captures and job.collector is None:
                 # Saved captures do not change during an offline audit: archive them meanwhile
                 # (once the inventory is known good, so a typo there is reported at once).
-                archive = store.start_archive(captures, platforms={n: d.platform for n, d in inventory.devices.items()})
+                archive = store.start_archive(captures, platforms=platforms)
             since = store.runs_since_success(inventory.devices)
             earlier_samples = stored_samples(store.utilisation_samples())
             history_s = time.perf_counter() - loading
@@ -175,7 +179,7 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
                 render_s = time.perf_counter() - rendering
 
             run_id = store.record(record, captures=captures, archive=archive, before_commit=stage_reports,
-                                  platforms={n: d.platform for n, d in inventory.devices.items()})
+                                  platforms=platforms)
             removed = store.prune(job.keep_runs)
             if removed:
                 log(f"retention: removed runs {', '.join(map(str, removed))}")
