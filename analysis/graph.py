@@ -114,22 +114,33 @@ class _Resolver:
 
     Neighbours carry no serial number, so: management address first, then the
     normalised name, preferring a device at the reporting device's site when the
-    same short name is declared at several sites (``sw1`` is a popular name).
+    same short name is declared at several sites (``sw1`` is a popular name). A
+    neighbour advertising the hostname a collected device reports for itself (its
+    sysname ``HOSP2-CORE-01``, declared as ``hosp2-core1``) is that device, when exactly
+    one declared device reports that hostname and no device is declared under it.
     """
 
-    def __init__(self, inventory: Inventory) -> None:
+    def __init__(self, inventory: Inventory, facts: Mapping[str, DeviceFacts] | None = None) -> None:
         self._inventory = inventory
         self._by_address: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
         for dev in inventory.devices.values():
             self._by_address.setdefault(dev.host, dev.name)
             self._by_name.setdefault(device_name(dev.name), []).append(dev.name)
+        reported: dict[str, set[str]] = {}
+        for name, f in (facts or {}).items():
+            if name in inventory.devices and f.info.hostname:
+                reported.setdefault(device_name(f.info.hostname), set()).add(name)
+        self._by_hostname = {host: names.pop() for host, names in reported.items()
+                             if len(names) == 1 and host not in self._by_name}
 
     def resolve(self, remote_name: str, remote_address: str | None, local: str) -> str | None:
         """The declared device name, or None when the neighbour matches none."""
         if remote_address and remote_address in self._by_address:
             return self._by_address[remote_address]
         candidates = self._by_name.get(device_name(remote_name), [])
+        if not candidates:
+            return self._by_hostname.get(device_name(remote_name))
         if len(candidates) <= 1:
             return candidates[0] if candidates else None
         here = self._inventory.device_site(local)
@@ -152,7 +163,7 @@ def _add_links(G: nx.MultiGraph, inventory: Inventory, facts: Mapping[str, Devic
     port by such an id, is merged too, each side's own local port being the one it
     names with authority. Two reports that both name real ports stay two links.
     """
-    resolver = _Resolver(inventory)
+    resolver = _Resolver(inventory, facts)
     edges: dict[frozenset[tuple[str, str]], dict] = {}
     for local, f in sorted(facts.items()):
         if local not in inventory.devices:  # facts of an undeclared device: nothing to anchor

@@ -94,6 +94,21 @@ def test_short_name_declared_at_two_sites_resolves_to_the_local_one():
     assert not G.has_edge("device:r1", "device:sw1")
 
 
+def test_a_neighbour_advertising_a_devices_own_hostname_is_that_device():
+    import dataclasses
+
+    from collectors.facts import DeviceInfo
+
+    inv = city(devices=[device("hub1", "a"), device("hosp2-core1", "b", platform="hp_comware")])
+    hosp = facts("hosp2-core1", itf("GE1/0/1"), platform="hp_comware")
+    G = build_graph(inv, {
+        "hub1": facts("hub1", lldp("Gi0/1", "HOSP2-CORE-01", "GE1/0/1")),
+        "hosp2-core1": dataclasses.replace(hosp, info=DeviceInfo(hostname="HOSP2-CORE-01")),  # its sysname
+    })
+    ((u, v, _, data),) = edges_of(G, "link")
+    assert {u, v} == {"device:hub1", "device:hosp2-core1"} and "device:hosp2-core-01" not in G
+
+
 def test_facts_of_a_device_missing_from_the_inventory_are_ignored():
     G = build_graph(two_routers(), {"ghost": facts("ghost", lldp("Gi0/1", "r1", "Gi0/1"))})
     assert "device:ghost" not in G
