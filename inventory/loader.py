@@ -33,13 +33,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from inventory.locations import Item, Problems
 from inventory.messages import CREDENTIALS_MESSAGE, looks_like_credential
 from inventory.model import SECTIONS, Inventory, Policy, Source
 from inventory.references import CHECKS, Refs, check_policy, register_ids
 from inventory.sections import EXTENSION_PREFIX, Raw, read_file
 from inventory.validation import validate
-from inventory.yaml_nodes import YAML_SUFFIXES, compose, decode, yaml_files
+from inventory.yaml_nodes import YAML_SUFFIXES, compose, decode, yaml_files, yaml_problem
 from netcensus.errors import InventoryError, Problem
 
 __all__ = ["CREDENTIALS_MESSAGE", "EXTENSION_PREFIX", "YAML_SUFFIXES", "load_inventory",
@@ -88,15 +90,29 @@ def _load(path: Path) -> tuple[Inventory, Problems]:
     problems = Problems()
     raw = Raw()
     for rel, file in _inventory_files(path, problems):
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            problems.file_unreadable(rel, None, f"cannot read: {exc.strerror or exc}")
-            continue
-        text = decode(data, rel, problems)
-        root = compose(text, rel, problems) if text is not None else None
-        read_file(rel, root, raw, problems)
+        _read(rel, file, raw, problems)
     return _build(raw, problems), problems
+
+
+def _read(rel: str, file: Path, raw: Raw, problems: Problems) -> None:
+    """One file into ``raw``; its bytes, text and node tree are freed on return."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        problems.file_unreadable(rel, None, f"cannot read: {exc.strerror or exc}")
+        return
+    text = decode(data, rel, problems)
+    del data
+    root = compose(text, rel, problems) if text is not None else None
+    # A large file is composed while it is read: a YAML error may come late, and then the
+    # file declares nothing, as when the error is found before reading.
+    items, policy, listed, unlisted = len(raw.items), raw.policy, len(problems.items), problems.unlisted
+    try:
+        read_file(rel, root, raw, problems)
+    except yaml.YAMLError as exc:
+        del raw.items[items:], problems.items[listed:]
+        raw.policy, problems.unlisted = policy, unlisted
+        yaml_problem(exc, text or "", rel, problems)
 
 
 @contextmanager
@@ -137,17 +153,19 @@ def _inventory_files(path: Path, problems: Problems) -> Iterator[tuple[str, Path
 
 def _build(raw: Raw, problems: Problems) -> Inventory:
     """Validate every item, check ids and references, and assemble the inventory."""
+    ids = register_ids(raw.items, problems)  # by the raw ids: before the values are let go
     for item in raw.items:
         validate(item, SECTIONS[item.section][0], problems)
-    refs = Refs(register_ids(raw.items, problems), problems)
+        item.value = None  # validated (or stood in for): half a million of these add up
+    refs = Refs(ids, problems)
     for item in raw.items:  # duplicates too: their references may be wrong as well
         check = CHECKS.get(item.section)
         if check is not None:
             check(item.checked, item, refs)
     policy, sources = Policy(), {}
     if raw.policy is not None:
-        rel, line, node, value = raw.policy
-        item = Item("policy", rel, "policy", node, value)
+        rel, line, lines, value = raw.policy
+        item = Item("policy", rel, "policy", lines, value)
         validate(item, Policy, problems)
         check_policy(item.checked, item, refs)
         policy = item.entity or policy

@@ -17,18 +17,64 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from inventory.model import Entity
 from netcensus.errors import Problem
 
-__all__ = ["MAX_LISTED", "Item", "Problems", "node_at", "node_line", "problem_order"]
+__all__ = ["MAX_LISTED", "Item", "LineMap", "Problems", "node_line", "problem_order"]
+
+
+class LineMap:
+    """The lines of one entry's values and keys, by location (``("a", "site")``).
+
+    What problems need of the YAML node tree, kept once the tree is gone: an inventory of
+    half a million entries would otherwise hold gigabytes of nodes to the end of the load.
+    A location without a line of its own (a key merged in with ``<<``) takes the line of
+    the deepest location above it that has one, down to the entry's first line.
+    """
+
+    __slots__ = ("start", "lines", "keys", "texts")
+
+    def __init__(self, start: int):
+        self.start = start  # 1-based, as every line here
+        self.lines: dict[tuple[str | int, ...], int] = {}
+        self.keys: dict[tuple[str | int, ...], int] | None = None  # where not on its value's line
+        self.texts: dict[tuple[str | int, ...], str] | None = None  # non-text scalars as written
+
+    def note_key(self, loc: tuple[str | int, ...], line: int) -> None:
+        if self.keys is None:
+            self.keys = {}
+        self.keys[loc] = line
+
+    def note_text(self, loc: tuple[str | int, ...], text: str) -> None:
+        if self.texts is None:
+            self.texts = {}
+        self.texts[loc] = text
+
+    def value_line(self, loc: tuple[str | int, ...]) -> int:
+        """The line of the value at ``loc`` (or of the deepest location above it)."""
+        for end in range(len(loc), 0, -1):
+            line = self.lines.get(loc[:end])
+            if line is not None:
+                return line
+        return self.start
+
+    def key_line(self, loc: tuple[str | int, ...]) -> int:
+        """The line of the key of ``loc`` (its value's line when there is no such key)."""
+        if self.keys is not None and loc in self.keys:
+            return self.keys[loc]
+        return self.value_line(loc)
+
+    def text(self, loc: tuple[str | int, ...]) -> str | None:
+        """A number, date or true/false value at ``loc`` as written in the file."""
+        return self.texts.get(loc) if self.texts is not None else None
 
 
 @dataclass(slots=True)
 class Item:
-    """One raw section entry: where it sits, its node, and its plain value."""
+    """One raw section entry: where it sits, the lines of its fields, and its plain value."""
 
     section: str
     file: str
     path: str  # "devices[3]"
-    node: MappingNode
-    value: dict[str, Any]
+    lines: LineMap
+    value: dict[str, Any] | None  # None once validated (the entity holds it)
     entity: Entity | None = None  # set when the item validates
     #: What cross-reference checks read: the entity, or a stand-in when it did not validate.
     checked: Any = None
@@ -40,7 +86,7 @@ class Item:
 
     @property
     def line(self) -> int:
-        return self.node.start_mark.line + 1
+        return self.lines.start
 
 
 #: A broken inventory lists at most this many problems, then says how many more it has:
@@ -90,10 +136,8 @@ class Problems:
         if self.full:
             self.unlisted += 1
             return
-        node = _key_node_at(item.node, loc) if key else None
-        if node is None:
-            node = node_at(item.node, loc)
-        self.add(item.file, node.start_mark.line + 1, _join_path(item.path, loc), message)
+        line = item.lines.key_line(loc) if key else item.lines.value_line(loc)
+        self.add(item.file, line, _join_path(item.path, loc), message)
 
 
 def problem_order(problem: Problem) -> tuple[str, int, str, str]:
@@ -107,35 +151,6 @@ def _join_path(prefix: str, loc: Iterable[str | int]) -> str:
     for part in loc:
         out.append(f"[{part}]" if isinstance(part, int) else f".{part}")
     return "".join(out)
-
-
-def _child(node: Node, part: str | int) -> tuple[Node, Node] | None:
-    """The (key node, value node) of one step into a mapping or sequence, if present."""
-    if isinstance(node, MappingNode) and isinstance(part, str):
-        for key, value in reversed(node.value):  # the last duplicate is the one kept
-            if isinstance(key, ScalarNode) and key.value.strip() == part:
-                return key, value
-    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part], node.value[part]
-    return None
-
-
-def node_at(node: Node, loc: Iterable[str | int]) -> Node:
-    """The deepest node along ``loc`` (stops at the last step that exists, e.g. a merged key)."""
-    for part in loc:
-        step = _child(node, part)
-        if step is None:
-            break
-        node = step[1]
-    return node
-
-
-def _key_node_at(node: Node, loc: tuple[str | int, ...]) -> Node | None:
-    """The key node of the last step of ``loc`` when it is a mapping key, else None."""
-    if not loc:
-        return None
-    step = _child(node_at(node, loc[:-1]), loc[-1])
-    return step[0] if step else None
 
 
 def node_line(node: Node) -> int:

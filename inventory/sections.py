@@ -14,7 +14,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from inventory.locations import Item, Problems, node_line
+from inventory.locations import Item, LineMap, Problems, node_line
 from inventory.messages import (
     CREDENTIALS_MESSAGE,
     ENTRY_LABELS,
@@ -36,8 +36,8 @@ class Raw:
     """Everything read from the files, before validation."""
 
     items: list[Item] = field(default_factory=list)
-    #: (file, line of the "policy:" key, its mapping node, its value)
-    policy: tuple[str, int, MappingNode, dict[str, Any]] | None = None
+    #: (file, line of the "policy:" key, the lines of its settings, its value)
+    policy: tuple[str, int, LineMap, dict[str, Any]] | None = None
 
 
 def read_file(rel: str, root: Node | None, raw: Raw, problems: Problems) -> None:
@@ -103,8 +103,9 @@ def _read_section(rel: str, section: str, node: Node, reader: NodeReader, raw: R
                          f"each {ENTRY_LABELS[section]} must be a mapping of fields (key: value), "
                          f"not {_kind_of_node(item_node)}")
             continue
-        value = reader.value(item_node, path, model)
-        raw.items.append(Item(section, rel, path, item_node, value))
+        lines = LineMap(node_line(item_node))
+        value = reader.value(item_node, path, model, lines=lines)
+        raw.items.append(Item(section, rel, path, lines, value))
 
 
 def _read_policy(rel: str, line: int, node: Node, reader: NodeReader, raw: Raw,
@@ -120,7 +121,8 @@ def _read_policy(rel: str, line: int, node: Node, reader: NodeReader, raw: Raw,
         problems.add(rel, line, "policy",
                      f"policy is already declared at {first_file}:{first_line}; declare it once")
         return
-    raw.policy = (rel, line, node, reader.value(node, "policy", Policy))
+    lines = LineMap(node_line(node))
+    raw.policy = (rel, line, lines, reader.value(node, "policy", Policy, lines=lines))
 
 
 def _kind_of_node(node: Node) -> str:

@@ -15,9 +15,8 @@ from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from yaml.nodes import ScalarNode
 
-from inventory.locations import Item, Problems, node_at
+from inventory.locations import Item, Problems
 from inventory.messages import did_you_mean, short
 from inventory.yaml_nodes import MODEL_FIELDS
 
@@ -82,8 +81,7 @@ def _validation_message(error: dict[str, Any], model: type[BaseModel], item: Ite
         return ("must be an id: letters, digits, '.', '_' and '-', starting with a letter "
                 f"or digit{got}")
     if kind == "string_type" and isinstance(given, (int, float, bool, dt.date)):
-        node = node_at(item.node, loc)
-        text = node.value if isinstance(node, ScalarNode) else str(given)
+        text = item.lines.text(tuple(loc)) or str(given)
         return (f"must be text, but YAML reads {text} as a {_yaml_kind(given)}: "
                 f"put it in quotes ('{text}')")
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:

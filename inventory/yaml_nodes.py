@@ -21,12 +21,12 @@ import yaml
 from pydantic import BaseModel
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from inventory.locations import Problems, node_line
+from inventory.locations import LineMap, Problems, node_line
 from inventory.messages import CREDENTIALS_MESSAGE, looks_like_credential
 from inventory.model import SECTIONS, Policy
 
-__all__ = ["MODEL_FIELDS", "NULL_TAG", "YAML_SUFFIXES", "NodeReader", "TooComplex", "compose",
-           "decode", "yaml_files"]
+__all__ = ["MODEL_FIELDS", "NULL_TAG", "SLIM_FROM_CHARS", "YAML_SUFFIXES", "NodeReader", "TooComplex",
+           "compose", "decode", "yaml_files", "yaml_problem"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -47,7 +47,7 @@ _SCALAR_CONSTRUCTORS = {
     _TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
     _TAG + "timestamp": yaml.constructor.SafeConstructor.construct_yaml_timestamp,
 }
-_COLLECTION_TAGS = {MappingNode: _TAG + "map", SequenceNode: _TAG + "seq"}
+_COLLECTION_TAGS = {MappingNode: _TAG + "map", SequenceNode: _TAG + "seq"}  # (and lazy ones below)
 
 
 # --------------------------------------------------------------------------- files
@@ -129,6 +129,13 @@ def decode(data: bytes, rel: str, problems: Problems) -> str | None:
         return None
 
 
+#: Files from this many characters on are composed by :class:`_Composer`, whose nodes keep
+#: only their line: a tenth slower than libyaml's composer, a third of its memory. Files of
+#: a usual inventory are smaller, and their node trees are freed file by file anyway.
+SLIM_FROM_CHARS = 4_000_000
+_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Line:
     """The position of a node: only its line, shared by every node that starts on it.
 
@@ -153,7 +160,6 @@ class _LineComposer(yaml.composer.Composer):
         super().__init__()
         self._lines: dict[int, _Line] = {}
         self._plain_tags: dict[str, str] = {}  # resolved tags of plain scalars, by text
-        self._quoted_tags: dict[str, str] = {}
 
     def _line(self, mark: yaml.Mark) -> _Line:
         line = self._lines.get(mark.line)
@@ -161,82 +167,82 @@ class _LineComposer(yaml.composer.Composer):
             line = self._lines[mark.line] = _Line(mark.line)
         return line
 
+    # As PyYAML's Composer, without path resolvers (none is registered), each event taken
+    # once (not peeked, then taken): composing is most of a load, and these calls its cost.
     def compose_node(self, parent: Node | None, index: object) -> Node:
-        # As Composer.compose_node, without the path resolvers (none is registered), and
-        # with plain scalars (most of a file) composed inline: this loop is the load's hot spot.
-        event = self.peek_event()
+        return self._node(self.get_event())
+
+    def _node(self, event: yaml.Event) -> Node:
         kind = type(event)
-        if kind is yaml.ScalarEvent and event.anchor is None and event.tag is None:
-            self.get_event()
-            value = event.value
-            tags = self._plain_tags if event.implicit[0] else self._quoted_tags
-            tag = tags.get(value)
-            if tag is None:
-                tag = self.resolve(ScalarNode, value, event.implicit)
-                if len(tags) < 50_000:  # keys and enum values repeat; ids do not
-                    tags[value] = tag
-            mark = event.start_mark
-            line = self._lines.get(mark.line) or self._line(mark)
-            return ScalarNode(tag, value, line, line, style=event.style)
+        if kind is yaml.ScalarEvent:
+            return self._scalar(event)
         if kind is yaml.AliasEvent:
-            self.get_event()
             if event.anchor not in self.anchors:
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
                                                   event.start_mark)
             return self.anchors[event.anchor]
-        anchor = event.anchor
-        if anchor is not None and anchor in self.anchors:
-            raise yaml.composer.ComposerError(f"found duplicate anchor {anchor!r}; first occurrence",
-                                              self.anchors[anchor].start_mark, "second occurrence",
-                                              event.start_mark)
-        if kind is yaml.ScalarEvent:
-            return self.compose_scalar_node(anchor)
+        self._check_anchor(event)
         if kind is yaml.SequenceStartEvent:
-            return self.compose_sequence_node(anchor)
-        return self.compose_mapping_node(anchor)
+            return self._sequence(event)
+        return self._mapping(event)
 
-    def compose_scalar_node(self, anchor: str | None) -> ScalarNode:
-        event = self.get_event()
-        tag = event.tag
+    def _check_anchor(self, event: yaml.Event) -> None:
+        if event.anchor is not None and event.anchor in self.anchors:
+            raise yaml.composer.ComposerError(f"found duplicate anchor {event.anchor!r}; first occurrence",
+                                              self.anchors[event.anchor].start_mark, "second occurrence",
+                                              event.start_mark)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> ScalarNode:
+        tag, value = event.tag, event.value
         if tag is None or tag == "!":
-            tag = self.resolve(ScalarNode, event.value, event.implicit)
-        line = self._line(event.start_mark)
-        node = ScalarNode(tag, event.value, line, line, style=event.style)
-        if anchor is not None:
-            self.anchors[anchor] = node
+            if event.implicit[0]:  # plain: the resolvers decide (keys and enum values repeat)
+                tag = self._plain_tags.get(value)
+                if tag is None:
+                    tag = self.resolve(ScalarNode, value, event.implicit)
+                    if len(self._plain_tags) < 50_000:
+                        self._plain_tags[value] = tag
+            else:
+                tag = self.DEFAULT_SCALAR_TAG  # quoted: always text
+        line = self._lines.get(event.start_mark.line) or self._line(event.start_mark)
+        node = ScalarNode(tag, value, line, line, style=event.style)
+        if event.anchor is not None:
+            self._check_anchor(event)
+            self.anchors[event.anchor] = node
+            node.anchored = True  # see NodeReader.value
         return node
 
-    def compose_sequence_node(self, anchor: str | None) -> SequenceNode:
-        start = self.get_event()
+    def _sequence(self, start: yaml.SequenceStartEvent) -> SequenceNode:
         tag = start.tag
         if tag is None or tag == "!":
-            tag = self.resolve(SequenceNode, None, start.implicit)
+            tag = self.DEFAULT_SEQUENCE_TAG
         line = self._line(start.start_mark)
         node = SequenceNode(tag, [], line, line, flow_style=start.flow_style)
-        if anchor is not None:
-            self.anchors[anchor] = node
-        append, compose, index = node.value.append, self.compose_node, 0
-        while type(self.peek_event()) is not yaml.SequenceEndEvent:
-            append(compose(node, index))
-            index += 1
-        self.get_event()
-        return node
+        if start.anchor is not None:
+            self.anchors[start.anchor] = node
+            node.anchored = True
+        append, get, compose = node.value.append, self.get_event, self._node
+        while True:
+            event = get()
+            if type(event) is yaml.SequenceEndEvent:
+                return node
+            append(compose(event))
 
-    def compose_mapping_node(self, anchor: str | None) -> MappingNode:
-        start = self.get_event()
+    def _mapping(self, start: yaml.MappingStartEvent) -> MappingNode:
         tag = start.tag
         if tag is None or tag == "!":
-            tag = self.resolve(MappingNode, None, start.implicit)
+            tag = self.DEFAULT_MAPPING_TAG
         line = self._line(start.start_mark)
         node = MappingNode(tag, [], line, line, flow_style=start.flow_style)
-        if anchor is not None:
-            self.anchors[anchor] = node
-        append, compose = node.value.append, self.compose_node
-        while type(self.peek_event()) is not yaml.MappingEndEvent:
-            key = compose(node, None)
-            append((key, compose(node, key)))
-        self.get_event()
-        return node
+        if start.anchor is not None:
+            self.anchors[start.anchor] = node
+            node.anchored = True
+        append, get, compose = node.value.append, self.get_event, self._node
+        while True:
+            event = get()
+            if type(event) is yaml.MappingEndEvent:
+                return node
+            key = compose(event)
+            append((key, compose(get())))
 
 
 _PARSER = getattr(yaml, "CParser", None) or getattr(getattr(yaml, "cyaml", None), "CParser", None)
@@ -261,28 +267,113 @@ class _Composer(*((_PARSER,) if _PARSER else (yaml.reader.Reader, yaml.scanner.S
     compose_document = yaml.composer.Composer.compose_document
 
 
+class _Sections(MappingNode):
+    """A file's top mapping whose lists (the sections) are composed entry by entry as read.
+
+    Iterating ``value`` yields (key, value) pairs; a list value is a :class:`_Entries`, and
+    the entries its reader did not take are skipped before the next pair. The end of the
+    document is checked (one document only) when the iteration ends, so a syntax error
+    anywhere surfaces while the file is read: the caller then drops what it read of it.
+    """
+
+    def __init__(self, composer: _Composer, start: yaml.MappingStartEvent):
+        line = composer._line(start.start_mark)
+        self.tag, self.start_mark, self.end_mark, self.flow_style = \
+            start.tag if start.tag not in (None, "!") else _TAG + "map", line, line, start.flow_style
+        self._composer = composer
+
+    @property
+    def value(self) -> Iterable[tuple[Node, Node]]:  # type: ignore[override]
+        composer, get = self._composer, self._composer.get_event
+        while True:
+            event = get()
+            if type(event) is yaml.MappingEndEvent:
+                break
+            key = composer._node(event)
+            event = get()
+            if type(event) is yaml.SequenceStartEvent and event.anchor is None:
+                entries = _Entries(composer, event)
+                yield key, entries
+                entries.skip_rest()
+            else:
+                yield key, composer._node(event)
+        get()  # the end of the document
+        if not composer.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                              "but found another document", get().start_mark)
+
+
+class _Entries(SequenceNode):
+    """A section's list, composed one entry at a time (see :class:`_Sections`)."""
+
+    def __init__(self, composer: _Composer, start: yaml.SequenceStartEvent):
+        line = composer._line(start.start_mark)
+        self.tag, self.start_mark, self.end_mark, self.flow_style = \
+            start.tag if start.tag not in (None, "!") else _TAG + "seq", line, line, start.flow_style
+        self._composer, self._done = composer, False
+
+    @property
+    def value(self) -> Iterable[Node]:  # type: ignore[override]
+        get, compose = self._composer.get_event, self._composer._node
+        while not self._done:
+            event = get()
+            if type(event) is yaml.SequenceEndEvent:
+                self._done = True
+                return
+            yield compose(event)
+
+    def skip_rest(self) -> None:
+        for _ in self.value:
+            pass
+
+
 def compose(text: str, rel: str, problems: Problems) -> Node | None:
-    """The YAML node tree of one document, or a problem with the parser's line."""
+    """The YAML node tree of one document, or a problem with the parser's line.
+
+    A file of :data:`SLIM_FROM_CHARS` or more is composed lazily: its top mapping is a
+    :class:`_Sections` whose entries are composed as they are read (so an entry's nodes
+    are freed once read), and its YAML errors may surface while it is read (see
+    :func:`yaml_problem`).
+    """
     try:
+        if len(text) < SLIM_FROM_CHARS:
+            return yaml.compose(text, Loader=_C_LOADER)  # libyaml's own composer is faster
         composer = _Composer(text)
-        try:
-            return composer.get_single_node()
-        finally:
-            composer.dispose()
-    except yaml.MarkedYAMLError as exc:
+        composer.get_event()  # the start of the stream
+        if composer.check_event(yaml.StreamEndEvent):
+            return None  # an empty file
+        if composer.check_event(yaml.DocumentStartEvent):
+            composer.get_event()
+            event = composer.peek_event()
+            if type(event) is yaml.MappingStartEvent and event.anchor is None:
+                return _Sections(composer, composer.get_event())
+            root = composer._node(composer.get_event())
+            composer.get_event()  # the end of the document
+            if not composer.check_event(yaml.StreamEndEvent):
+                raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                                  "but found another document", composer.get_event().start_mark)
+            return root
+        return None
+    except yaml.YAMLError as exc:
+        yaml_problem(exc, text, rel, problems)
+    return None
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str, rel: str, problems: Problems) -> None:
+    """A YAML error as the problem of the whole file, with the parser's line."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(s) for s in (exc.context, exc.problem) if s)
         line = mark.line + 1 if mark else None
         if "tab" in message or _tab_indented(text, line):
             message += ": indent with spaces (YAML does not allow tabs in indentation)"
         problems.file_unreadable(rel, line, f"invalid YAML: {message}")
-    except yaml.reader.ReaderError as exc:  # a control character or similar
+    elif isinstance(exc, yaml.reader.ReaderError):  # a control character or similar
         line = text.count("\n", 0, max(exc.position, 0)) + 1
         problems.file_unreadable(rel, line, f"invalid YAML: character {exc.character!r} "
                                             "is not allowed in YAML text")
-    except yaml.YAMLError as exc:  # pragma: no cover - other parser failures carry no mark
+    else:  # pragma: no cover - other parser failures carry no mark
         problems.file_unreadable(rel, None, f"invalid YAML: {exc}")
-    return None
 
 
 def _tab_indented(text: str, line: int | None) -> bool:
@@ -354,27 +445,41 @@ class NodeReader:
         self.problems = problems
         self._visited: set[int] = set()
         self._revisits = 0
+        self._locs: dict[tuple, tuple] = {}  # one tuple per location path, shared by the items
 
-    def value(self, node: Node, path: str, model: object = None, depth: int = 0) -> Any:
-        """The Python value of ``node``; ``model`` says which keys are fields here."""
+    def value(self, node: Node, path: str, model: object = None, depth: int = 0,
+              lines: LineMap | None = None, loc: tuple[str | int, ...] = ()) -> Any:
+        """The Python value of ``node``; ``model`` says which keys are fields here.
+
+        With ``lines``, the line of every value (and key) under ``node`` is noted in it at
+        its location ``loc + (key or index, ...)``, so the item needs no node tree later.
+        """
         if depth > _MAX_DEPTH:
             raise TooComplex(node, f"nested more than {_MAX_DEPTH} levels deep "
                                    "(or an alias refers to itself)")
+        if lines is not None and loc:
+            loc = self._locs.setdefault(loc, loc)
+            lines.lines[loc] = node.start_mark.line + 1
         if isinstance(node, ScalarNode):
+            if lines is not None and node.tag != _TAG + "str":
+                lines.note_text(loc, node.value)  # "YAML reads 0012 as a number" quotes it
             return self._scalar(node, path)
-        if id(node) in self._visited:  # an alias: count what it re-expands (alias bombs)
-            self._revisits += 1 + len(node.value)
-            if self._revisits > _MAX_ALIAS_EXPANSION:
-                raise TooComplex(node, "YAML aliases expand to too many values")
-        self._visited.add(id(node))
+        # Only a node an anchor names can be reached twice (through aliases). Nodes the lazy
+        # composer made without an anchor are freed once read, and their ids reused.
+        if not isinstance(node.start_mark, _Line) or getattr(node, "anchored", False):
+            if id(node) in self._visited:  # an alias: count what it re-expands (alias bombs)
+                self._revisits += 1 + len(node.value)
+                if self._revisits > _MAX_ALIAS_EXPANSION:
+                    raise TooComplex(node, "YAML aliases expand to too many values")
+            self._visited.add(id(node))
         self._check_tag(node, path)
         if isinstance(node, SequenceNode):
-            return [self.value(child, f"{path}[{i}]", None, depth + 1)
+            return [self.value(child, f"{path}[{i}]", None, depth + 1, lines, (*loc, i))
                     for i, child in enumerate(node.value)]
-        return self._mapping(node, path, model, depth)
+        return self._mapping(node, path, model, depth, lines, loc)
 
     def _check_tag(self, node: Node, path: str) -> None:
-        if node.tag != _COLLECTION_TAGS[type(node)]:
+        if node.tag != (_TAG + "seq" if isinstance(node, SequenceNode) else _TAG + "map"):
             self.problems.add(self.file, node_line(node), path or None,
                               f"unsupported YAML tag {node.tag!r}")
 
@@ -391,7 +496,8 @@ class NodeReader:
         except (ValueError, TypeError, OverflowError, yaml.YAMLError):
             return node.value  # e.g. 2024-02-30: validation reports it with the field
 
-    def _mapping(self, node: MappingNode, path: str, model: object, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, path: str, model: object, depth: int,
+                 lines: LineMap | None = None, loc: tuple[str | int, ...] = ()) -> dict[str, Any]:
         fields, nested = MODEL_FIELDS.get(model, (frozenset(), {}))  # type: ignore[arg-type]
         explicit: dict[str, Any] = {}
         merged: list[dict[str, Any]] = []
@@ -414,7 +520,9 @@ class NodeReader:
             if model is not _FREE_KEYS and key not in fields and looks_like_credential(key):
                 self.problems.add(self.file, node_line(key_node), where, CREDENTIALS_MESSAGE)
                 continue  # drop it: the value must never be echoed by a later message
-            explicit[key] = self.value(value_node, where, nested.get(key), depth + 1)
+            if lines is not None and key_node.start_mark.line != value_node.start_mark.line:
+                lines.note_key((*loc, key), key_node.start_mark.line + 1)
+            explicit[key] = self.value(value_node, where, nested.get(key), depth + 1, lines, (*loc, key))
         if not merged:
             return explicit
         out: dict[str, Any] = {}
