@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -37,7 +37,7 @@ def validate(item: Item, model: type[BaseModel], problems: Problems) -> None:
             elif error["type"] != "extra_forbidden" or len(loc) > 1:
                 bad.add(loc[0])  # (an unknown key inside a field breaks that whole field)
             else:  # a misspelt field counts as a broken one: no "missing room" on top
-                bad.update(difflib.get_close_matches(str(loc[0]), model.model_fields, n=1, cutoff=0.6))
+                bad.update(_meant_field(model, str(loc[0])))
             if problems.full:  # counted only: spare the wording
                 problems.unlisted += 1
                 continue
@@ -110,6 +110,12 @@ def _validation_message(error: dict[str, Any], model: type[BaseModel], item: Ite
         return f"must be a mapping{keys}{got}"
     msg = error["msg"]
     return msg[:1].lower() + msg[1:] + got
+
+
+@lru_cache(maxsize=4096)
+def _meant_field(model: type[BaseModel], key: str) -> list[str]:
+    """The field a misspelt key most likely meant (cached: one typo repeats over many entries)."""
+    return difflib.get_close_matches(key, model.model_fields, n=1, cutoff=0.6)
 
 
 def _number(bound: float) -> str:
