@@ -1,9 +1,10 @@
 """Read a directory of inventory YAML files into a validated :class:`Inventory`.
 
 ``load_inventory(path)`` either returns a complete, cross-checked inventory or raises
-:class:`netcensus.errors.InventoryError` listing **every** problem it found, each
-with its file, line and field path (``devices[3].platform``), so an engineer fixes
-a whole inventory in one pass instead of one error per run.
+:class:`netcensus.errors.InventoryError` listing **every** problem it found (up to
+:data:`~inventory.locations.MAX_LISTED`, then a count of the rest), each with its file,
+line and field path (``devices[3].platform``), so an engineer fixes a whole inventory
+in one pass instead of one error per run.
 
 How it works, and why (this module only orchestrates the steps):
 
@@ -13,9 +14,11 @@ How it works, and why (this module only orchestrates the steps):
 2. Its :class:`~inventory.yaml_nodes.NodeReader` turns nodes into plain Python values
    itself, which lets it report duplicate keys and credential-looking keys on the way,
    refuse alias bombs, and never compose a file twice; :mod:`inventory.sections` splits
-   each file into section items and the policy.
+   each file into section items and the policy. Each item keeps the lines of its values
+   (a :class:`~inventory.locations.LineMap`), not its nodes: a file's tree is freed once
+   it is read.
 3. Each section item is validated by its pydantic model (:mod:`inventory.validation`);
-   a pydantic error ``loc`` is walked back down the node tree to find the line of the
+   a pydantic error ``loc`` is looked up in the item's line map to find the line of the
    offending key or value (:mod:`inventory.locations`), and worded by
    :mod:`inventory.messages`.
 4. Ids and cross references (a device's room, a circuit end's device, ...) are checked

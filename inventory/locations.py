@@ -1,9 +1,10 @@
 """Where things are in the inventory files: raw section items and the problems found in them.
 
-An :class:`Item` is one section entry as read (its file, ``devices[3]`` path, node and
-plain value). :class:`Problems` collects :class:`netcensus.errors.Problem` records;
-``Problems.at(item, loc, ...)`` walks the item's YAML node tree along a pydantic-style
-``loc`` to name the line of the offending key or value.
+An :class:`Item` is one section entry as read (its file, ``devices[3]`` path, the
+:class:`LineMap` of its values and plain value). :class:`Problems` collects
+:class:`netcensus.errors.Problem` records (at most :data:`MAX_LISTED`, then counts);
+``Problems.at(item, loc, ...)`` looks a pydantic-style ``loc`` up in the item's line map
+to name the line of the offending key or value.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node
 
 from inventory.model import Entity
 from netcensus.errors import Problem

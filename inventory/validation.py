@@ -3,7 +3,7 @@
 :func:`validate` sets ``item.entity`` when the item validates. Otherwise it reports every
 pydantic error as a sentence an engineer can act on (``unknown key 'rom' (did you mean
 'room'?)``, ``must be text, but YAML reads 0012 as a number: put it in quotes``), at the
-line found by walking the error's ``loc`` down the item's node tree, and leaves a
+line the item's line map gives for the error's ``loc``, and leaves a
 stand-in holding the fields that did validate, so reference checks still run on them.
 """
 
