@@ -64,10 +64,13 @@ REDACTED = "<redacted>"
 # A value: quoted, or one word. Outside Junos a ';' belongs to the value (an IOS password may
 # hold one); in Junos it ends the statement and '{' opens a block.
 _VALUE = r'(?P<secret>"[^"\n]*"|[^\s"]\S*)'
-_JVALUE = r'(?P<secret>"(?:[^"\\\n]|\\.)*"|[^\s;"{}]+)'
+_JVALUE = r'(?P<secret>"(?:[^"\\\n]|\\.)*+"|[^\s;"{}]++)'
 # A value that runs to the end of the line (IOS line and enable passwords may hold spaces),
 # stopping before the NX-OS ``role`` that may follow a username's password.
 _REST = r'(?P<secret>"[^"\n]*"|[^\s"]\S*(?:[ \t]+(?!role\b)\S+)*)'
+# Between two keywords of one statement, in a rule not anchored at the line's start: bounded, so
+# a hostile megabyte-long line costs linear time, not quadratic (statements are short).
+_GAP = r".{0,300}?"
 # An optional encryption type before a Cisco-style value: 0, 5, 7, 8, 9, 8a, sha512, md5.
 _TYPE = r"(?:[ \t]+(?:\d{1,2}[a-z]?|sha512))?"
 # Words after ``password`` that configure a policy, not a value (``no password strength-check``,
@@ -96,7 +99,7 @@ _CISCO = (
     # enable secret/password [level N] [algorithm-type X] [type] <value with spaces>
     _rule(rf"^[ \t]*enable(?:[ \t]+algorithm-type[ \t]+\S+)?[ \t]+(?:secret|password)(?:[ \t]+level[ \t]+\d+)?"
           rf"{_TYPE}[ \t]+{_REST}"),
-    _rule(rf"^[ \t]*username[ \t]+\S+.*?\b(?:secret|password){_TYPE}[ \t]+{_REST}"),
+    _rule(rf"^[ \t]*username[ \t]+\S++.*?\b(?:secret|password){_TYPE}[ \t]+{_REST}"),
     _rule(rf"^[ \t]*aaa root secret{_TYPE}[ \t]+{_VALUE}"),
     # SNMP: communities, trap host communities, v3 user keys (IOS, NX-OS 0x.., EOS sha256/aes256)
     _rule(rf"^[ \t]*snmp-server community[ \t]+{_VALUE}"),
@@ -116,7 +119,7 @@ _CISCO = (
     # OSPFv3 IPsec: ... ipsec spi N md5|sha1 KEY / esp <cipher> KEY <auth> KEY
     _rule(rf"\bipsec[ \t]+spi[ \t]+\d+[ \t]+(?:md5|sha1){_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bipsec[ \t]+spi[ \t]+\d+[ \t]+esp[ \t]+(?:des|3des|aes-cbc[ \t]+\d+){_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"\bipsec[ \t]+spi[ \t]+\d+[ \t]+esp[ \t].*?[ \t](?:md5|sha1){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bipsec[ \t]+spi[ \t]+\d+[ \t]+esp[ \t]{_GAP}[ \t](?:md5|sha1){_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bkey-string{_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"^[ \t]*key config-key password-encrypt[ \t]+{_VALUE}"),
     # EOS shared secret profiles: secret <id> <type> <value>
@@ -140,7 +143,7 @@ _CISCO = (
     _rule(rf"\bkeyed-(?:sha1|md5)[ \t]+key-id[ \t]+\d+[ \t]+(?:hex-)?key{_TYPE}[ \t]+{_VALUE}"),
     # IKE / IPsec
     _rule(rf"^[ \t]*crypto isakmp key{_TYPE}[ \t]+{_VALUE}"),
-    _rule(rf"\bpre-shared-key[ \t]+(?:address|hostname)[ \t].*?\bkey{_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bpre-shared-key[ \t]+(?:address|hostname)[ \t]{_GAP}\bkey{_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bpre-shared-key(?:[ \t]+(?:local|remote))?{_TYPE}[ \t]+(?!address\b|hostname\b|key-chain\b){_VALUE}"),
     # IKEv2 profile ``authentication local|remote pre-share key X``; Easy VPN ``group G key X``
     _rule(rf"\bpre-share[ \t]+key{_TYPE}[ \t]+{_VALUE}"),
@@ -151,7 +154,7 @@ _CISCO = (
     _rule(rf"^[ \t]*shared-key{_TYPE}[ \t]+{_VALUE}"),
     # NHRP, PPP, L2TP, FTP/HTTP clients
     _rule(rf"\bnhrp[ \t]+authentication[ \t]+{_VALUE}"),
-    _rule(rf"\bppp[ \t]+(?:chap|pap|ms-chap\S*|eap)[ \t].*?\b(?:password|secret){_TYPE}[ \t]+{_VALUE}"),
+    _rule(rf"\bppp[ \t]+(?:chap|pap|ms-chap\S*|eap)[ \t]{_GAP}\b(?:password|secret){_TYPE}[ \t]+{_VALUE}"),
     _rule(rf"\bl2tp tunnel password{_TYPE}[ \t]+{_VALUE}"),
     # Wireless: AP ``wpa-psk ascii``, WLC ``set-key ascii``, pass-phrases, WEP keys
     _rule(rf"\bwpa-psk[ \t]+(?:ascii|hex){_TYPE}[ \t]+{_VALUE}"),
@@ -170,7 +173,7 @@ _VRP_COMWARE = (
     _rule(r"(?<!md5-password )(?<!server )(?<!client )(?<!algorithm )"
           r"\b(?:irreversible-cipher|cipher|simple|plain)[ \t]+"
           r"(?!authentication-mode\b|plain\b|cipher\b|read\b|write\b)(?P<secret>\S+)"),
-    _rule(r"\bpassword(?:[ \t]+\S+)*?[ \t]+hash[ \t]+(?P<secret>\S+)"),
+    _rule(r"\bpassword(?:[ \t]+\S++){0,4}?[ \t]+hash[ \t]+(?P<secret>\S+)"),
     _rule(r"\bmd5-password[ \t]+(?:plain|cipher)[ \t]+\S+[ \t]+(?P<secret>\S+)"),
     # authentication-mode (OSPF, IS-IS, RIP, VRRP, NTP, BFD) with no cipher/plain keyword:
     # ``md5 1 VALUE`` / ``hmac-sha256 VALUE`` / ``simple VALUE`` (the value is then plain text)
@@ -199,7 +202,7 @@ _VRP_COMWARE = (
 _JUNOS = (
     _rule(r'(?P<secret>"\$9\$[^"\n]*"|\$9\$[^\s;"]+)'),
     # Junos marks every secret it shows: ``authentication-key "..."; ## SECRET-DATA``
-    _rule(rf"{_JVALUE};?[ \t]*## SECRET-DATA"),
+    _rule(rf"(?<!\S){_JVALUE};?[ \t]*## SECRET-DATA"),
     _rule(rf"\bencrypted-password[ \t]+{_JVALUE}"),
     _rule(rf"\b(?:[\w-]*password|[\w-]*secret|authentication-key|privacy-key|pre-shared-key|"
           rf"ascii-text|hexadecimal|plain-text-password-value)[ \t]+"
