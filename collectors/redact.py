@@ -228,13 +228,20 @@ _FAMILIES: dict[str, tuple[_Rule, ...]] = {
 }
 _EVERY_RULE = _VRP_COMWARE + _JUNOS + _CISCO + _COMMON
 
-#: Changes whenever a rule does: what an archive records, so archives redacted by older
-#: rules are redacted again (see netcensus.store).
-RULES_DIGEST = hashlib.sha256("\n".join(
-    f"{r.pattern.pattern}|{r.inside.pattern if r.inside else ''}|{r.fallback}" for r in _EVERY_RULE
-).encode()).hexdigest()[:16]
-
 _DESCRIPTION = re.compile(r"^[ \t]*(?:set[ \t].*\b)?description\b")
+#: Words at least one of which every rule's match contains: a line with none of them holds
+#: nothing to redact. A first, cheap filter (most output lines have none) before :func:`_screen`.
+_KEYWORDS = re.compile(r"pass|secret|key|community|cipher|simple|plain|hash|auth|priv|psk|phrase|ipsec|"
+                       r"securityname|snmp-server host|ascii-text|hexadecimal|\$9\$|SECRET-DATA|://")
+
+
+#: Changes whenever a rule, a family's set of rules or a filter does: what archives and the
+#: history record, so what older rules redacted is redacted again (see netcensus.store).
+RULES_DIGEST = hashlib.sha256("\n".join([
+    *(f"{r.pattern.pattern}|{r.inside.pattern if r.inside else ''}|{r.fallback}" for r in _EVERY_RULE),
+    *(f"{name}:{len(rules)}" for name, rules in sorted(_FAMILIES.items())),
+    _KEYWORDS.pattern, _DESCRIPTION.pattern,
+]).encode()).hexdigest()[:16]
 
 
 def _secret_spans(rules: tuple[_Rule, ...], line: str, block: str) -> list[tuple[int, int]]:
@@ -250,12 +257,6 @@ def _secret_spans(rules: tuple[_Rule, ...], line: str, block: str) -> list[tuple
                 continue
             spans.extend(m.span("secret") for m in rule.pattern.finditer(line))
     return spans
-
-
-#: Words at least one of which every rule's match contains: a line with none of them holds
-#: nothing to redact. A first, cheap filter (most output lines have none) before :func:`_screen`.
-_KEYWORDS = re.compile(r"pass|secret|key|community|cipher|simple|plain|hash|auth|priv|psk|phrase|ipsec|"
-                       r"securityname|snmp-server host|ascii-text|hexadecimal|\$9\$|SECRET-DATA|://")
 
 
 @cache
