@@ -463,9 +463,10 @@ class NodeReader:
             loc = self._locs.setdefault(loc, loc)
             lines.lines[loc] = node.start_mark.line + 1
         if isinstance(node, ScalarNode):
-            if lines is not None and node.tag != _TAG + "str":
+            value = self._scalar(node, path)
+            if lines is not None and node.tag != _TAG + "str" and str(value) != node.value:
                 lines.note_text(loc, node.value)  # "YAML reads 0012 as a number" quotes it
-            return self._scalar(node, path)
+            return value
         # Only a node an anchor names can be reached twice (through aliases). Nodes the lazy
         # composer made without an anchor are freed once read, and their ids reused.
         if not isinstance(node.start_mark, _Line) or getattr(node, "anchored", False):
