@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from collectors.redact import RULES_DIGEST, redact_config
 from netcensus.archive_redaction import (
     MAX_FILE_BYTES, Listing, add_listing, archive_mark, fsync_dir, migrate_archive, open_marked, platform_of,
     read_archive_mark, redact_capture,
 )
-from collectors.redact import RULES_DIGEST, redact_config
 from netcensus.errors import NetcensusError
 
 SCHEMA_VERSION = 3
@@ -337,11 +337,14 @@ class SQLiteStore:
         and the old text is overwritten on disk (``secure_delete``), not just unlinked. The
         rules' digest is recorded, so this reads the configurations once per rule change.
         """
-        self.conn.execute("CREATE TABLE IF NOT EXISTS redaction (what TEXT PRIMARY KEY, rules TEXT NOT NULL)")
-        row = self.conn.execute("SELECT rules FROM redaction WHERE what = 'configs'").fetchone()
-        if row is not None and row[0] == RULES_DIGEST:
-            return 0
-        self.conn.execute("PRAGMA secure_delete = ON")
+        try:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS redaction (what TEXT PRIMARY KEY, rules TEXT NOT NULL)")
+            row = self.conn.execute("SELECT rules FROM redaction WHERE what = 'configs'").fetchone()
+            if row is not None and row[0] == RULES_DIGEST:
+                return 0
+            self.conn.execute("PRAGMA secure_delete = ON")
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot write history store {self.path}: {_explain(e)}") from None
         changed = 0
         try:
             with self._transaction() as db:
@@ -403,10 +406,24 @@ class SQLiteStore:
         return sorted(doomed)
 
     def clean_pending(self) -> None:
-        """Remove archives of runs that were killed before they were recorded."""
-        if self.archive_dir.is_dir():
+        """Finish the archive of a run killed between its COMMIT and the archive's rename, then
+        remove the archives of runs killed before they were recorded (and half-written ones)."""
+        if not self.archive_dir.is_dir():
+            return
+        try:
+            unfinished = self.conn.execute("SELECT id, archive FROM runs WHERE archive LIKE '.pending-%'").fetchall()
+            for run_id, name in unfinished:
+                pending, final = self.archive_dir / name, self.archive_dir / f"run-{run_id}.tar.gz"
+                if pending.is_file():
+                    os.replace(pending, final)
+                    fsync_dir(self.archive_dir)
+                with self._transaction() as db:
+                    db.execute("UPDATE runs SET archive = ? WHERE id = ?",
+                               (final.name if final.is_file() else None, run_id))
             for stray in self.archive_dir.glob(".pending-*"):
                 stray.unlink(missing_ok=True)
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot tidy the archives in {self.archive_dir}: {_explain(e)}") from None
 
     # -- reading ------------------------------------------------------------------------
     def last_run_id(self) -> int | None:

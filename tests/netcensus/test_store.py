@@ -240,8 +240,6 @@ SQLiteStore(Path({db!r})).record(make_run(1), captures=Path({caps!r}))
 """
 
 
-@pytest.mark.xfail(strict=True, reason="clean_pending deletes the archive of a run killed between its COMMIT "
-                                       "and the archive's rename (the run stays recorded, its archive is lost)")
 def test_a_run_killed_between_commit_and_archive_rename_keeps_its_archive(tmp_path: Path) -> None:
     """A real SIGKILL in the window after the run's COMMIT: the next run must not delete the
     archive the recorded run names (it may rename it; the run's row must then say so)."""
