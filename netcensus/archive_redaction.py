@@ -5,9 +5,9 @@ saved capture is whatever the operator copied off the device, secrets included, 
 file goes through :func:`collectors.redact.redact_config` for the platform of the device
 whose folder holds it (every family's rules when the device is not in the inventory, or
 for files outside a device folder such as ``manifest.json``). A file that cannot be read
-as text (NUL bytes, an encoding that is neither UTF-8 nor GB 18030, larger than
-:data:`MAX_FILE_BYTES`) or is not a regular file is left out, and :data:`LISTING` inside
-the archive names it with the reason.
+as text (NUL bytes outside UTF-16 with a byte-order mark, an encoding that is neither UTF-8
+nor GB 18030, larger than :data:`MAX_FILE_BYTES`) or is not a regular file is left out, and
+:data:`LISTING` inside the archive names it with the reason.
 
 Each archive written this way carries :func:`archive_mark` in its gzip header (the
 ``FNAME`` field, readable from the first bytes without decompressing): the redaction
