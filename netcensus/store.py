@@ -449,12 +449,13 @@ class SQLiteStore:
         started, finished, inv, caps, idig, fdig, degraded, archive = row
         status: dict[str, tuple[str, str | None]] = {}
         configs: dict[str, str] = {}
+        current = self._configs_current()
         for device, st, error, text in self.conn.execute(
                 "SELECT d.device, d.status, d.error, c.text FROM device_runs d LEFT JOIN configs c"
                 " ON c.digest = d.config_digest WHERE d.run_id = ?", (run_id,)):
             status[device] = (st, error)
             if text is not None:
-                configs[device] = text
+                configs[device] = text if current else redact_config("unknown", text)
         findings = [json.loads(d) for (d,) in self.conn.execute(
             "SELECT data FROM findings WHERE run_id = ? ORDER BY key", (run_id,))]
         entities: dict[str, list[str]] = {}
@@ -497,7 +498,25 @@ class SQLiteStore:
         row = self.conn.execute(
             "SELECT l.run_id, l.finished, c.text FROM last_success l LEFT JOIN configs c"
             " ON c.digest = l.config_digest WHERE l.device = ?", (device,)).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
+        if row is None:
+            return None
+        run_id, finished, text = row
+        if text is not None and not self._configs_current():
+            text = redact_config("unknown", text)
+        return run_id, finished, text
+
+    def _configs_current(self) -> bool:
+        """Whether the stored configurations were redacted by the current rules.
+
+        Until a run redacts them again (:meth:`redact_configs`, which knows each device's
+        platform), configurations are read through every family's rules: ``netcensus diff``
+        on an upgraded store shows no secret older rules left.
+        """
+        try:
+            row = self.conn.execute("SELECT rules FROM redaction WHERE what = 'configs'").fetchone()
+        except sqlite3.Error:  # no such table: no run has redacted them again yet
+            return False
+        return row is not None and row[0] == RULES_DIGEST
 
 
 def _archive_captures(archive_dir: Path, captures: Path, known: dict[str, tuple[str, str]],

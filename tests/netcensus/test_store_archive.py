@@ -335,3 +335,14 @@ def test_configuration_backups_are_redacted_for_their_device() -> None:
     assert platform_of("captures/city/configs/core1", platforms) == "huawei"  # RANCID
     assert platform_of("captures/manifest.json", platforms) == "unknown"  # every family's rules
     assert platform_of("captures/gone/show_version.txt", platforms) == "unknown"
+
+
+def test_before_any_run_redacts_them_again_old_configurations_read_redacted(tmp_path: Path) -> None:
+    """``netcensus diff`` on an upgraded store, before the next audit: no secret older rules left."""
+    store = SQLiteStore(tmp_path / "h.sqlite")
+    old = make_run(1)
+    run_id = store.record(RunRecord(**{**old.__dict__, "configs": {"r1": "dot11 ssid C\n wpa-psk ascii 0 OldKey9\n"}}))
+    store.conn.execute("CREATE TABLE IF NOT EXISTS redaction (what TEXT PRIMARY KEY, rules TEXT NOT NULL)")
+    store.conn.execute("INSERT OR REPLACE INTO redaction VALUES ('configs', 'older-rules')")
+    assert "OldKey9" not in store.run(run_id).configs["r1"]
+    assert "OldKey9" not in (store.last_success("r1")[2] or "")
