@@ -51,6 +51,15 @@ def test_findings_are_exactly_the_expected_ones(result) -> None:  # noqa: ANN001
     assert not lines, f"{len(missing)} missing, {len(unexpected)} unexpected:\n" + "\n".join(lines)
 
 
+def test_every_saved_output_of_the_city_reads(result) -> None:  # noqa: ANN001
+    """Every file handed in is a real form of its command: none may fail to read. (Files a
+    department did not hand in are only ``missing``: the configuration-only switch, tax-core1's
+    CDP, nanhu-acc2.)"""
+    unread = [f"{name}: {problem}" for name, facts in sorted(result.facts.items())
+              for problem in facts.problems if problem.reason != "missing"]
+    assert not unread, "saved outputs that did not read:\n" + "\n".join(unread)
+
+
 def _non_data_addresses() -> dict[str, str]:
     out = {}
     for kind, items in EXPECTED["non_data_addresses"].items():
