@@ -96,6 +96,24 @@ def test_no_high_severity_finding_on_internal_management_or_shared_addresses(res
     assert not wrong, "high-severity findings on non-data addresses:\n" + "\n".join(wrong)
 
 
+def test_facts_say_which_addresses_are_internal_management_or_shared(result) -> None:  # noqa: ANN001
+    wrong = []
+    for kind, items in EXPECTED["non_data_addresses"].items():
+        for item in items:
+            for where in item["held_by"]:
+                device, port = where.split(":", 1)
+                itf = result.facts[device].interface(interface_name(port))
+                if itf is None:
+                    wrong.append(f"{kind} {item['address']}: {where} not in the facts")
+                elif kind == "shared":
+                    if item["address"] not in {a.split("/")[0] for a in itf.shared_addresses}:
+                        wrong.append(f"shared {item['address']}: {where} has shared {list(itf.shared_addresses)}, "
+                                     f"own {list(itf.addresses)}")
+                elif itf.role != kind:
+                    wrong.append(f"{kind} {item['address']}: {where} has role {itf.role}")
+    assert not wrong, "non-data addresses the facts do not recognise:\n" + "\n".join(wrong)
+
+
 def _same_port(expected: str, seen: str) -> bool:
     """A graph port is the expected physical port, or a logical unit of it (ge-0/0/0.0)."""
     want, got = interface_name(expected), interface_name(seen)
