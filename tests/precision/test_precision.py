@@ -144,6 +144,22 @@ def test_every_evidenced_link_is_in_the_graph_port_for_port(result) -> None:  # 
     assert not missing, f"{len(missing)} evidenced links missing:\n" + "\n".join(missing)
 
 
+def test_each_neighbour_table_that_shows_a_link_is_read(result) -> None:  # noqa: ANN001
+    """Both ends' tables count: a link seen only from one side loses the other side's form
+    (the IOS summary table, Junos text, EOS text) without any other test noticing."""
+    unread = []
+    for link in EXPECTED["links"]:
+        if "seen_by" not in link:
+            continue
+        edges = [d for _, _, d in result.graph.edges(data=True)
+                 if d.get("kind") == "link" and _matches(d["ports"], link["a"], link["b"])]
+        reporters = {r for d in edges for r in d["reported_by"]}
+        if not set(link["seen_by"]) <= reporters:
+            unread.append(f"{link['a']} <-> {link['b']}: reported by {sorted(reporters) or 'no edge'}, "
+                          f"expected {sorted(link['seen_by'])}")
+    assert not unread, "neighbour tables not read:\n" + "\n".join(unread)
+
+
 def test_graph_has_no_link_the_evidence_does_not_show(result) -> None:  # noqa: ANN001
     kinds = {"link": "neighbour", "l3": "address"}
     extra = []
