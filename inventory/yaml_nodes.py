@@ -217,15 +217,20 @@ class _LineComposer(yaml.composer.Composer):
             node.anchored = True  # see NodeReader.value
         return node
 
-    def _sequence(self, start: yaml.SequenceStartEvent) -> SequenceNode:
+    def _collection(self, start: yaml.CollectionStartEvent, node_class: type, default_tag: str):
+        """An empty sequence or mapping node for its start event, registered under its anchor."""
         tag = start.tag
         if tag is None or tag == "!":
-            tag = self.DEFAULT_SEQUENCE_TAG
+            tag = default_tag
         line = self._line(start.start_mark)
-        node = SequenceNode(tag, [], line, line, flow_style=start.flow_style)
+        node = node_class(tag, [], line, line, flow_style=start.flow_style)
         if start.anchor is not None:
             self.anchors[start.anchor] = node
             node.anchored = True
+        return node
+
+    def _sequence(self, start: yaml.SequenceStartEvent) -> SequenceNode:
+        node = self._collection(start, SequenceNode, self.DEFAULT_SEQUENCE_TAG)
         append, get, compose = node.value.append, self.get_event, self._node
         while True:
             event = get()
@@ -234,14 +239,7 @@ class _LineComposer(yaml.composer.Composer):
             append(compose(event))
 
     def _mapping(self, start: yaml.MappingStartEvent) -> MappingNode:
-        tag = start.tag
-        if tag is None or tag == "!":
-            tag = self.DEFAULT_MAPPING_TAG
-        line = self._line(start.start_mark)
-        node = MappingNode(tag, [], line, line, flow_style=start.flow_style)
-        if start.anchor is not None:
-            self.anchors[start.anchor] = node
-            node.anchored = True
+        node = self._collection(start, MappingNode, self.DEFAULT_MAPPING_TAG)
         append, get, compose = node.value.append, self.get_event, self._node
         while True:
             event = get()
