@@ -204,7 +204,8 @@ _JUNOS = (
     # Junos marks every secret it shows: ``authentication-key "..."; ## SECRET-DATA``
     _rule(rf"(?<!\S){_JVALUE};?[ \t]*## SECRET-DATA"),
     _rule(rf"\bencrypted-password[ \t]+{_JVALUE}"),
-    _rule(rf"\b(?:[\w-]*password|[\w-]*secret|authentication-key|privacy-key|pre-shared-key|"
+    # (from the start of a hyphenated word: ``\b`` inside one would make long lines quadratic)
+    _rule(rf"(?<![\w-])[\w-]*?(?:password|secret|authentication-key|privacy-key|pre-shared-key|"
           rf"ascii-text|hexadecimal|plain-text-password-value)[ \t]+"
           # not a key id (``1 type md5``), a Cisco encryption type digit, nor the format keyword
           rf"(?!\d+[ \t]+type\b|\d{{1,2}}[ \t]+[^\s;{{]|ascii-text\b|hexadecimal\b)"
@@ -215,7 +216,7 @@ _JUNOS = (
 )
 
 # Passwords in URLs (archive paths, call-home, backup targets): every family.
-_COMMON = (_rule(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:(?P<secret>[^\s@/]+)@"),)
+_COMMON = (_rule(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*+://[^\s/:@]++:(?P<secret>[^\s@/]+)@"),)
 
 _FAMILIES: dict[str, tuple[_Rule, ...]] = {
     "cisco_ios": _CISCO + _COMMON,

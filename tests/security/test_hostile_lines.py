@@ -37,6 +37,9 @@ LINES = {
     "URL-like, repeated": "a://b:" * (N // 6),
     "$9$, repeated": "$9$" * N,
     "community, repeated": "community " * (N // 10),
+    "one hyphenated word, keyword at its end": "a-" * N + "secret",
+    "one dotted word, keyword at its end": "a." * N + "password",
+    "open $9$ quote, huge": 'key "$9$' + "q" * N * 5,
 }
 
 
