@@ -157,28 +157,33 @@ def _add_links(G: nx.MultiGraph, inventory: Inventory, facts: Mapping[str, Devic
     """One ``link`` edge per physical link, even though both ends report it.
 
     Reports are merged when their port pairs agree (LLDP and CDP of one link, or
-    both ends of it). A remote port id that is not an interface name (a MAC
-    address, a description) makes the two ends disagree; then a device pair with
+    both ends of it). A remote port id that is an SNMP ifIndex is first named by the
+    remote device's own facts (:func:`_port_by_snmp_index`). A remote port id that is not
+    an interface name (a MAC address, a description) makes the two ends disagree; then a device pair with
     exactly one unmatched report from each side, one of which names the other's
     port by such an id, is merged too, each side's own local port being the one it
     names with authority. Two reports that both name real ports stay two links.
     """
     resolver = _Resolver(inventory, facts)
+    by_snmp_index = _ports_by_snmp_index(facts)
     edges: dict[frozenset[tuple[str, str]], dict] = {}
     for local, f in sorted(facts.items()):
         if local not in inventory.devices:  # facts of an undeclared device: nothing to anchor
             continue
         for n in f.neighbours:
             remote = resolver.resolve(n.remote_name, n.remote_address, local)
+            remote_port = n.remote_port
             if remote is None:
                 remote = _undeclared_id(n.remote_name, n.remote_address)
                 _note_undeclared(G, inventory, remote, n.remote_name, n.remote_address,
                                  f"{local}:{n.local_port}", local)
-            ends = frozenset({(local, n.local_port), (remote, n.remote_port)})
+            else:
+                remote_port = _port_by_snmp_index(by_snmp_index.get(remote), remote_port)
+            ends = frozenset({(local, n.local_port), (remote, remote_port)})
             edge = edges.get(ends)
             if edge is None:
                 edges[ends] = {"key": f"link:{local}:{n.local_port}", "u": local, "v": remote,
-                               "ports": {local: n.local_port, remote: n.remote_port},
+                               "ports": {local: n.local_port, remote: remote_port},
                                "protocols": {n.protocol}, "reported_by": [local]}
             else:
                 edge["protocols"].add(n.protocol)
@@ -192,6 +197,32 @@ def _add_links(G: nx.MultiGraph, inventory: Inventory, facts: Mapping[str, Devic
         G.add_edge(device_node(edge["u"]), device_node(edge["v"]), key=edge["key"], kind="link",
                    ports=edge["ports"], protocols=edge["protocols"],
                    reported_by=sorted(edge["reported_by"]), circuit=None, plane=plane)
+
+
+def _ports_by_snmp_index(facts: Mapping[str, DeviceFacts]) -> dict[str, dict[int, list[str]]]:
+    """Per device, the interfaces holding each SNMP ifIndex (most devices state none)."""
+    out: dict[str, dict[int, list[str]]] = {}
+    for name, f in facts.items():
+        for itf in f.interfaces:
+            if itf.snmp_index is not None:
+                out.setdefault(name, {}).setdefault(itf.snmp_index, []).append(itf.name)
+    return out
+
+
+def _port_by_snmp_index(ports: Mapping[int, list[str]] | None, port_id: str) -> str:
+    """A neighbour's remote port by name: a port id that is a number (Junos sends the SNMP
+    ifIndex, ``515``) is the remote device's interface with that ifIndex, when exactly one
+    has it; any other id, or a number no single interface holds, stays as sent.
+
+    >>> _port_by_snmp_index({515: ["ge-0/0/0"], 6: ["lo0", "lo0.0"]}, "515")
+    'ge-0/0/0'
+    >>> _port_by_snmp_index({6: ["lo0", "lo0.0"]}, "6"), _port_by_snmp_index(None, "515")
+    ('6', '515')
+    """
+    if not ports or not port_id.isdigit():
+        return port_id
+    names = ports.get(int(port_id), [])
+    return names[0] if len(names) == 1 else port_id
 
 
 def _out_of_band_ports(facts: Mapping[str, DeviceFacts]) -> set[tuple[str, str]]:

@@ -75,6 +75,9 @@ class Interface:
     #: The evidence: the commands (as typed, or ``"config"``) that gave this interface's
     #: facts, strongest first. A weaker form never overrides a stronger one.
     sources: tuple[str, ...] = ()
+    #: The SNMP ifIndex the device gives the interface (Junos ``SNMP ifIndex``), None when
+    #: not shown. LLDP neighbours may name a port by it (Junos sends ``515`` as port id).
+    snmp_index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Raw outputs -> normalised facts: a pure function that never raises.
 
-For each command of the device's platform that has an output:
+For each command of the device's platform that has an output (a Junos text answer first
+loses the context lines the CLI prints around it, ``{master:0}``):
 
 1. empty output -> ``CommandProblem(reason="empty")`` (unless empty is a normal
    answer for that command, e.g. IOS CDP with no neighbour);
@@ -34,7 +35,7 @@ command gave anything), or the collector's own status when it already failed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import textfsm
@@ -45,6 +46,7 @@ from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface,
 from collectors.normalise import canonical_interfaces, device_name, without_known_unmasked
 from collectors.parsers import PARSERS
 from collectors.parsers.base import CommandParser, Fragment, ParseError
+from collectors.parsers.juniper_junos import without_context_lines
 from collectors.parsers.structured import holds_json, load_json_output
 from collectors.parsers.templates import TemplateNotFound, parse_text
 from collectors.napalm_facts import facts_from_napalm, is_napalm
@@ -59,6 +61,11 @@ _ERROR_SCAN_LINES = 5
 _MESSAGE_LIMIT = 160
 
 _COLLECTOR_OK = ("ok", "partial")
+
+#: Per platform, what removes the lines its CLI prints around a text answer that are no
+#: output (Junos ``{master:0}``), before any text command is read. JSON answers tolerate
+#: them already (:func:`load_json_output`); configuration readers skip them themselves.
+_CONTEXT_LINES: dict[str, Callable[[str], str]] = {"juniper_junos": without_context_lines}
 
 
 def parse_outputs(raw: RawOutputs) -> DeviceFacts:
@@ -161,6 +168,8 @@ def _read_group(
         text = outputs.get(cmd.command)
         if text is None:
             continue
+        if cmd.kind != "config" and cmd.template != JSON_TEMPLATE and platform.name in _CONTEXT_LINES:
+            text = _CONTEXT_LINES[platform.name](text)  # before the empty check: "{master:0}" alone is empty
         if cmd.kind == "config" and text.strip() and _device_error(text, platform) is None:
             try:
                 text = redact_config(platform.name, text)
@@ -294,6 +303,7 @@ def merge_interfaces(interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
             shared_addresses=_union(old.shared_addresses, itf.shared_addresses),
             unmasked_addresses=_union(old.unmasked_addresses, itf.unmasked_addresses),
             sources=_union(old.sources, itf.sources),
+            snmp_index=old.snmp_index if old.snmp_index is not None else itf.snmp_index,
         )
     return tuple(without_known_unmasked(itf) for itf in merged.values())
 

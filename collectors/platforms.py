@@ -223,7 +223,8 @@ PLATFORMS: dict[str, Platform] = {
             commands=(
                 *prefer_json("facts", "show version | json", "show version", "show version"),
                 *prefer_json("facts", "show hostname | json", "show hostname", "show hostname"),
-                *prefer_json("interfaces", "show interfaces | json", "show interfaces", "show interfaces"),
+                *prefer_json("interfaces", "show interfaces | json", "show interfaces",
+                             "own:arista_eos_show_interfaces.textfsm"),
                 Command("interfaces", "show ip interface brief", "show ip interface brief",
                         fallback_for="show interfaces | json"),
                 *prefer_json("lldp", "show lldp neighbors detail | json", "show lldp neighbors detail",
@@ -244,7 +245,8 @@ PLATFORMS: dict[str, Platform] = {
                 *prefer_json("facts", "show version | display json", "show version", "show version"),
                 *prefer_json("facts", "show chassis hardware | display json", "show chassis hardware",
                              "show chassis hardware"),
-                *prefer_json("interfaces", "show interfaces | display json", "show interfaces", "show interfaces"),
+                *prefer_json("interfaces", "show interfaces | display json", "show interfaces",
+                             "own:juniper_junos_show_interfaces.textfsm"),
                 # The detail form names the local port by ifindex beside its name; read after
                 # the summary JSON, before the text (JSON states each field apart).
                 Command("lldp", "show lldp neighbors | display json", JSON_TEMPLATE),

@@ -1,11 +1,13 @@
 """Arista EOS: version, hostname, interfaces (or ``show ip interface brief``), LLDP detail (or
-the ``show lldp neighbors`` summary), all with ntc-templates."""
+the ``show lldp neighbors`` summary), with ntc-templates except ``show interfaces``, which
+netcensus' own template reads (``collectors/templates/arista_eos_show_interfaces.textfsm``)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from collectors.parsers.base import CommandParser, Fragment, Row, first
+from collectors.parsers.base import CommandParser, Fragment, Row, first, ipv4_interfaces
 from collectors.parsers.common import (
     brief_interface,
     config_hostname,
@@ -22,15 +24,26 @@ HOSTNAME_FIELDS = {"hostname": "hostname"}
 
 
 def read_interfaces(rows: list[Row]) -> Fragment:
-    """``show interfaces``: EOS writes ``disabled`` for an administratively down port."""
+    """``show interfaces`` (netcensus' own template): EOS writes ``disabled`` for an
+    administratively down port; ``Internet address is virtual`` (``ip address virtual``)
+    is an address shared by the switches of a fabric, as ``virtualIp`` in the JSON form."""
     interfaces = []
     for row in require_rows(rows, "interface"):
         link = first(row.get("link_status"))
         if link.lower().startswith("disabled") or "admin" in link.lower():
             link = "administratively down"
         # EOS states no line speed here: the bandwidth of an up port stands for it.
-        interfaces.append(row_interface(row, link=link, speed="", addresses=[first(row.get("ip_address"))]))
+        itf = row_interface(row, link=link, speed="", addresses=_as_list(row.get("ip_address")))
+        shared = ipv4_interfaces(_as_list(row.get("virtual_address")))
+        interfaces.append(replace(itf, shared_addresses=shared) if shared else itf)
     return Fragment(interfaces=interfaces)
+
+
+def _as_list(value: object) -> list[str]:
+    """A TextFSM List value (or a lone string) as a list of strings."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
 
 
 def read_lldp(rows: list[Row]) -> Fragment:

@@ -9,7 +9,7 @@ chassis clusters and virtual chassis), ``show chassis hardware`` (``chassis-inve
 ``physical-interface`` with ``admin-status``, ``oper-status``, ``speed``,
 ``traffic-statistics`` ``input-bps``/``output-bps`` (the text's ``Input rate``) and
 ``logical-interface`` units carrying ``address-family`` / ``interface-address``
-``ifa-local``, ``ifa-destination``) and ``show lldp neighbors`` and its ``detail`` form
+``ifa-local``, ``ifa-destination``; ports and units with their ``snmp-index``) and ``show lldp neighbors`` and its ``detail`` form
 (``lldp-neighbors-information`` / ``lldp-neighbor-information``; see :func:`local_port`). Junos names keep
 their native form (``ge-0/0/0.0``), as in :mod:`collectors.parsers.juniper_junos`.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from collectors.facts import Interface
@@ -32,6 +33,7 @@ from collectors.parsers.base import (
     rate_bps,
 )
 from collectors.parsers.common import interface_from_states
+from collectors.parsers.juniper_junos import snmp_index
 from collectors.parsers.structured import json_object, junos_items, junos_value
 
 #: Physical ports whose stated speed is a line speed (tunnels and services state a nominal one).
@@ -134,27 +136,27 @@ def read_interfaces(doc: Any) -> Fragment:
                 continue
             admin = junos_value(port, "admin-status").lower()
             oper = junos_value(port, "oper-status")
-            physical = interface_from_states(
+            physical = replace(interface_from_states(
                 name,
                 link="administratively down" if admin == "down" else (oper or "up"),
                 protocol=oper,
                 description=junos_value(port, "description"),
                 speed=junos_value(port, "speed") if _PORT.match(name) else "",
                 **_port_rates(port),
-            )
+            ), snmp_index=snmp_index(junos_value(port, "snmp-index")))
             interfaces.append(physical)
             for unit in junos_items(port, "logical-interface"):
                 unit_name = junos_value(unit, "name")
                 if not unit_name:
                     continue
                 up = _unit_up(unit)
-                interfaces.append(interface_from_states(
+                interfaces.append(replace(interface_from_states(
                     unit_name,
                     link="administratively down" if physical.admin_up is False else "up",
                     protocol="" if up is None else "up" if up else "down",
                     description=junos_value(unit, "description"),
                     addresses=_unit_addresses(unit),
-                ))
+                ), snmp_index=snmp_index(junos_value(unit, "snmp-index"))))
     if not interfaces:
         raise ParseError("no physical-interface in the output")
     return Fragment(interfaces=interfaces)
