@@ -27,6 +27,7 @@ from collectors.capture import TMP_SUFFIX, device_dir
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
 from collectors.normalise import canonical_interfaces, interface_name
 from collectors.parsers.base import remote_port
+from collectors.redact import redact_config
 
 #: The getters a survey calls, in order.
 GETTERS: tuple[str, ...] = (
@@ -96,6 +97,8 @@ def facts_from_napalm(raw: RawOutputs) -> DeviceFacts:
                                                                     data.get("get_interfaces_ip") or {}))
         neighbours = _neighbours(data.get("get_lldp_neighbors_detail") or {})
         config = (data.get("get_config") or {}).get("running") or None
+        if config is not None:  # saved by anyone, not only by our transport (which redacts): redact again
+            config = redact_config(raw.platform, str(config))
     except (AttributeError, TypeError, ValueError, KeyError) as exc:
         problems.append(CommandProblem("napalm", "parse_error", f"unexpected getter shape: {exc}"))
         return DeviceFacts(raw.device, raw.platform, status="parse_failed", problems=tuple(problems),

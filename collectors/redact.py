@@ -63,11 +63,12 @@ REDACTED = "<redacted>"
 
 # A value: quoted, or one word. Outside Junos a ';' belongs to the value (an IOS password may
 # hold one); in Junos it ends the statement and '{' opens a block.
-_VALUE = r'(?P<secret>"[^"\n]*"|[^\s"]\S*)'
-_JVALUE = r'(?P<secret>"(?:[^"\\\n]|\\.)*+"|[^\s;"{}]++)'
+# A quote left open (a configuration cut inside a quoted secret) runs to the end of the line.
+_VALUE = r'(?P<secret>"[^"\n]*"?|[^\s"]\S*)'
+_JVALUE = r'(?P<secret>"(?:[^"\\\n]|\\.)*+(?:"|\\?$)|[^\s;"{}]++)'
 # A value that runs to the end of the line (IOS line and enable passwords may hold spaces),
 # stopping before the NX-OS ``role`` that may follow a username's password.
-_REST = r'(?P<secret>"[^"\n]*"|[^\s"]\S*(?:[ \t]+(?!role\b)\S+)*)'
+_REST = r'(?P<secret>"[^"\n]*"?|[^\s"]\S*(?:[ \t]+(?!role\b)\S+)*)'
 # Between two keywords of one statement, in a rule not anchored at the line's start: bounded, so
 # a hostile megabyte-long line costs linear time, not quadratic (statements are short).
 _GAP = r".{0,300}?"
@@ -285,7 +286,9 @@ def redact_line(rules: tuple[_Rule, ...], line: str, block: str) -> str:
             merged.append([start, end])
     for start, end in reversed(merged):
         value = line[start:end]
-        hidden = f'"{REDACTED}"' if value.startswith('"') else REDACTED
+        hidden = REDACTED
+        if value.startswith('"'):  # a quote left open stays open: the cut must still show
+            hidden = f'"{REDACTED}"' if len(value) > 1 and value.endswith('"') else f'"{REDACTED}'
         line = line[:start] + hidden + line[end:]
     return line
 

@@ -1,0 +1,79 @@
+"""Review of the hardening, as an adversary: secrets reaching a *message* or a stored artefact
+by paths the other security tests do not take, and hostile inputs they do not try.
+
+Each test here failed before its fix (see the commit that added it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from collectors.completeness import incomplete_reason
+from collectors.parse import parse_outputs
+from collectors.base import RawOutputs
+from collectors.offline import OfflineCollector
+from collectors.redact import REDACTED, redact_config
+from inventory.model import Device
+
+REPO = Path(__file__).resolve().parents[2]
+
+# --- A configuration cut inside a quoted secret -------------------------------------------
+#: (platform, configuration cut inside the quotes of its last line's secret, the secret's
+#: visible part). The redactor knew only closed quotes, so the open one kept its value, and
+#: the completeness message quoted that line back into the problems of the report.
+CUT_IN_QUOTES = [
+    ("cisco_nxos", 'hostname n1\nusername admin password "Pl41nCutSecr', "Pl41nCutSecr"),
+    ("cisco_nxos", 'hostname n1\nsnmp-server community "C0mmCutSecr', "C0mmCutSecr"),
+    ("cisco_ios", 'hostname r1\nsnmp-server community "C0mmCutSecr', "C0mmCutSecr"),
+    ("arista_eos", 'hostname e1\nusername a secret 0 "Pl41nCutSecr', "Pl41nCutSecr"),
+    ("juniper_junos", 'system {\n host-name j1;\n authentication-key "Pl41nCutSecr', "Pl41nCutSecr"),
+    ("juniper_junos", 'set system host-name j1\nset snmp community "C0mmCutSecr', "C0mmCutSecr"),
+    ("juniper_junos", 'set system host-name j1\nset snmp community "C0mm\\"CutSecr\\', "CutSecr"),
+]
+
+
+@pytest.mark.parametrize(("platform", "text", "secret"), CUT_IN_QUOTES)
+def test_a_secret_cut_inside_its_quotes_is_redacted_and_the_cut_still_shows(platform: str, text: str,
+                                                                              secret: str) -> None:
+    redacted = redact_config(platform, text)
+    assert secret not in redacted
+    assert redacted.splitlines()[-1].endswith(f'"{REDACTED}')  # the quote stays open
+    reason = incomplete_reason(platform, "config", "show running-config", redacted)
+    assert reason is not None and secret not in reason
+
+
+@pytest.mark.parametrize(("platform", "text", "secret"), CUT_IN_QUOTES)
+def test_the_parsed_facts_of_a_config_cut_in_quotes_hold_no_secret(platform: str, text: str, secret: str) -> None:
+    command = "show configuration" if platform == "juniper_junos" else "show running-config"
+    facts = parse_outputs(RawOutputs("d1", platform, {command: text}))
+    assert secret not in (facts.config or "")
+    assert secret not in repr(facts.problems)
+    assert any(p.command == command and p.reason == "incomplete" for p in facts.problems)
+
+
+def test_closed_quotes_are_redacted_as_before() -> None:
+    assert redact_config("cisco_ios", 'snmp-server community "C0mm" RO\n') == f'snmp-server community "{REDACTED}" RO\n'
+
+
+# --- napalm get_config handed in as a saved capture ----------------------------------------
+NAPALM_CASE = REPO / "tests" / "collectors" / "cases" / "cisco_nxos" / "napalm_getters"
+
+
+def test_a_saved_napalm_configuration_is_redacted_before_it_is_stored(tmp_path: Path) -> None:
+    """Our napalm transport redacts before writing, but an offline audit reads folders saved by
+    anyone: ``get_config``'s running configuration reached the facts (so the history store
+    and the facts cache) in clear."""
+    folder = tmp_path / "n1"
+    shutil.copytree(NAPALM_CASE, folder)
+    running = ("hostname n1\nsnmp-server community NapalmC0mmS3cret group network-operator\n"
+               "username admin password 0 NapalmPwS3cret role network-admin\n")
+    (folder / "napalm_get_config.json").write_text(json.dumps({"running": running, "startup": "", "candidate": ""}))
+    device = Device(name="n1", host="192.0.2.1", platform="cisco_nxos", department="it", site="hq")
+    facts = parse_outputs(OfflineCollector(tmp_path).collect(device))
+    assert facts.config is not None and "hostname n1" in facts.config
+    assert "NapalmC0mmS3cret" not in facts.config and "NapalmPwS3cret" not in facts.config
+    assert REDACTED in facts.config
