@@ -85,6 +85,9 @@ def facts_from_napalm(raw: RawOutputs) -> DeviceFacts:
         except ValueError as exc:
             problems.append(CommandProblem(getter, "parse_error", f"not valid JSON: {exc}"))
             continue
+        except RecursionError:  # a hostile document, brackets nested thousands deep
+            problems.append(CommandProblem(getter, "parse_error", "not readable JSON: nested too deeply"))
+            continue
         unknown = shape_problem(getter, doc)
         if unknown:  # a shape we do not know is no "empty": say so, naming the getter
             problems.append(CommandProblem(getter, "parse_error", unknown))

@@ -118,12 +118,15 @@ def redact_capture(arcname: str, data: bytes, platform: str) -> tuple[bytes | No
             break
     else:
         return None, "binary content (NUL bytes)" if utf16 else "neither UTF-8 nor GB 18030 text"
-    document = _json_document(text) if arcname.endswith(".json") else None
-    if document is None:
-        redacted = redact_config(platform, text)
-    else:  # every string redacted as a text of its own; the text rules would cut through escapes
-        cleaned = _redact_json(document, platform)
-        redacted = text if cleaned == document else json.dumps(cleaned, ensure_ascii=False, indent=1) + "\n"
+    try:
+        document = _json_document(text) if arcname.endswith(".json") else None
+        if document is None:
+            redacted = redact_config(platform, text)
+        else:  # every string redacted as a text of its own; the text rules would cut through escapes
+            cleaned = _redact_json(document, platform)
+            redacted = text if cleaned == document else json.dumps(cleaned, ensure_ascii=False, indent=1) + "\n"
+    except RecursionError:  # brackets nested thousands deep: no redaction to trust, and no run to abort
+        return None, "JSON nested too deeply to redact"
     if redacted == text:
         return data, None
     return redacted.encode("utf-16" if utf16 else encoding), None

@@ -79,6 +79,8 @@ def load_json_output(text: str) -> Any:
         document, end = json.JSONDecoder().raw_decode(text, start)
     except ValueError as exc:
         raise ParseError(f"not valid JSON: {exc}") from None
+    except RecursionError:  # a hostile document, brackets nested thousands deep
+        raise ParseError("not readable JSON: nested too deeply") from None
     for line in text[end:].splitlines():
         if not _TRAILER_LINE.match(line):
             raise ParseError(f"unexpected text after the JSON document: {line.strip()[:60]!r}")

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from collectors.completeness import incomplete_reason
 from collectors.parse import parse_outputs
@@ -18,6 +19,8 @@ from collectors.base import RawOutputs
 from collectors.offline import OfflineCollector
 from collectors.redact import REDACTED, redact_config
 from inventory.model import Device
+from netcensus.archive_redaction import redact_capture
+from netcensus.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,3 +80,53 @@ def test_a_saved_napalm_configuration_is_redacted_before_it_is_stored(tmp_path: 
     assert facts.config is not None and "hostname n1" in facts.config
     assert "NapalmC0mmS3cret" not in facts.config and "NapalmPwS3cret" not in facts.config
     assert REDACTED in facts.config
+
+
+# --- JSON nested thousands deep ------------------------------------------------------------
+DEEP_LIST = "[" * 100_000 + "]" * 100_000
+DEEP_OBJECT = '{"hostname": ' * 50_000 + '"x"' + "}" * 50_000
+
+
+@pytest.mark.parametrize("document", [DEEP_LIST, DEEP_OBJECT], ids=["list", "object"])
+def test_a_deeply_nested_json_capture_is_left_out_of_the_archive_not_raised(document: str) -> None:
+    redacted, why = redact_capture("captures/n1/napalm_get_interfaces.json", document.encode(), "cisco_nxos")
+    assert redacted is None and why is not None and "nested" in why
+
+
+@pytest.mark.parametrize(("platform", "command"), [
+    ("arista_eos", "show version | json"), ("cisco_nxos", "show interface | json"),
+    ("juniper_junos", "show interfaces | display json"), ("cisco_nxos", "napalm:get_interfaces"),
+])
+def test_a_deeply_nested_json_output_is_a_parse_error_of_that_command(platform: str, command: str) -> None:
+    """Was "internal parser error: RecursionError" failing the whole device."""
+    facts = parse_outputs(RawOutputs("d1", platform, {command: DEEP_LIST}))
+    assert facts.status != "error", facts.error
+    getter = command.removeprefix("napalm:")
+    assert any(p.command == getter and p.reason == "parse_error" and "nested too deeply" in p.message
+               for p in facts.problems), facts.problems
+
+
+def inventory(root: Path, platform: str = "cisco_nxos", name: str = "n1") -> Path:
+    """A one-device inventory."""
+    root.mkdir(parents=True)
+    (root / "organisation.yaml").write_text("departments:\n  - id: it\n    name: IT\n", encoding="utf-8")
+    (root / "sites.yaml").write_text("sites:\n  - id: hq\n    name: HQ\n    district: Central\n", encoding="utf-8")
+    (root / "devices.yaml").write_text(
+        f"devices:\n  - name: {name}\n    host: 192.0.2.1\n    platform: {platform}\n"
+        "    department: it\n    site: hq\n    role: core\n", encoding="utf-8")
+    return root
+
+
+def test_a_deeply_nested_json_capture_does_not_abort_the_audit(tmp_path: Path) -> None:
+    """Was a RecursionError traceback from the run archive, exit 1, no report."""
+    captures = tmp_path / "captures"
+    shutil.copytree(NAPALM_CASE, captures / "n1")
+    (captures / "n1" / "napalm_get_interfaces.json").write_text(DEEP_LIST, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["audit", str(inventory(tmp_path / "inv")), "--captures", str(captures),
+                                      "--out", str(out)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1), result.output
+    assert (out / "netcensus-report.json").is_file(), result.output
+    report = (out / "netcensus-report.json").read_text(encoding="utf-8")
+    assert "nested too deeply" in report
