@@ -168,7 +168,8 @@ class OfflineCollector:
         if not found:
             return RawOutputs(device.name, device.platform, status="missing",
                               error=f"no capture folder {folder} and no configuration backup named "
-                                    f"{device.name}[{'|'.join(BACKUP_SUFFIXES)}] in {self.captures}")
+                                    f"{device.name}[{'|'.join(BACKUP_SUFFIXES)}] (or {device.host}, or "
+                                    f"{device.name}.<domain>) in {self.captures}")
         if len(found) > 1:
             return RawOutputs(device.name, device.platform, status="error",
                               error=f"{len(found)} configuration backups match {device.name}: "
@@ -191,10 +192,14 @@ class OfflineCollector:
         return _raw(device, {command: without_rancid_header(read.text)}, [], [], encodings, start)
 
     def backup_files(self, device: Device) -> list[str]:
-        """The configuration backup files named after ``device`` (see the module doc), sorted."""
+        """The configuration backup files named after ``device`` (see the module doc), sorted:
+        its name, its ``host`` (Oxidized and RANCID name a file as the ``router.db`` line
+        does, often a management address or a DNS name), or a DNS name whose first label
+        is the device's name (``qs-core1.county.gov.cn``)."""
         if self._backups is None:
             self._backups = _backup_index(self.captures)
-        return sorted(self._backups.get(device.name.lower(), []))
+        keys = {device.name.lower(), device.host.lower()} if device.host else {device.name.lower()}
+        return sorted({path for key in keys for path in self._backups.get(key, [])})
 
 
 #: Extensions a configuration backup file may carry (Oxidized and RANCID use none).
@@ -236,7 +241,11 @@ def _backup_index(captures: Path) -> dict[str, list[str]]:
         if name.startswith(".") or name in reserved or name.endswith(TMP_SUFFIX):
             return
         stem, ext = os.path.splitext(name)
-        index.setdefault(stem if ext in BACKUP_SUFFIXES else name, []).append(entry.path)
+        key = stem if ext in BACKUP_SUFFIXES else name
+        index.setdefault(key, []).append(entry.path)
+        host = _dns_host_label(key)
+        if host:  # a file named by the device's DNS name is found by its first label too
+            index.setdefault(host, []).append(entry.path)
 
     for entry in _entries(captures):
         if not _is_dir(entry):
@@ -250,6 +259,22 @@ def _backup_index(captures: Path) -> dict[str, list[str]]:
                         if not _is_dir(config):
                             add(config)
     return index
+
+
+def _dns_host_label(name: str) -> str | None:
+    """The first label of a DNS name (``qs-core1`` of ``qs-core1.county.gov.cn``); ``None``
+    for a name with no dot or an IPv4 address (a file named ``10.1.2.3`` is no device ``10``).
+
+    >>> _dns_host_label("qs-core1.county.gov.cn"), _dns_host_label("10.70.254.2"), _dns_host_label("r1")
+    ('qs-core1', None, None)
+    """
+    first, dot, rest = name.partition(".")
+    if not dot or not first or not rest or _IPV4.fullmatch(name):
+        return None
+    return first
+
+
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 def _entries(folder: str | Path) -> list[os.DirEntry[str]]:

@@ -1,0 +1,90 @@
+"""Review cases: configuration backups of another county, handed in as they are.
+
+Each case folder (``county``, ``dc``, ``extras``) holds an inventory and a backup folder of
+configurations written the way IOS, NX-OS, Junos, Huawei VRP and H3C Comware print them
+(README.md says how they were built). ``expected.yaml`` lists every finding and every
+``l3`` link a reviewing engineer expects: any other is a false alarm or a lost link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from netcensus.pipeline import audit
+
+HERE = Path(__file__).parent
+EXPECTED: dict[str, Any] = yaml.safe_load((HERE / "expected.yaml").read_text(encoding="utf-8"))
+AUDIT_DATE: dt.date = EXPECTED["audit_date"]
+CASES = sorted(EXPECTED["cases"])
+
+
+@pytest.fixture(scope="module", params=CASES)
+def case(request):  # noqa: ANN001, ANN201 - (name, expectations, AuditResult)
+    name = request.param
+    return name, EXPECTED["cases"][name], audit(HERE / name / "inventory", HERE / name / "backups", today=AUDIT_DATE)
+
+
+def test_every_device_is_read_from_its_backup(case) -> None:  # noqa: ANN001
+    name, _, result = case
+    bad = {device: facts.status for device, facts in result.facts.items() if facts.status != "ok"}
+    assert not bad, f"{name}: devices not read from their backups: {bad}"
+
+
+def test_findings_are_exactly_the_expected_ones(case) -> None:  # noqa: ANN001
+    name, expected, result = case
+    found = {f.key: f.severity.name.lower() for f in result.findings}
+    assert found == expected["findings"], (
+        f"{name}: unexpected {sorted(set(found) - set(expected['findings']))}, "
+        f"missing {sorted(set(expected['findings']) - set(found))}, severities {found}")
+
+
+def _l3_links(result) -> set[frozenset[tuple[str, str]]]:  # noqa: ANN001
+    return {frozenset(data["ports"].items()) for _, _, data in result.graph.edges(data=True)
+            if data.get("kind") == "l3"}
+
+
+def test_every_link_of_the_configurations_and_no_other(case) -> None:  # noqa: ANN001
+    name, expected, result = case
+    wanted = {frozenset({(a, pa), (b, pb)}) for a, pa, b, pb in expected["links"]}
+    seen = _l3_links(result)
+    assert seen == wanted, f"{name}: missing {wanted - seen}, unexpected {seen - wanted}"
+
+
+def test_facts_read_from_the_configurations(case) -> None:  # noqa: ANN001
+    name, expected, result = case
+    wrong = []
+    for device, interfaces in expected["facts"].items():
+        by_name = {itf.name: itf for itf in result.facts[device].interfaces}
+        for port, want in interfaces.items():
+            itf = by_name.get(port)
+            if itf is None:
+                wrong.append(f"{device} {port}: not read")
+                continue
+            got = {"addresses": list(itf.addresses), "shared": list(itf.shared_addresses), "vrf": itf.vrf,
+                   "role": itf.role, "admin_up": itf.admin_up}
+            wrong += [f"{device} {port} {key}: {got[key]!r}, expected {value!r}"
+                      for key, value in want.items() if got[key] != value]
+    assert not wrong, f"{name}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("renames", [
+    # router.db names: a DNS name, a management address, a DNS name with a backup extension
+    {"qs-core1": "qs-core1.qingshui.gov.cn", "qs-core2": "10.70.254.2", "qs-wan1": "QS-WAN1.qingshui.gov.cn.cfg"},
+])
+def test_backups_named_as_router_db_names_them_are_found(renames: dict[str, str], tmp_path: Path) -> None:
+    """Oxidized and RANCID name each file as the ``router.db`` line: often a DNS name or the
+    management address (the inventory's ``host``), not the inventory's short name."""
+    backups = tmp_path / "backups"
+    shutil.copytree(HERE / "county" / "backups", backups)
+    for old, new in renames.items():
+        (backups / "county" / old).rename(backups / "county" / new)
+    result = audit(HERE / "county" / "inventory", backups, today=AUDIT_DATE)
+    assert {device: facts.status for device, facts in result.facts.items()} == dict.fromkeys(result.facts, "ok")
+    assert {f.key for f in result.findings} == set(EXPECTED["cases"]["county"]["findings"])
+    assert len(_l3_links(result)) == len(EXPECTED["cases"]["county"]["links"])
