@@ -9,6 +9,7 @@ keep the inventory to decide (DESIGN.md section 5).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -23,6 +24,22 @@ def _normal_serial(serial: str | None) -> str:
     return (serial or "").strip().upper()
 
 
+#: A Junos dual routing-engine chassis names each engine after the device with ``-re0`` or
+#: ``-re1`` (``groups re0 { system { host-name mx1-re0; } }``, Juniper's own convention):
+#: the hostname it reports is the master engine's, and it is still the device ``mx1``.
+_ROUTING_ENGINE_SUFFIX = re.compile(r"[-_.]re[01]$")
+
+
+def _hostname_key(name: str, platform: str) -> str:
+    """The match key of a reported hostname, a Junos routing-engine suffix left out.
+
+    >>> _hostname_key("QS-MX1-RE0.county.cn", "juniper_junos"), _hostname_key("core-re1", "cisco_ios")
+    ('qs-mx1', 'core-re1')
+    """
+    key = device_name(name)
+    return _ROUTING_ENGINE_SUFFIX.sub("", key) if "junos" in platform else key
+
+
 @check("INV006", "inventory", Severity.LOW, "declared-observed-mismatch")
 def declared_observed_mismatch(ctx: AuditContext) -> Iterator[Finding]:
     """Declared device whose observed hostname or serial number differs from its inventory entry."""
@@ -33,7 +50,8 @@ def declared_observed_mismatch(ctx: AuditContext) -> Iterator[Finding]:
             continue
         observed = {
             # names compare as match keys: case and domain suffix do not count
-            "hostname": (device_name(name), device_name(facts.info.hostname or ""), facts.info.hostname),
+            "hostname": (_hostname_key(name, device.platform), _hostname_key(facts.info.hostname or "", device.platform),
+                         facts.info.hostname),
             "serial": (_normal_serial(device.serial), _normal_serial(facts.info.serial), facts.info.serial),
         }
         for field, (declared_key, seen_key, seen) in observed.items():
