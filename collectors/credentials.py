@@ -101,13 +101,35 @@ def load_credentials_file(path: Path) -> dict[str, Credentials]:
             continue
         unknown = set(entry) - {"username", "password", "secret"}
         if unknown:
-            problems.append(Problem(str(path), None, str(profile), f"unknown keys {sorted(unknown)}"))
+            problems.append(Problem(str(path), None, str(profile), _unknown_keys(unknown)))
             continue
         found[str(profile)] = Credentials(str(entry["username"]), str(entry["password"]),
                                           str(entry["secret"]) if entry.get("secret") else None)
     if problems:
         raise CredentialError(problems)
     return found
+
+
+#: What a misspelt key of a credentials entry looks like: one short word of letters. Anything
+#: else may be a value written without its colon (``secret s3cr3t`` in a flow mapping, a lone
+#: ``Pa55word``), never to be echoed.
+_KEY_NAME = re.compile(r"[A-Za-z][A-Za-z_-]{0,29}")
+
+
+def _unknown_keys(keys: Iterable[object]) -> str:
+    """The problem of unknown keys, naming only those that read as key names.
+
+    >>> _unknown_keys(["pasword", "secret s3cr3t"])
+    "unknown keys ['pasword'] and 1 more key that is no key name (a value without its ':'?)"
+    """
+    every = list(keys)
+    named = sorted(k for k in every if isinstance(k, str) and _KEY_NAME.fullmatch(k))
+    hidden = len(every) - len(named)
+    parts = [f"unknown keys {named}"] if named else []
+    if hidden:
+        parts.append(f"{hidden} {'more ' if named else ''}{'key' if hidden == 1 else 'keys'} "
+                     f"{'that is' if hidden == 1 else 'that are'} no key name (a value without its ':'?)")
+    return " and ".join(parts)
 
 
 def _enclosing_repository(path: Path) -> Path | None:

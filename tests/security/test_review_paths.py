@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from collectors.completeness import incomplete_reason
+from collectors.credentials import CredentialError, load_credentials_file
 from collectors.parse import parse_outputs
 from collectors.base import RawOutputs
 from collectors.offline import OfflineCollector
@@ -130,3 +131,29 @@ def test_a_deeply_nested_json_capture_does_not_abort_the_audit(tmp_path: Path) -
     assert (out / "netcensus-report.json").is_file(), result.output
     report = (out / "netcensus-report.json").read_text(encoding="utf-8")
     assert "nested too deeply" in report
+
+
+# --- A credentials file with a missing colon -----------------------------------------------
+@pytest.mark.parametrize("entry", [
+    "{username: admin, password: pw, secret Hunter2S3cretS}",  # the enable secret without its colon
+    "{username: admin, password: pw, Hunter2S3cretS}",
+])
+def test_a_credentials_problem_never_echoes_a_value_written_as_a_key(tmp_path: Path, entry: str) -> None:
+    """The unknown-keys problem printed ``['secret Hunter2S3cretS']`` on stderr."""
+    path = tmp_path / "credentials.yaml"
+    path.write_text(f"default: {entry}\n", encoding="utf-8")
+    path.chmod(0o600)
+    with pytest.raises(CredentialError) as raised:
+        load_credentials_file(path)
+    text = str(raised.value) + repr(raised.value.problems)
+    assert "Hunter2S3cretS" not in text
+    assert "default" in text and "no key name" in text
+
+
+def test_a_misspelt_credentials_key_is_still_named(tmp_path: Path) -> None:
+    path = tmp_path / "credentials.yaml"
+    path.write_text("default:\n  username: admin\n  password: pw\n  secert: x\n", encoding="utf-8")
+    path.chmod(0o600)
+    with pytest.raises(CredentialError) as raised:
+        load_credentials_file(path)
+    assert "secert" in str(raised.value) + repr(raised.value.problems)
