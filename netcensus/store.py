@@ -632,21 +632,70 @@ class PendingArchive:
         path.unlink(missing_ok=True)
 
 
-def _capture_entries(captures: Path) -> Iterator[tuple[str, str, os.stat_result]]:
+#: How deep the archive follows folders. The deepest capture file is
+#: ``captures/<group>/configs/<device>[/<file>]``; a hostile chain of folders thousands
+#: deep is left out at this depth (walking it overflowed the interpreter's stack).
+MAX_CAPTURE_DEPTH = 16
+
+
+def _capture_entries(captures: Path, skipped: Callable[[str, str], None] | None = None
+                     ) -> Iterator[tuple[str, str, os.stat_result]]:
     """``(name in the archive, path, lstat)`` of a capture folder, as ``tar`` adds it.
 
     Depth first, names sorted, a folder before its contents; ``.tmp`` files (interrupted
-    writes) and folders are left out.
+    writes) are left out. A folder deeper than :data:`MAX_CAPTURE_DEPTH`, or an entry
+    that cannot be listed, is left out too and told to ``skipped(name, why)``; ``OSError``
+    when the capture folder itself cannot be.
     """
-    def walk(path: str, arcname: str) -> Iterator[tuple[str, str, os.stat_result]]:
-        info = os.lstat(path)
-        yield arcname, path, info
-        if stat.S_ISDIR(info.st_mode):
-            for name in sorted(os.listdir(path)):
-                if not name.endswith(".tmp"):
-                    yield from walk(os.path.join(path, name), f"{arcname}/{name}")
+    def skip(arcname: str, why: str) -> None:
+        if skipped is not None:
+            skipped(arcname, why)
 
-    return walk(str(captures), "captures")
+    # An explicit stack, not recursion: the depth of a folder tree is the adversary's choice.
+    stack: list[Iterator[tuple[str, str, int]]] = [iter([(str(captures), "captures", 0)])]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        path, arcname, depth = item
+        try:
+            info = os.lstat(path)
+        except OSError as e:
+            if depth == 0:
+                raise  # the capture folder itself: no archive at all
+            skip(arcname, f"unreadable: {e.strerror or e}")
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            yield arcname, path, info
+            continue
+        if depth >= MAX_CAPTURE_DEPTH:
+            skip(arcname, f"a folder more than {MAX_CAPTURE_DEPTH} levels deep")
+            continue
+        try:
+            names = sorted(os.listdir(path))
+        except OSError as e:  # an unreadable folder fails its device in the audit; the run goes on
+            if depth == 0:
+                raise
+            skip(arcname, f"unreadable: {e.strerror or e}")
+            continue
+        yield arcname, path, info
+        stack.append(iter([(os.path.join(path, name), f"{arcname}/{name}", depth + 1)
+                           for name in names if not name.endswith(".tmp")]))
+
+
+def _read_regular(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of the regular file ``path``; ``OSError`` for anything else.
+
+    Opened without following a link and without blocking, then checked on the open file:
+    what was a regular file when listed may have been swapped for a FIFO (which would hang
+    the run holding the store lock) or a link leading outside.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: no longer a regular file")
+        return handle.read(limit)
 
 
 def captures_signature(captures: Path, platforms: Platforms | None = None) -> str:
@@ -674,8 +723,7 @@ def captures_digest(captures: Path, platforms: Platforms | None = None) -> str:
             if info.st_size > MAX_ARCHIVED_BYTES:
                 continue  # not archived, not read (as in write_archive)
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read(MAX_ARCHIVED_BYTES + 1)
+                data = _read_regular(path, MAX_ARCHIVED_BYTES + 1)
             except OSError:
                 continue  # unreadable: not archived (as in write_archive)
             _hash_entry(h, f"{arcname}\0{platform_of(arcname, platforms)}", kind, data)
@@ -702,7 +750,7 @@ def write_archive(captures: Path, target: Path, platforms: Platforms | None = No
     raw, gz, buffered, tar = open_marked(target)
     newest = 0
     try:
-        for arcname, path, info in _capture_entries(captures):
+        for arcname, path, info in _capture_entries(captures, listing.leave_out):
             entry = tarfile.TarInfo(arcname)
             entry.mode, entry.mtime = stat.S_IMODE(info.st_mode), int(info.st_mtime)
             entry.uid, entry.gid = info.st_uid, info.st_gid
@@ -713,8 +761,7 @@ def write_archive(captures: Path, target: Path, platforms: Platforms | None = No
                     listing.leave_out(arcname, f"larger than {MAX_ARCHIVED_BYTES >> 20} MiB")
                     continue  # not even read: a capture this size is no device output
                 try:
-                    with open(path, "rb") as handle:
-                        data = handle.read(MAX_ARCHIVED_BYTES + 1)
+                    data = _read_regular(path, MAX_ARCHIVED_BYTES + 1)
                 except OSError as e:  # the audit reports it for its device; the run goes on
                     listing.leave_out(arcname, f"unreadable: {e.strerror or e}")
                     continue

@@ -7,7 +7,10 @@ Each test here failed before its fix (see the commit that added it).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,9 @@ from collectors.offline import OfflineCollector
 from collectors.redact import REDACTED, redact_config
 from inventory.model import Device
 from netcensus.archive_redaction import redact_capture
+from netcensus import store
 from netcensus.cli import app
+from netcensus.store import captures_digest, write_archive
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -157,3 +162,122 @@ def test_a_misspelt_credentials_key_is_still_named(tmp_path: Path) -> None:
     with pytest.raises(CredentialError) as raised:
         load_credentials_file(path)
     assert "secert" in str(raised.value) + repr(raised.value.problems)
+
+
+# --- The run archive's walk of the capture folder ------------------------------------------
+def nested_folders(root: Path, depth: int) -> None:
+    """A chain of ``depth`` folders under ``root`` (built by moving into each, as paths grow long)."""
+    here = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir("a", dir_fd=here)
+            inner = os.open("a", os.O_RDONLY, dir_fd=here)
+            os.close(here)
+            here = inner
+    finally:
+        os.close(here)
+
+
+def remove_nested_folders(root: Path) -> None:
+    """Undo :func:`nested_folders` one level at a time (the chain moved up, the top removed): a
+    recursive removal, pytest's own included, overflows the stack on it."""
+    top, spare = root / "a", root / "a.spare"
+    while top.is_dir():
+        if (top / "a").is_dir():
+            os.rename(top / "a", spare)
+            os.rmdir(top)
+            os.rename(spare, top)
+        else:
+            os.rmdir(top)
+
+
+def archive_listing(target: Path) -> dict[str, str]:
+    with tarfile.open(target) as tar:
+        handle = tar.extractfile("REDACTION.json")
+        assert handle is not None
+        return {o["path"]: o["reason"] for o in json.loads(handle.read())["omitted"]}
+
+
+def test_a_folder_chain_thousands_deep_is_left_out_of_the_archive(tmp_path: Path) -> None:
+    """Was a RecursionError from the archive's walk: the audit aborted with a traceback."""
+    captures = tmp_path / "captures"
+    shutil.copytree(NAPALM_CASE, captures / "n1")
+    (captures / "n1" / "junk").mkdir()
+    nested_folders(captures / "n1" / "junk", 1500)
+    target = tmp_path / "run.tar.gz"
+    try:
+        digest = write_archive(captures, target, {"n1": "cisco_nxos"})
+        assert captures_digest(captures, {"n1": "cisco_nxos"}) == digest
+    finally:
+        remove_nested_folders(captures / "n1" / "junk")
+    omitted = archive_listing(target)
+    assert any("levels deep" in why for why in omitted.values()), omitted
+    with tarfile.open(target) as tar:
+        assert "captures/n1/napalm_get_facts.json" in tar.getnames()
+
+
+def test_a_folder_chain_thousands_deep_does_not_abort_the_audit(tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    shutil.copytree(NAPALM_CASE, captures / "n1")
+    nested_folders(captures / "n1", 1500)
+    out = tmp_path / "out"
+    try:
+        result = CliRunner().invoke(app, ["audit", str(inventory(tmp_path / "inv")), "--captures", str(captures),
+                                          "--out", str(out)])
+    finally:
+        remove_nested_folders(captures / "n1")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert (out / "netcensus-report.json").is_file(), result.output
+
+
+def test_a_file_swapped_for_a_fifo_after_listing_is_left_out_without_hanging(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive opened what the walk had seen as a regular file with a plain ``open``: a
+    FIFO swapped in between blocked the run forever, holding the store lock."""
+    captures = tmp_path / "captures"
+    (captures / "r1").mkdir(parents=True)
+    regular = captures / "r1" / "show_version.txt"
+    regular.write_text("Cisco IOS Software\n", encoding="utf-8")
+    fifo = captures / "r1" / "show_running-config.txt"
+    os.mkfifo(fifo)
+    walk = store._capture_entries
+
+    def swapped(folder: Path, skipped=None):  # the FIFO listed as the regular file it replaced
+        for arcname, path, info in walk(folder, skipped):
+            yield arcname, path, (os.lstat(regular) if path == str(fifo) else info)
+
+    monkeypatch.setattr(store, "_capture_entries", swapped)
+    previous = signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("blocked on a FIFO")))
+    signal.alarm(20)
+    try:
+        target = tmp_path / "run.tar.gz"
+        digest = write_archive(captures, target, {"r1": "cisco_ios"})
+        assert captures_digest(captures, {"r1": "cisco_ios"}) == digest
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert "captures/r1/show_running-config.txt" in archive_listing(target)
+
+
+def test_a_file_swapped_for_a_link_leading_outside_is_not_archived(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("OutsideS3cretFile\n", encoding="utf-8")
+    captures = tmp_path / "captures"
+    (captures / "r1").mkdir(parents=True)
+    regular = captures / "r1" / "show_version.txt"
+    regular.write_text("Cisco IOS Software\n", encoding="utf-8")
+    link = captures / "r1" / "show_running-config.txt"
+    link.symlink_to(outside)
+    walk = store._capture_entries
+
+    def swapped(folder: Path, skipped=None):
+        for arcname, path, info in walk(folder, skipped):
+            yield arcname, path, (os.lstat(regular) if path == str(link) else info)
+
+    monkeypatch.setattr(store, "_capture_entries", swapped)
+    target = tmp_path / "run.tar.gz"
+    write_archive(captures, target, {"r1": "cisco_ios"})
+    with tarfile.open(target) as tar:
+        contents = b"".join(tar.extractfile(m).read() for m in tar if m.isfile())  # type: ignore[union-attr]
+    assert b"OutsideS3cretFile" not in contents
