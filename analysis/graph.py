@@ -12,6 +12,7 @@ into their sites (DESIGN.md section 7).
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -139,6 +140,11 @@ class _Resolver:
         if remote_address and remote_address in self._by_address:
             return self._by_address[remote_address]
         candidates = self._by_name.get(device_name(remote_name), [])
+        if not candidates and (engine := without_routing_engine(device_name(remote_name))):
+            # A Junos dual-RE chassis advertises its master engine's name, ``mx1-re0`` or
+            # ``mx1-re1`` after a switchover, whatever its own facts said or if none were read.
+            candidates = [c for c in self._by_name.get(engine, [])
+                          if "junos" in self._inventory.devices[c].platform]
         if not candidates:
             return self._by_hostname.get(device_name(remote_name))
         if len(candidates) <= 1:
@@ -146,6 +152,21 @@ class _Resolver:
         here = self._inventory.device_site(local)
         same_site = [c for c in candidates if self._inventory.device_site(c) == here]
         return (same_site or sorted(candidates))[0]
+
+
+#: Juniper's convention for the host names of a dual routing-engine chassis: ``mx1-re0``
+#: and ``mx1-re1`` (``groups re0 { system { host-name mx1-re0; } }``) for the device ``mx1``.
+_ROUTING_ENGINE_SUFFIX = re.compile(r"^(?P<base>.+?)[-_.]re[01]$")
+
+
+def without_routing_engine(key: str) -> str | None:
+    """A name key without a Junos routing-engine suffix, or None when it has none.
+
+    >>> without_routing_engine("qs-mx1-re0"), without_routing_engine("core_re1"), without_routing_engine("core1")
+    ('qs-mx1', 'core', None)
+    """
+    found = _ROUTING_ENGINE_SUFFIX.match(key)
+    return found["base"] if found else None
 
 
 def _undeclared_id(remote_name: str, remote_address: str | None) -> str:

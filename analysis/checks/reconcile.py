@@ -9,13 +9,13 @@ keep the inventory to decide (DESIGN.md section 5).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 
 from analysis.checks.inventory import USABLE_STATUSES, command_source
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
+from analysis.graph import without_routing_engine
 from analysis.registry import check, spec
 from collectors.normalise import device_name
 
@@ -24,20 +24,15 @@ def _normal_serial(serial: str | None) -> str:
     return (serial or "").strip().upper()
 
 
-#: A Junos dual routing-engine chassis names each engine after the device with ``-re0`` or
-#: ``-re1`` (``groups re0 { system { host-name mx1-re0; } }``, Juniper's own convention):
-#: the hostname it reports is the master engine's, and it is still the device ``mx1``.
-_ROUTING_ENGINE_SUFFIX = re.compile(r"[-_.]re[01]$")
-
-
 def _hostname_key(name: str, platform: str) -> str:
-    """The match key of a reported hostname, a Junos routing-engine suffix left out.
+    """The match key of a reported hostname, a Junos routing-engine suffix left out: a
+    dual-RE chassis reports its master engine's name (``mx1-re0``), still the device ``mx1``.
 
     >>> _hostname_key("QS-MX1-RE0.county.cn", "juniper_junos"), _hostname_key("core-re1", "cisco_ios")
     ('qs-mx1', 'core-re1')
     """
     key = device_name(name)
-    return _ROUTING_ENGINE_SUFFIX.sub("", key) if "junos" in platform else key
+    return (without_routing_engine(key) or key) if "junos" in platform else key
 
 
 @check("INV006", "inventory", Severity.LOW, "declared-observed-mismatch")

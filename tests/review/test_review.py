@@ -31,9 +31,10 @@ def case(request):  # noqa: ANN001, ANN201 - (name, expectations, AuditResult)
 
 
 def test_every_device_is_read_from_its_backup(case) -> None:  # noqa: ANN001
-    name, _, result = case
-    bad = {device: facts.status for device, facts in result.facts.items() if facts.status != "ok"}
-    assert not bad, f"{name}: devices not read from their backups: {bad}"
+    name, expected, result = case
+    wanted = {device: expected.get("statuses", {}).get(device, "ok") for device in result.facts}
+    seen = {device: facts.status for device, facts in result.facts.items()}
+    assert seen == wanted, f"{name}: device statuses {seen}, expected {wanted}"
 
 
 def test_findings_are_exactly_the_expected_ones(case) -> None:  # noqa: ANN001
@@ -44,16 +45,17 @@ def test_findings_are_exactly_the_expected_ones(case) -> None:  # noqa: ANN001
         f"missing {sorted(set(expected['findings']) - set(found))}, severities {found}")
 
 
-def _l3_links(result) -> set[frozenset[tuple[str, str]]]:  # noqa: ANN001
+def _l3_links(result, kind: str = "l3") -> set[frozenset[tuple[str, str]]]:  # noqa: ANN001
     return {frozenset(data["ports"].items()) for _, _, data in result.graph.edges(data=True)
-            if data.get("kind") == "l3"}
+            if data.get("kind") == kind}
 
 
-def test_every_link_of_the_configurations_and_no_other(case) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(("kind", "field"), [("l3", "links"), ("link", "lldp_links")])
+def test_every_link_of_the_evidence_and_no_other(case, kind: str, field: str) -> None:  # noqa: ANN001
     name, expected, result = case
-    wanted = {frozenset({(a, pa), (b, pb)}) for a, pa, b, pb in expected["links"]}
-    seen = _l3_links(result)
-    assert seen == wanted, f"{name}: missing {wanted - seen}, unexpected {seen - wanted}"
+    wanted = {frozenset({(a, pa), (b, pb)}) for a, pa, b, pb in expected.get(field, [])}
+    seen = _l3_links(result, kind)
+    assert seen == wanted, f"{name} {kind}: missing {wanted - seen}, unexpected {seen - wanted}"
 
 
 def test_facts_read_from_the_configurations(case) -> None:  # noqa: ANN001
