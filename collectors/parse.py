@@ -5,10 +5,10 @@ loses the context lines the CLI prints around it, ``{master:0}``):
 
 1. empty output -> ``CommandProblem(reason="empty")`` (unless empty is a normal
    answer for that command, e.g. IOS CDP with no neighbour);
-2. a platform error marker in the first lines -> ``"device_error"`` (devices
+2. the running configuration is redacted (:func:`collectors.redact.redact_config`)
+   before anything else looks at it, the error test included (it quotes what it finds);
+3. a platform error marker in the first lines -> ``"device_error"`` (devices
    answer errors as ordinary text);
-3. the running configuration is redacted (:func:`collectors.redact.redact_config`)
-   before anything else looks at it;
 4. TextFSM (ntc-templates, or ``collectors/templates/`` for ``own:`` entries),
    JSON, or the raw text, depending on the command's template;
 5. the platform's reader turns that into a fragment of facts with normalised names.
@@ -170,7 +170,9 @@ def _read_group(
             continue
         if cmd.kind != "config" and cmd.template != JSON_TEMPLATE and platform.name in _CONTEXT_LINES:
             text = _CONTEXT_LINES[platform.name](text)  # before the empty check: "{master:0}" alone is empty
-        if cmd.kind == "config" and text.strip() and _device_error(text, platform) is None:
+        # Redacted before anything reads it, the device-error test too: that test quotes the
+        # line it matched, and a secret may hold a marker ("enable password x% Invalid input").
+        if cmd.kind == "config" and text.strip():
             try:
                 text = redact_config(platform.name, text)
             except Exception as exc:  # never keep an unredacted configuration

@@ -281,3 +281,21 @@ def test_a_file_swapped_for_a_link_leading_outside_is_not_archived(
     with tarfile.open(target) as tar:
         contents = b"".join(tar.extractfile(m).read() for m in tar if m.isfile())  # type: ignore[union-attr]
     assert b"OutsideS3cretFile" not in contents
+
+
+# --- A secret holding a device-error marker ------------------------------------------------
+@pytest.mark.parametrize(("platform", "command", "text", "secret"), [
+    ("cisco_ios", "show running-config",
+     "hostname r1\nenable password Zq9% Invalid input S3cretTail\ninterface Gi0/1\n ip address 10.0.0.1 255.255.255.0\nend\n",
+     "S3cretTail"),
+    ("cisco_ios", "show running-config",
+     "hostname r1\nusername ops privilege 15 password 0 a% Ambiguous command UserS3cret\nend\n", "UserS3cret"),
+])
+def test_a_secret_holding_an_error_marker_is_redacted_not_quoted_as_the_device_error(
+        platform: str, command: str, text: str, secret: str) -> None:
+    """The error test ran on the configuration before redaction (which it skipped when a
+    marker was found): the secret line was quoted whole as the "device error", the
+    configuration left unread."""
+    facts = parse_outputs(RawOutputs("d1", platform, {command: text}))
+    assert secret not in repr(facts.problems) and secret not in (facts.config or "")
+    assert facts.config is not None and REDACTED in facts.config
