@@ -38,6 +38,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # Limits against hostile or broken files. Real inventories nest about five levels deep
 # and use a handful of aliases; these only stop alias bombs and self-referencing aliases.
 _MAX_DEPTH = 40
+#: Composing stops deeper than this (with the line): the composer recurses once per level,
+#: and block nesting thousands deep, which libyaml's parser lets through, overflowed the stack.
+_MAX_COMPOSE_DEPTH = 200
 _MAX_ALIAS_EXPANSION = 500_000  # values re-read through aliases, per file
 
 _TAG = "tag:yaml.org,2002:"
@@ -166,6 +169,7 @@ class _LineComposer(yaml.composer.Composer):
         super().__init__()
         self._lines: dict[int, _Line] = {}
         self._plain_tags: dict[str, str] = {}  # resolved tags of plain scalars, by text
+        self._depth = 0  # collections open around the event being composed
 
     def _line(self, mark: yaml.Mark) -> _Line:
         line = self._lines.get(mark.line)
@@ -188,9 +192,13 @@ class _LineComposer(yaml.composer.Composer):
                                                   event.start_mark)
             return self.anchors[event.anchor]
         self._check_anchor(event)
-        if kind is yaml.SequenceStartEvent:
-            return self._sequence(event)
-        return self._mapping(event)
+        self._depth += 1
+        if self._depth > _MAX_COMPOSE_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested more than {_MAX_COMPOSE_DEPTH} levels deep",
+                                              event.start_mark)
+        node = self._sequence(event) if kind is yaml.SequenceStartEvent else self._mapping(event)
+        self._depth -= 1
+        return node
 
     def _check_anchor(self, event: yaml.Event) -> None:
         if event.anchor is not None and event.anchor in self.anchors:

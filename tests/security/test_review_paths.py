@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import tarfile
@@ -299,3 +300,23 @@ def test_a_secret_holding_an_error_marker_is_redacted_not_quoted_as_the_device_e
     facts = parse_outputs(RawOutputs("d1", platform, {command: text}))
     assert secret not in repr(facts.problems) and secret not in (facts.config or "")
     assert facts.config is not None and REDACTED in facts.config
+
+
+# --- Inventory YAML nested thousands deep in block style -----------------------------------
+DEVICE_ENTRY = ("devices:\n  - name: n1\n    host: 192.0.2.1\n    platform: cisco_nxos\n"
+                "    department: it\n    site: hq\n")
+
+
+@pytest.mark.parametrize("devices_yaml", [
+    DEVICE_ENTRY + "    networks:\n" + "".join("  " * (i + 3) + "-\n" for i in range(3000)),
+    "x-deep:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(5000)) + DEVICE_ENTRY,
+], ids=["sequences", "mappings"])
+def test_block_nesting_thousands_deep_is_a_problem_with_its_line_not_a_traceback(
+        tmp_path: Path, devices_yaml: str) -> None:
+    """libyaml limits flow nesting but not block nesting; the composer recursed once per level."""
+    root = inventory(tmp_path / "inv")
+    (root / "devices.yaml").write_text(devices_yaml, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(root)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 2, result.output
+    assert re.search(r"devices\.yaml:\d+: .*nested more than \d+ levels deep", result.output), result.output
