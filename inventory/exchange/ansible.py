@@ -172,6 +172,8 @@ def _parse(text: str, where: str) -> Any:
             " (an INI inventory? convert it: ansible-inventory -i FILE --list -y)"
         raise InputError([Problem(where, mark.line + 1 if mark else None, None,
                                   f"not valid YAML: {getattr(exc, 'problem', None) or exc}{hint}")]) from None
+    except RecursionError:  # PyYAML composes recursively: a hostile file nested thousands deep
+        raise InputError([Problem(where, None, None, "not valid YAML: nested too deeply")]) from None
 
 
 def _listed_hosts(data: Mapping[str, Any]) -> Iterator[str]:

@@ -142,6 +142,8 @@ def _read_mapping(path: Path, *, required: bool) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         raise InputError([Problem(str(path), mark.line + 1 if mark else None, None,
                                   f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]) from None
+    except RecursionError:  # PyYAML composes recursively: a hostile file nested thousands deep
+        raise InputError([Problem(str(path), None, None, "not valid YAML: nested too deeply")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(str(path), None, None, f"cannot read: {exc}")]) from None
     if data is None:

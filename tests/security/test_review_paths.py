@@ -320,3 +320,24 @@ def test_block_nesting_thousands_deep_is_a_problem_with_its_line_not_a_traceback
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 2, result.output
     assert re.search(r"devices\.yaml:\d+: .*nested more than \d+ levels deep", result.output), result.output
+
+
+@pytest.mark.parametrize("tool", ["ansible-yaml", "ansible-json", "nornir"])
+def test_an_import_nested_thousands_deep_is_a_problem_not_a_traceback(tmp_path: Path, tool: str) -> None:
+    """PyYAML's own composer recursed once per level: RecursionError, exit 1."""
+    deep_block = "".join(" " * (i + 8) + f"k{i}:\n" for i in range(5000))
+    if tool == "nornir":
+        source = tmp_path / "nornir"
+        source.mkdir()
+        (source / "hosts.yaml").write_text("r1:\n  hostname: 192.0.2.1\n  data:\n" + deep_block[4:], encoding="utf-8")
+    elif tool == "ansible-yaml":
+        source = tmp_path / "hosts.yaml"
+        source.write_text("all:\n  hosts:\n    r1:\n      x:\n" + deep_block, encoding="utf-8")
+    else:
+        source = tmp_path / "hosts.json"
+        source.write_text('{"_meta": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", tool.split("-")[0], str(source), "--out", str(tmp_path / "o.yaml"),
+                                      "--department", "it", "--site", "hq"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 2 and "nested too deeply" in result.output, result.output
+    assert not (tmp_path / "o.yaml").exists()
