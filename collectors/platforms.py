@@ -247,6 +247,8 @@ PLATFORMS: dict[str, Platform] = {
                              "show chassis hardware"),
                 *prefer_json("interfaces", "show interfaces | display json", "show interfaces",
                              "own:juniper_junos_show_interfaces.textfsm"),
+                Command("interfaces", "show interfaces terse", "own:juniper_junos_show_interfaces_terse.textfsm",
+                        fallback_for="show interfaces | display json"),
                 # The detail form names the local port by ifindex beside its name; read after
                 # the summary JSON, before the text (JSON states each field apart).
                 Command("lldp", "show lldp neighbors | display json", JSON_TEMPLATE),

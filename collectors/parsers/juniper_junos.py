@@ -138,6 +138,37 @@ def read_interfaces(rows: list[Row]) -> Fragment:
     return Fragment(interfaces=interfaces)
 
 
+def read_interfaces_terse(rows: list[Row]) -> Fragment:
+    """``show interfaces terse``: every port and unit, its state and IPv4 addresses.
+
+    An address is printed with its prefix length, or without one on a loopback or a
+    point-to-point unit (``10.0.0.1 --> 0/0``): a host address (/32), as ``show interfaces``
+    reads the same unit (:func:`unit_addresses`). A unit of a port that is down
+    administratively says ``up`` itself: the port printed before it decides.
+    """
+    interfaces = []
+    port_admin_up: bool | None = None
+    for row in require_rows(rows, "interface"):
+        name = first(row.get("interface"))
+        admin_up = first(row.get("admin")).lower() == "up"
+        if "." in name:
+            admin_up = admin_up and port_admin_up is not False
+        else:
+            port_admin_up = admin_up
+        addresses = []
+        for text in row.get("ip_address") or []:
+            address = ipv4_interface(text if "/" in text else f"{text}/32")
+            if address and address not in addresses:
+                addresses.append(address)
+        interfaces.append(interface_from_states(
+            name,
+            link="up" if admin_up else "administratively down",
+            protocol=first(row.get("link")) if admin_up else "down",
+            addresses=addresses,
+        ))
+    return Fragment(interfaces=interfaces)
+
+
 def read_lldp(rows: list[Row]) -> Fragment:
     """``show lldp neighbors``: the table names the port in "Port info"."""
     return lldp_neighbours(rows, port_id="neighbor_interface", port_description="")
@@ -149,6 +180,7 @@ PARSERS: dict[str, CommandParser] = {
     "show version": CommandParser(record_reader(VERSION_FIELDS)),
     "show chassis hardware": CommandParser(read_chassis),
     "show interfaces": CommandParser(read_interfaces),
+    "show interfaces terse": CommandParser(read_interfaces_terse),
     "show lldp neighbors": CommandParser(read_lldp, empty_table=_NO_LLDP, empty_output_ok=True),
     "show configuration": CommandParser(config_hostname),
 }

@@ -1,9 +1,10 @@
-"""Review cases: configuration backups of another county, handed in as they are.
+"""Review cases: another county's evidence, handed in as it is.
 
-Each case folder (``county``, ``dc``, ``extras``) holds an inventory and a backup folder of
-configurations written the way IOS, NX-OS, Junos, Huawei VRP and H3C Comware print them
-(README.md says how they were built). ``expected.yaml`` lists every finding and every
-``l3`` link a reviewing engineer expects: any other is a false alarm or a lost link.
+Each case folder holds an inventory and a backup folder of configurations written the way
+IOS, NX-OS, EOS, Junos, Huawei VRP and H3C Comware print them, or capture folders
+(``captures:`` in the case); README.md says how they were built. ``expected.yaml`` lists
+every finding and every link a reviewing engineer expects: any other is a false alarm or a
+lost link.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ CASES = sorted(EXPECTED["cases"])
 @pytest.fixture(scope="module", params=CASES)
 def case(request):  # noqa: ANN001, ANN201 - (name, expectations, AuditResult)
     name = request.param
-    return name, EXPECTED["cases"][name], audit(HERE / name / "inventory", HERE / name / "backups", today=AUDIT_DATE)
+    expected = EXPECTED["cases"][name]
+    captures = HERE / name / expected.get("captures", "backups")
+    return name, expected, audit(HERE / name / "inventory", captures, today=AUDIT_DATE)
 
 
 def test_every_device_is_read_from_its_backup(case) -> None:  # noqa: ANN001
