@@ -28,8 +28,8 @@ Weaker forms
 ------------
 A group may hold more than one stand-in, strongest first: the summary tables
 (``show lldp neighbors``, ``show cdp neighbors``) after the detail commands, the brief
-address tables (``show ip interface brief``, ``display ip interface brief``) after the
-interface or address command, Junos ``show lldp neighbors detail | display json``
+address tables (``show ip interface brief``, ``display ip interface brief``, Junos ``show
+interfaces terse``) after the interface or address command, Junos ``show lldp neighbors detail | display json``
 between the summary JSON and its text. A capture holding only a weaker form reads
 (the group is not missing); one holding a stronger form never reads the weaker.
 The running configuration comes last in every table: it is the weakest evidence.
