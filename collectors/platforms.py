@@ -27,7 +27,7 @@ from exactly one member, the first whose output is present and reads cleanly.
 Weaker forms
 ------------
 A group may hold more than one stand-in, strongest first: the summary tables
-(``show lldp neighbors``, ``show cdp neighbors``) after the detail commands, the brief
+(``show lldp neighbors``, ``show cdp neighbors``, VRP ``display lldp neighbor brief``) after the detail commands, the brief
 address tables (``show ip interface brief``, ``display ip interface brief``, Junos ``show
 interfaces terse``) after the interface or address command, Junos ``show lldp neighbors detail | display json``
 between the summary JSON and its text. A capture holding only a weaker form reads
@@ -164,6 +164,8 @@ PLATFORMS: dict[str, Platform] = {
                 Command("interfaces", "display ip interface brief", "own:huawei_vrp_display_ip_interface_brief.textfsm",
                         fallback_for="display interface"),
                 Command("lldp", "display lldp neighbor", "own:huawei_vrp_display_lldp_neighbor.textfsm"),
+                Command("lldp", "display lldp neighbor brief", "own:huawei_vrp_display_lldp_neighbor_brief.textfsm",
+                        fallback_for="display lldp neighbor"),
                 Command("config", "display current-configuration", None),
             ),
             error_markers=_HUAWEI_ERRORS,

@@ -54,6 +54,11 @@ def read_lldp(rows: list[Row]) -> Fragment:
     return lldp_neighbours(rows)
 
 
+def read_lldp_brief(rows: list[Row]) -> Fragment:
+    """``display lldp neighbor brief``: local port, neighbour name and port, no address."""
+    return lldp_neighbours(rows, port_description="")
+
+
 def read_ip_brief(rows: list[Row]) -> Fragment:
     """``display ip interface brief``: state (``*down`` administratively down), the primary
     address with its mask length, the VPN instance on VRP8."""
@@ -65,6 +70,9 @@ def read_ip_brief(rows: list[Row]) -> Fragment:
 
 
 _NO_LLDP = re.compile(r"has\s+0\s+neighbou?r|LLDP\s+is\s+(?:not\s+enabled|disabled)", re.IGNORECASE)
+#: The brief table with its header alone: no neighbour (any other line must read as a row).
+_NO_LLDP_BRIEF = re.compile(r"\A\s*Local\s+Intf\s+Neighbor\s+Dev\s+Neighbor\s+Intf\s+Exptime\S*\s*\Z"
+                            r"|LLDP\s+is\s+(?:not\s+enabled|disabled)", re.IGNORECASE)
 
 PARSERS: dict[str, CommandParser] = {
     "display version": CommandParser(read_version),
@@ -72,5 +80,6 @@ PARSERS: dict[str, CommandParser] = {
     "display interface": CommandParser(read_interfaces),
     "display ip interface brief": CommandParser(read_ip_brief),
     "display lldp neighbor": CommandParser(read_lldp, empty_table=_NO_LLDP),
+    "display lldp neighbor brief": CommandParser(read_lldp_brief, empty_table=_NO_LLDP_BRIEF),
     "display current-configuration": CommandParser(config_hostname),
 }
