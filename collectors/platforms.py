@@ -27,7 +27,8 @@ from exactly one member, the first whose output is present and reads cleanly.
 Weaker forms
 ------------
 A group may hold more than one stand-in, strongest first: the summary tables
-(``show lldp neighbors``, ``show cdp neighbors``, VRP ``display lldp neighbor brief``) after the detail commands, the brief
+(``show lldp neighbors``, ``show cdp neighbors``, VRP ``display lldp neighbor brief``)
+after the detail commands, the brief
 address tables (``show ip interface brief``, ``display ip interface brief``, Junos ``show
 interfaces terse``) after the interface or address command, Junos ``show lldp neighbors detail | display json``
 between the summary JSON and its text. A capture holding only a weaker form reads

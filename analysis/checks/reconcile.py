@@ -45,8 +45,8 @@ def declared_observed_mismatch(ctx: AuditContext) -> Iterator[Finding]:
             continue
         observed = {
             # names compare as match keys: case and domain suffix do not count
-            "hostname": (_hostname_key(name, device.platform), _hostname_key(facts.info.hostname or "", device.platform),
-                         facts.info.hostname),
+            "hostname": (_hostname_key(name, device.platform),
+                         _hostname_key(facts.info.hostname or "", device.platform), facts.info.hostname),
             "serial": (_normal_serial(device.serial), _normal_serial(facts.info.serial), facts.info.serial),
         }
         for field, (declared_key, seen_key, seen) in observed.items():
