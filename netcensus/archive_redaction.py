@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collectors.capture import clean_output
 from collectors.redact import REDACTED, RULES_DIGEST, redact_config
 
 #: Name of the member listing what was left out (at the archive's root, beside ``captures/``).
@@ -88,6 +89,23 @@ def _redact_json(value: object, platform: str) -> object:
     return value
 
 
+def as_shown(text: str) -> str:
+    r"""``text`` as a terminal shows it when it holds terminal artefacts (pager prompts erased
+    by backspaces, escape sequences, bare carriage returns), else unchanged.
+
+    The rules read lines as the parser reads them: ``--More--`` and eight backspaces before
+    ``snmp-server community x`` hide the line's start from them in the raw bytes, yet
+    ``cat`` shows the secret. Such a file is archived as shown (what the audit read).
+
+    >>> as_shown("a\r\nb\r\n") == "a\r\nb\r\n"
+    True
+    >>> as_shown(" --More-- " + "\b" * 10 + "enable secret 0 x\n")
+    'enable secret 0 x\n'
+    """
+    shown = clean_output(text)
+    return text if shown == text.replace("\r\n", "\n") else shown
+
+
 def _json_document(text: str) -> object | None:
     """The JSON document ``text`` holds; None when it is not JSON (a device's error message)."""
     try:
@@ -121,7 +139,7 @@ def redact_capture(arcname: str, data: bytes, platform: str) -> tuple[bytes | No
     try:
         document = _json_document(text) if arcname.endswith(".json") else None
         if document is None:
-            redacted = redact_config(platform, text)
+            redacted = redact_config(platform, as_shown(text))
         else:  # every string redacted as a text of its own; the text rules would cut through escapes
             cleaned = _redact_json(document, platform)
             redacted = text if cleaned == document else json.dumps(cleaned, ensure_ascii=False, indent=1) + "\n"

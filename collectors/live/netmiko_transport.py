@@ -8,6 +8,7 @@ from typing import Any
 from netmiko import ConnectHandler
 from netmiko.base_connection import log as netmiko_log
 
+from collectors.capture import clean_output
 from collectors.credentials import Credentials
 from collectors.facts import CommandProblem
 from collectors.live.errors import DeviceError, classify
@@ -80,8 +81,10 @@ class NetmikoCollector(SessionCollector):
                     except Exception as exc:
                         raise classify(exc, where=where, phase="command", command=cmd.command,
                                        session_closed=not _alive(conn)) from None
-                    # Redact every output before it leaves this function (and so before the disk).
-                    text = redact_config(platform.name, _as_text_file(str(text)))
+                    # Redact every output before it leaves this function (and so before the disk),
+                    # as a terminal shows it: an escape sequence or a pager's backspaces inside a
+                    # secret line would hide it from the rules, not from ``cat``.
+                    text = redact_config(platform.name, clean_output(_as_text_file(str(text))))
                     attempt.outputs[cmd.command] = text
                     bad = error_line(text, platform.error_markers)
                     if bad is not None:

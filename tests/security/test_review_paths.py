@@ -341,3 +341,32 @@ def test_an_import_nested_thousands_deep_is_a_problem_not_a_traceback(tmp_path: 
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 2 and "nested too deeply" in result.output, result.output
     assert not (tmp_path / "o.yaml").exists()
+
+
+# --- Terminal artefacts inside a secret line, in the run archive ---------------------------
+#: (platform, a configuration line as saved from a terminal, its secret). The parser reads
+#: these lines as the terminal showed them (and redacts them); the archive redacted the raw
+#: bytes, where the pager prompt or escape sequence hides the line's start from the rules.
+TERMINAL_LINES = [
+    ("cisco_ios", " --More-- " + "\b" * 10 + " " * 10 + "\b" * 10 + "snmp-server community PagerS3cretA RO", "PagerS3cretA"),
+    ("huawei", "  ---- More ----\x1b[16D                \x1b[16D snmp-agent community read cipher PagerS3cretB",
+     "PagerS3cretB"),
+    ("juniper_junos", "---(more 45%)---\r                \rset snmp community PagerS3cretC", "PagerS3cretC"),
+    ("cisco_ios", "snmp-server comm\x1b[Kunity PagerS3cretD RO", "PagerS3cretD"),
+    ("cisco_ios", " --More-- snmp-server community PagerS3cretG RO", "PagerS3cretG"),  # a prompt left inline
+]
+
+
+@pytest.mark.parametrize(("platform", "line", "secret"), TERMINAL_LINES)
+def test_a_secret_line_behind_terminal_artefacts_is_redacted_in_the_archive(platform: str, line: str,
+                                                                           secret: str) -> None:
+    data = f"hostname r1\n{line}\nend\n".encode()
+    redacted, why = redact_capture("captures/r1/show_running-config.txt", data, platform)
+    assert redacted is not None, why
+    assert secret.encode() not in redacted
+    assert REDACTED.encode() in redacted
+
+
+def test_a_file_without_terminal_artefacts_keeps_its_bytes_in_the_archive() -> None:
+    data = b"hostname r1\r\ninterface Gi0/1\r\n description spare - more later\r\nend\r\n"
+    assert redact_capture("captures/r1/show_running-config.txt", data, "cisco_ios") == (data, None)
