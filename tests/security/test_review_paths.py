@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -370,3 +372,40 @@ def test_a_secret_line_behind_terminal_artefacts_is_redacted_in_the_archive(plat
 def test_a_file_without_terminal_artefacts_keeps_its_bytes_in_the_archive() -> None:
     data = b"hostname r1\r\ninterface Gi0/1\r\n description spare - more later\r\nend\r\n"
     assert redact_capture("captures/r1/show_running-config.txt", data, "cisco_ios") == (data, None)
+
+
+def test_a_live_capture_redacts_a_secret_line_behind_terminal_artefacts(tmp_path: Path) -> None:
+    """The live transport redacted the raw answer, where a pager prompt erased by backspaces hid
+    the secret line's start from the rules: the capture file kept it."""
+    from collectors.live.emulator import EmulatedDevice, Emulator
+
+    folder = tmp_path / "served" / "r1"
+    shutil.copytree(REPO / "tests" / "collectors" / "cases" / "cisco_ios" / "full", folder,
+                    ignore=shutil.ignore_patterns("expected.json", "*.md"))
+    config = folder / "show_running-config.txt"
+    line = " --More-- " + "\b" * 10 + " " * 10 + "\b" * 10 + "snmp-server community LivePagerS3cret RO\n"
+    text = config.read_text(encoding="utf-8")
+    head, sep, tail = text.rpartition("\nend")
+    config.write_text(head + "\n" + line.rstrip("\n") + sep + tail, encoding="utf-8")
+    user, password = "survey", "Lab-Only-Pw-Review1"
+    device = EmulatedDevice.from_capture(folder, "cisco_ios", username=user, password=password)
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    env = {**os.environ, "HOME": str(home), "NETCENSUS_DEFAULT_USERNAME": user,
+           "NETCENSUS_DEFAULT_PASSWORD": password, "COLUMNS": "200"}
+    with Emulator([device]) as emu:
+        root = inventory(tmp_path / "inv", platform="cisco_ios", name=device.name)
+        devices = root / "devices.yaml"
+        devices.write_text(devices.read_text(encoding="utf-8").replace("192.0.2.1", "127.0.0.1")
+                           + f"    port: {emu.port(device.name)}\n", encoding="utf-8")
+        known_hosts = home / ".ssh" / "known_hosts"
+        known_hosts.write_text(emu.known_hosts_line(device.name) + "\n", encoding="utf-8")
+        live = tmp_path / "live"
+        done = subprocess.run([sys.executable, "-m", "netcensus.cli", "collect", str(root), "--out", str(live),
+                               "--known-hosts", str(known_hosts), "--connect-timeout", "8",
+                               "--command-timeout", "15"], capture_output=True, text=True, cwd=REPO,
+                              timeout=300, env=env)
+    saved = live / device.name / "show_running-config.txt"
+    assert saved.is_file(), done.stdout + done.stderr
+    assert "LivePagerS3cret" not in saved.read_text(encoding="utf-8")
+    assert "LivePagerS3cret" not in done.stdout + done.stderr
