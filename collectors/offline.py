@@ -263,18 +263,27 @@ def _backup_index(captures: Path) -> dict[str, list[str]]:
 
 def _dns_host_label(name: str) -> str | None:
     """The first label of a DNS name (``qs-core1`` of ``qs-core1.county.gov.cn``); ``None``
-    for a name with no dot or an IPv4 address (a file named ``10.1.2.3`` is no device ``10``).
+    for a name with no dot, an IPv4 address (a file named ``10.1.2.3`` is no device ``10``),
+    or a name ending like a saved copy rather than a domain (``r1.cfg.old``, ``r1.bak``).
 
     >>> _dns_host_label("qs-core1.county.gov.cn"), _dns_host_label("10.70.254.2"), _dns_host_label("r1")
     ('qs-core1', None, None)
+    >>> _dns_host_label("r1.cfg.old"), _dns_host_label("r1.2024-05-01")
+    (None, None)
     """
     first, dot, rest = name.partition(".")
     if not dot or not first or not rest or _IPV4.fullmatch(name):
+        return None
+    labels = rest.split(".")
+    if not labels[-1].isalpha() or _NOT_A_DOMAIN.intersection(labels):
         return None
     return first
 
 
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+#: Name parts that mark a saved copy of a file, not a DNS domain.
+_NOT_A_DOMAIN = frozenset({"cfg", "conf", "txt", "bak", "old", "orig", "new", "prev", "save", "saved", "backup",
+                           "tmp", "swp", "diff", "log"})
 
 
 def _entries(folder: str | Path) -> list[os.DirEntry[str]]:

@@ -93,3 +93,15 @@ def test_backups_named_as_router_db_names_them_are_found(renames: dict[str, str]
     assert {device: facts.status for device, facts in result.facts.items()} == dict.fromkeys(result.facts, "ok")
     assert {f.key for f in result.findings} == set(EXPECTED["cases"]["county"]["findings"])
     assert len(_l3_links(result)) == len(EXPECTED["cases"]["county"]["links"])
+
+
+def test_a_saved_copy_beside_the_backup_is_no_second_backup(tmp_path: Path) -> None:
+    """``qs-core1.cfg.old`` or ``qs-core1.bak`` beside ``qs-core1`` is a saved copy, not a
+    device named by its DNS name: the device still reads from its one backup."""
+    backups = tmp_path / "backups"
+    shutil.copytree(HERE / "county" / "backups", backups)
+    original = backups / "county" / "qs-core1"
+    for copy in ("qs-core1.cfg.old", "qs-core1.bak", "qs-core1.2026-11-01"):
+        (backups / "county" / copy).write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    result = audit(HERE / "county" / "inventory", backups, today=AUDIT_DATE)
+    assert result.facts["qs-core1"].status == "ok"
