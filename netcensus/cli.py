@@ -38,6 +38,8 @@ def _flags_without_value(command: click.Command, ctx: click.Context) -> None:
     for param in [*command.params, command.get_help_option(ctx)]:
         if getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():  # `export nornir`, `import ansible`...
+        _flags_without_value(sub, ctx)
 
 
 app = typer.Typer(

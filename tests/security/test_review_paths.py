@@ -409,3 +409,24 @@ def test_a_live_capture_redacts_a_secret_line_behind_terminal_artefacts(tmp_path
     assert saved.is_file(), done.stdout + done.stderr
     assert "LivePagerS3cret" not in saved.read_text(encoding="utf-8")
     assert "LivePagerS3cret" not in done.stdout + done.stderr
+
+
+# --- Help of the nested commands -----------------------------------------------------------
+def _command_paths(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    commands = getattr(group, "commands", {})
+    paths = []
+    for name, command in commands.items():
+        paths.append((*prefix, name))
+        paths += _command_paths(command, (*prefix, name))
+    return paths
+
+
+def test_no_help_text_shows_a_bool_value_on_a_flag_nested_commands_included() -> None:
+    """``import ansible --help`` still showed ``--help <bool>``: the fix reached one level only."""
+    import typer.main
+
+    paths = _command_paths(typer.main.get_command(app))
+    assert ("import", "ansible") in paths and ("export", "nornir") in paths
+    shown = {" ".join(path): CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output
+             for path in paths}
+    assert {path: text for path, text in shown.items() if "<bool>" in text} == {}
