@@ -90,12 +90,15 @@ def load_credentials_file(path: Path) -> dict[str, Credentials]:
     except yaml.YAMLError as exc:
         line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
         raise CredentialError([Problem(str(path), line, None, "not valid YAML")]) from None
+    except RecursionError:  # PyYAML composes recursively: nesting thousands deep
+        raise CredentialError([Problem(str(path), None, None, "not valid YAML: nested too deeply")]) from None
     if not isinstance(data, dict):
         raise CredentialError([Problem(str(path), 1, None, "expected a mapping of profile -> credentials")])
     found: dict[str, Credentials] = {}
     problems: list[Problem] = []
     for profile, entry in data.items():
-        if not isinstance(entry, dict) or not entry.get("username") or entry.get("password") is None:
+        if not isinstance(entry, dict) or not entry.get("username") or entry.get("password") is None \
+                or not all(isinstance(entry.get(k), _SCALARS) for k in ("username", "password", "secret")):
             # The message names the profile and the fields, never a value.
             problems.append(Problem(str(path), None, str(profile), "needs 'username' and 'password'"))
             continue
@@ -109,6 +112,10 @@ def load_credentials_file(path: Path) -> dict[str, Credentials]:
         raise CredentialError(problems)
     return found
 
+
+#: What a credential value may be: text, or a number YAML read from digits (an alias to a list
+#: is no password, and turning a nested alias bomb into text would never end).
+_SCALARS = (str, int, float, type(None))
 
 #: What a misspelt key of a credentials entry looks like: one short word of letters. Anything
 #: else may be a value written without its colon (``secret s3cr3t`` in a flow mapping, a lone

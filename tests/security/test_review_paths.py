@@ -430,3 +430,26 @@ def test_no_help_text_shows_a_bool_value_on_a_flag_nested_commands_included() ->
     shown = {" ".join(path): CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output
              for path in paths}
     assert {path: text for path, text in shown.items() if "<bool>" in text} == {}
+
+
+def test_a_credentials_value_that_is_no_text_is_refused(tmp_path: Path) -> None:
+    """An alias to a nested list was turned into text as the user name (with a bomb of a few more
+    levels, that text would never end)."""
+    lines = ['  a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"  a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 7)]
+    path = tmp_path / "credentials.yaml"
+    path.write_text("x-bomb:\n" + "\n".join(lines) + "\ndefault: {username: *a6, password: pw}\n", encoding="utf-8")
+    path.chmod(0o600)
+    with pytest.raises(CredentialError) as raised:
+        load_credentials_file(path)
+    assert any(p.field == "default" and p.message == "needs 'username' and 'password'"
+               for p in raised.value.problems), raised.value.problems
+
+
+def test_a_credentials_file_nested_thousands_deep_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "credentials.yaml"
+    path.write_text("default:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(5000)), encoding="utf-8")
+    path.chmod(0o600)
+    with pytest.raises(CredentialError) as raised:
+        load_credentials_file(path)
+    assert "nested too deeply" in repr(raised.value.problems)
