@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from collectors.capture import device_dir, write_file
+from collectors.capture import device_dir, read_capture, write_file
 from netcensus.errors import CaptureError, Problem
 
 MANIFEST_NAME = "manifest.json"
@@ -117,19 +117,30 @@ def write_manifest(captures: Path, manifest: Manifest) -> Path:
 def read_manifest(captures: Path) -> Manifest | None:
     """The manifest of a capture directory, None when there is none.
 
-    Raises :class:`CaptureError` naming the file when it exists but is unreadable.
+    Raises :class:`CaptureError` naming the file when it exists but is unreadable. It is read
+    as any capture file handed in by others (:func:`collectors.capture.read_capture`: no link
+    leading outside, bounded in size).
     """
     path = Path(captures) / MANIFEST_NAME
     if not path.is_file():
         return None
+    read = read_capture(captures, path)
+    if read.refused:
+        raise CaptureError([Problem(str(path), None, None, f"unreadable manifest ({read.refused}); "
+                                                           "move it away to collect afresh")])
+    if read.text is None:
+        return None  # gone since
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read.text)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"expected a manifest of format {FORMAT}")
         devices = {name: DeviceRecord(**rec) for name, rec in (data.get("devices") or {}).items()}
         return Manifest(started=data["started"], finished=data.get("finished"),
                         interrupted=bool(data.get("interrupted")), versions=data.get("versions") or {},
                         options=data.get("options") or {}, devices=devices)
+    except RecursionError:  # a hostile document nested thousands deep
+        raise CaptureError([Problem(str(path), None, None, "unreadable manifest (JSON nested too deeply); "
+                                                           "move it away to collect afresh")]) from None
     except (ValueError, TypeError, KeyError) as exc:
         line = getattr(exc, "lineno", None)
         raise CaptureError([Problem(str(path), line, None,

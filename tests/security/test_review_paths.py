@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from collectors.completeness import incomplete_reason
 from collectors.credentials import CredentialError, load_credentials_file
+from collectors.manifest import read_manifest
 from collectors.parse import parse_outputs
 from collectors.base import RawOutputs
 from collectors.offline import OfflineCollector
@@ -29,6 +30,7 @@ from inventory.model import Device
 from netcensus.archive_redaction import redact_capture
 from netcensus import store
 from netcensus.cli import app
+from netcensus.errors import CaptureError
 from netcensus.store import captures_digest, write_archive
 
 REPO = Path(__file__).resolve().parents[2]
@@ -453,3 +455,32 @@ def test_a_credentials_file_nested_thousands_deep_is_a_problem(tmp_path: Path) -
     with pytest.raises(CredentialError) as raised:
         load_credentials_file(path)
     assert "nested too deeply" in repr(raised.value.problems)
+
+
+# --- The manifest of a capture folder handed in by others ----------------------------------
+def test_a_manifest_nested_thousands_deep_is_a_capture_problem(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"format": ' + DEEP_LIST + "}", encoding="utf-8")
+    with pytest.raises(CaptureError, match="nested too deeply"):
+        read_manifest(tmp_path)
+
+
+def test_a_manifest_linked_outside_the_captures_is_not_read(tmp_path: Path) -> None:
+    """It was read with a plain ``read_text``: any file the link names, whatever its size."""
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text('{"format": 1, "started": "x", "devices": {}}', encoding="utf-8")
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "manifest.json").symlink_to(outside)
+    with pytest.raises(CaptureError, match="leads outside"):
+        read_manifest(captures)
+
+
+def test_a_manifest_nested_thousands_deep_does_not_abort_the_audit(tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    shutil.copytree(NAPALM_CASE, captures / "n1")
+    (captures / "manifest.json").write_text('{"format": ' + DEEP_LIST + "}", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["audit", str(inventory(tmp_path / "inv")), "--captures", str(captures),
+                                      "--out", str(out)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert (out / "netcensus-report.json").is_file(), result.output
