@@ -484,3 +484,12 @@ def test_a_manifest_nested_thousands_deep_does_not_abort_the_audit(tmp_path: Pat
                                       "--out", str(out)])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert (out / "netcensus-report.json").is_file(), result.output
+
+
+def test_a_junos_statement_of_thousands_of_words_is_read_not_a_recursion_error() -> None:
+    """The statement expander recursed once per word: the configuration failed to read."""
+    text = ("system {\n host-name j1;\n}\ninterfaces {\n ge-0/0/0 {\n description " + "w " * 5000
+            + ";\n unit 0 { family inet { address 10.0.0.1/30; } }\n }\n}\n")
+    facts = parse_outputs(RawOutputs("j1", "juniper_junos", {"show configuration": text}))
+    assert not facts.problems, facts.problems
+    assert [i.name for i in facts.interfaces if i.name.startswith("ge-0/0/0")]

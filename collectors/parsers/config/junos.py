@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import product
 from dataclasses import dataclass
 
 from collectors.parsers.base import Fragment, ParseError
@@ -112,14 +113,11 @@ def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
 
 
 def _expand(words: list[str | tuple[str, ...]]) -> Iterator[Path]:
-    """One path per member of each ``[ a b ]`` list in a statement."""
-    if not words:
-        yield ()
-        return
-    head, rest = words[0], words[1:]
-    for tail in _expand(rest):
-        for value in (head if isinstance(head, tuple) else (head,)):
-            yield (value, *tail)
+    """One path per member of each ``[ a b ]`` list in a statement, the first list varying
+    fastest. Not recursive: a hostile statement may hold thousands of words."""
+    choices = [word if isinstance(word, tuple) else (word,) for word in reversed(words)]
+    for combination in product(*choices):
+        yield combination[::-1]
 
 
 def _hierarchical_statements(text: str) -> Iterator[Statement]:
