@@ -527,7 +527,10 @@ class NodeReader:
                                   "YAML would silently keep only the last one")
             first_line[key] = node_line(key_node)
             if model is not _FREE_KEYS and key not in fields and looks_like_credential(key):
-                self.problems.add(self.file, node_line(key_node), where, CREDENTIALS_MESSAGE)
+                # Named by its first word only: "password s3cr3t" in a flow mapping is a value
+                # written without its colon, and the key is no safer to echo than the value.
+                named = f"{path}.{key.split()[0]}" if path else key.split()[0]
+                self.problems.add(self.file, node_line(key_node), named, CREDENTIALS_MESSAGE)
                 continue  # drop it: the value must never be echoed by a later message
             if lines is not None and key_node.start_mark.line != value_node.start_mark.line:
                 lines.note_key((*loc, key), key_node.start_mark.line + 1)

@@ -493,3 +493,16 @@ def test_a_junos_statement_of_thousands_of_words_is_read_not_a_recursion_error()
     facts = parse_outputs(RawOutputs("j1", "juniper_junos", {"show configuration": text}))
     assert not facts.problems, facts.problems
     assert [i.name for i in facts.interfaces if i.name.startswith("ge-0/0/0")]
+
+
+def test_an_inventory_credential_written_without_its_colon_is_not_echoed(tmp_path: Path) -> None:
+    """In a flow mapping, ``password Hunter2S3cretX`` is one key: the credentials problem named
+    the field by the whole key, so printed the password."""
+    root = inventory(tmp_path / "inv")
+    (root / "devices.yaml").write_text(
+        "devices:\n  - {name: n1, host: 192.0.2.1, platform: cisco_nxos, department: it, site: hq, "
+        "password Hunter2S3cretX}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(root)])
+    assert result.exit_code == 2, result.output
+    assert "credentials must not be stored" in result.output and "devices[0].password" in result.output
+    assert "Hunter2S3cretX" not in result.output
