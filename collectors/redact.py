@@ -2,7 +2,8 @@
 
 Contract: ``redact_config(platform, text) -> str`` keeps every line (so interfaces
 and addresses still parse) and replaces each secret value with ``<redacted>``
-(``"<redacted>"`` when the value was quoted). Rules are per platform family and
+(``"<redacted>"`` when the value was quoted; ``"<redacted>`` when a cut left the quote
+open, so the cut still shows). Rules are per platform family and
 line based; ``description`` lines are left alone because free text such as
 ``description password reset portal`` is not a secret. An unknown platform gets
 every family's rules: over-redacting is the safe side.
