@@ -38,9 +38,14 @@ _ENCODINGS = ("utf-8", "gb18030")  # GBK (Chinese VRP/Comware) outputs are a sub
 _UNKNOWN = "unknown"  # a platform name redact_config does not know: every family's rules
 
 
+#: How archive members are redacted beyond the rules themselves (2: texts with terminal
+#: artefacts redacted as shown, deep JSON left out). A change re-redacts older archives.
+ARCHIVE_REDACTION_VERSION = 2
+
+
 def archive_mark() -> str:
-    """The gzip ``FNAME`` of an archive redacted by the current rules."""
-    return f"netcensus-redacted-{RULES_DIGEST}"
+    """The gzip ``FNAME`` of an archive redacted by the current rules and archive redaction."""
+    return f"netcensus-redacted-{RULES_DIGEST}-{ARCHIVE_REDACTION_VERSION}"
 
 
 def read_archive_mark(path: Path) -> str | None:
