@@ -9,12 +9,15 @@ plain numbers so a planner can sum and sort them.
 
 Text cells are guarded against formula injection: a cell that starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return (all of which Excel may evaluate, e.g.
-an LLDP system name ``=HYPERLINK(...)``) is prefixed with ``'``.
+an LLDP system name ``=HYPERLINK(...)``) is prefixed with ``'``. Control characters
+(an escape sequence in a hostname a device reported) are written as ``\\xNN``: ``cat`` of
+the file in a terminal must not run them.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -28,6 +31,8 @@ __all__ = ["TABLES", "csv_filename", "guard_cell", "render_csv", "write_csv"]
 
 TABLES = ("findings", "circuits", "rooms")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Control characters a terminal acts on (C0 but tab and line ends, DEL, C1 such as CSI).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Cell = str | int | float | None
 
@@ -38,11 +43,15 @@ def csv_filename(table: str, lang: str) -> str:
 
 
 def guard_cell(value: Cell) -> Cell:
-    """A cell value safe for a spreadsheet: formula-looking text gets a leading ``'``.
+    r"""A cell value safe for a spreadsheet: formula-looking text gets a leading ``'``.
 
     >>> guard_cell("=1+1"), guard_cell("-5"), guard_cell(-5), guard_cell("core1")
     ("'=1+1", "'-5", -5, 'core1')
+    >>> guard_cell("evil\x1b]0;title\x07")
+    'evil\\x1b]0;title\\x07'
     """
+    if isinstance(value, str) and _CONTROL.search(value):
+        value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

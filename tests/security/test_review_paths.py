@@ -506,3 +506,23 @@ def test_an_inventory_credential_written_without_its_colon_is_not_echoed(tmp_pat
     assert result.exit_code == 2, result.output
     assert "credentials must not be stored" in result.output and "devices[0].password" in result.output
     assert "Hunter2S3cretX" not in result.output
+
+
+def test_escape_sequences_a_device_reports_do_not_reach_the_csv_reports_raw(tmp_path: Path) -> None:
+    """A hostname from JSON (``\\u001b]0;...``) was written raw into the findings CSV: ``cat``
+    of the file ran the sequence (window title, clipboard writes on some terminals)."""
+    captures = tmp_path / "captures"
+    shutil.copytree(NAPALM_CASE, captures / "n1")
+    facts_file = captures / "n1" / "napalm_get_facts.json"
+    document = json.loads(facts_file.read_text(encoding="utf-8"))
+    document["hostname"] = "evil\u001b]0;PWNED\u0007\u001b[2J\u009b31m"
+    facts_file.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["audit", str(inventory(tmp_path / "inv")), "--captures", str(captures),
+                                      "--out", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    tables = sorted(out.glob("*.csv"))
+    assert tables and any("PWNED" in t.read_text(encoding="utf-8-sig") for t in tables)  # the finding is there
+    for table in tables:
+        text = table.read_text(encoding="utf-8-sig")
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", text), table.name
