@@ -181,3 +181,31 @@ def test_a_refused_connection_is_recorded_as_refused(tmp_path: Path) -> None:
                   Console(file=io.StringIO()), env=ENV)
     assert run.manifest.devices["gone"].status == "refused"
     assert "connection refused" in run.manifest.devices["gone"].error
+
+
+def test_cli_collect_with_transport_asyncssh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from netcensus.cli import app
+
+    folder = write_device_folder("cisco_ios", tmp_path / "served" / "r1")
+    with Emulator([emulated(folder, "cisco_ios", name="r1")]) as emu:
+        inv = tmp_path / "inventory"
+        (inv / "devices").mkdir(parents=True)
+        (inv / "organisation.yaml").write_text("departments:\n  - id: it\n    name: IT office\n")
+        (inv / "sites.yaml").write_text("sites:\n  - id: hq\n    name: City hall\n    district: central\n")
+        (inv / "devices" / "d.yaml").write_text(
+            f"devices:\n  - name: r1\n    host: 127.0.0.1\n    port: {emu.port('r1')}\n    platform: cisco_ios\n"
+            "    department: it\n    site: hq\n")
+        known_hosts = tmp_path / "known_hosts"
+        known_hosts.write_text(emu.known_hosts_line("r1") + "\n")
+        for key, value in ENV.items():
+            monkeypatch.setenv(key, value)
+        runner = CliRunner()
+        result = runner.invoke(app, ["collect", str(inv), "--out", str(tmp_path / "c"), "--transport", "asyncssh",
+                                     "--known-hosts", str(known_hosts), "--connect-timeout", "3"])
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
+        assert manifest["devices"]["r1"]["transport"] == "asyncssh" and manifest["devices"]["r1"]["status"] == "ok"
+        bad = runner.invoke(app, ["collect", str(inv), "--out", str(tmp_path / "d"), "--transport", "telnet"])
+        assert bad.exit_code == 2 and "--transport must be" in bad.output
