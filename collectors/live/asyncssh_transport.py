@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import re
 import threading
 from collections.abc import Callable, Coroutine
@@ -328,18 +329,33 @@ class EventLoop:
                 self._thread = threading.Thread(target=self._loop.run_forever, name="asyncssh-loop", daemon=True)
                 self._thread.start()
             loop = self._loop
-        return asyncio.run_coroutine_threadsafe(coro, loop).result()
+        try:
+            return asyncio.run_coroutine_threadsafe(coro, loop).result()
+        except (asyncio.CancelledError, concurrent.futures.CancelledError):
+            raise DeviceError("error", "interrupted: session cancelled") from None
 
     def close(self) -> None:
-        """Stop the loop and its thread (sessions still open are dropped)."""
+        """Cancel what still runs (a second Ctrl-C), then stop the loop and its thread.
+        A caller still waiting in :meth:`run` gets :class:`DeviceError` ("interrupted")."""
         with self._lock:
             loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
         if loop is None or thread is None:
             return
+        try:
+            asyncio.run_coroutine_threadsafe(_cancel_others(), loop).result(timeout=5)
+        except Exception:  # noqa: S110 - best effort: the loop stops below either way
+            pass
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=5)
         if not thread.is_alive():
             loop.close()
+
+
+async def _cancel_others() -> None:
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.wait(tasks, timeout=3) if tasks else None
 
 
 class AsyncsshCollector(SessionCollector):

@@ -86,3 +86,26 @@ def test_known_hosts_tell_known_unknown_and_changed_keys_and_record_new_ones(tmp
     known.trust("10.0.0.2", 22, other.get_name(), other.get_base64())
     assert known.verdict("10.0.0.2", other.get_name(), other.get_base64()) == "known"
     assert f"10.0.0.2 {other.get_name()} {other.get_base64()}" in path.read_text()
+
+
+def test_closing_the_event_loop_cancels_sessions_still_running() -> None:
+    import threading
+
+    from collectors.live.asyncssh_transport import EventLoop
+
+    loop = EventLoop()
+    assert loop.run(asyncio.sleep(0, result=7)) == 7
+    outcome: list[object] = []
+
+    def waiting() -> None:
+        try:
+            loop.run(asyncio.sleep(60))
+        except DeviceError as err:
+            outcome.append(err.message)
+
+    thread = threading.Thread(target=waiting)
+    thread.start()
+    while not outcome and thread.is_alive():
+        loop.close()
+        thread.join(timeout=0.1)
+    assert outcome == ["interrupted: session cancelled"]
