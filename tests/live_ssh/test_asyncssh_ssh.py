@@ -209,3 +209,53 @@ def test_cli_collect_with_transport_asyncssh(tmp_path: Path, monkeypatch: pytest
         assert manifest["devices"]["r1"]["transport"] == "asyncssh" and manifest["devices"]["r1"]["status"] == "ok"
         bad = runner.invoke(app, ["collect", str(inv), "--out", str(tmp_path / "d"), "--transport", "telnet"])
         assert bad.exit_code == 2 and "--transport must be" in bad.output
+
+
+_FLEET_RUN = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from rich.console import Console
+from collectors.live.emulator import Emulator, EmulatedDevice
+from netcensus.collect import CollectOptions, collect
+from sshdevices import ENV, PASSWORD, USER, inventory_for
+answers = {"show version": "Cisco IOS Software\\n", "show interfaces": "x\\n", "show running-config": "hostname r\\n"}
+fleet = [EmulatedDevice(f"r{i:02d}", "cisco_ios", outputs=answers, latency_s=0.4, username=USER,
+                        password=PASSWORD) for i in range(12)]
+with Emulator(fleet) as emu:
+    inventory = inventory_for({d.name: ("cisco_ios", emu.port(d.name), "asyncssh") for d in fleet})
+    run = collect(inventory, Path(sys.argv[1]), CollectOptions(workers=2, host_keys="off"),
+                  Console(file=sys.stdout), env=ENV)
+    print("INTERRUPTED" if run.interrupted else "COMPLETED", flush=True)
+"""
+
+
+def test_ctrl_c_during_asyncssh_sessions_stops_cleanly(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "captures"
+    proc = subprocess.Popen([sys.executable, "-c", _FLEET_RUN, str(out), str(Path(__file__).parent)],
+                            cwd=Path(__file__).parents[2], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(list(out.glob("r*/show_running-config.txt"))) < 2:
+            time.sleep(0.1)
+        assert proc.poll() is None, proc.communicate()[0]
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        output, _ = proc.communicate(timeout=30)
+        stopped_in = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, output
+    assert "INTERRUPTED" in output
+    assert stopped_in < 5  # sessions end after their current command (0.4 s each)
+    manifest = json.loads((out / "manifest.json").read_text())
+    statuses = [r["status"] for r in manifest["devices"].values()]
+    assert manifest["interrupted"] is True and len(statuses) == 12
+    assert statuses.count("partial") >= 2 and statuses.count("missing") >= 4
+    assert {r["transport"] for r in manifest["devices"].values()} == {"asyncssh"}
