@@ -140,7 +140,7 @@ def test_live_collection_and_audit_write_no_secret(lab: Path, tmp_path: Path, tr
                                    env=env)
         outputs += [("collect stdout", stdout), ("collect stderr", stderr)]
         stdout, stderr = netcensus("audit", inventory, "--collect", "--captures", live, "--out", out,
-                                   "--format", "json", env=env, ok=(0, 1, 3))
+                                   "--format", "json", "--transport", transport, env=env, ok=(0, 1, 3))
         outputs += [("audit --collect stdout", stdout), ("audit --collect stderr", stderr)]
     manifest = (live / "manifest.json").read_text()
     assert f'"transport": "{transport}"' in manifest
