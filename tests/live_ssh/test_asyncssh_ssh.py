@@ -259,3 +259,25 @@ def test_ctrl_c_during_asyncssh_sessions_stops_cleanly(tmp_path: Path) -> None:
     assert manifest["interrupted"] is True and len(statuses) == 12
     assert statuses.count("partial") >= 2 and statuses.count("missing") >= 4
     assert {r["transport"] for r in manifest["devices"].values()} == {"asyncssh"}
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "arista_eos"])
+def test_enable_with_the_profiles_secret_on_both_transports(tmp_path: Path, platform: str) -> None:
+    folder = write_device_folder(platform, tmp_path / "served" / "r")
+    devices = [emulated(folder, platform, name=f"{t}-r", hostname="r", enable_secret="En-Only-9") for t in
+               ("netmiko", "asyncssh")]
+    with Emulator(devices) as emu:
+        inventory = inventory_for({d.name: (platform, emu.port(d.name), d.name.split("-")[0]) for d in devices})
+        options = CollectOptions(host_keys="off", **FAST)
+        plain = collect(inventory, tmp_path / "plain", options, Console(file=io.StringIO()), env=ENV)
+        # without the secret the survey stays in user mode, where the device refuses it
+        assert {r.status for r in plain.manifest.devices.values()} == {"command_failed"}, plain.manifest.devices
+        env = {**ENV, "NETCENSUS_DEFAULT_SECRET": "En-Only-9"}
+        out = tmp_path / "enabled"
+        run = collect(inventory, out, options, Console(file=io.StringIO()), env=env)
+    records = run.manifest.devices
+    assert {r.status for r in records.values()} == {"ok"}, records
+    assert records["asyncssh-r"].files == records["netmiko-r"].files
+    for file in records["netmiko-r"].files:
+        assert (out / "asyncssh-r" / file).read_bytes() == (out / "netmiko-r" / file).read_bytes(), file
+    assert "En-Only-9" not in "".join(p.read_text() for p in out.rglob("*") if p.is_file())
