@@ -115,10 +115,12 @@ class _Client(asyncssh.SSHClient):
         self.known, self.name, self.mode = known, name, mode
         self.verdict: Verdict | None = None
         self.presented: tuple[str, str] | None = None  # (type, base64)
+        self.fingerprint = ""
 
     def validate_host_public_key(self, host: str, addr: str, port: int, key: asyncssh.SSHKey) -> bool:
         key_type, key_b64 = key.export_public_key("openssh").decode().split()[:2]
         self.presented = (key_type, key_b64)
+        self.fingerprint = key.get_fingerprint()
         self.verdict = self.known.verdict(self.name, key_type, key_b64)
         if self.verdict == "unknown" and self.mode == "accept_new":
             self.verdict = "accepted"
@@ -162,9 +164,8 @@ async def _connect(device: Device, creds: Credentials, settings: SessionSettings
 def _host_key_error(where: str, client: _Client, known: KnownHosts, name: str) -> DeviceError:
     if client.verdict == "changed":
         return DeviceError("host_key_mismatch",
-                           f"{where}: host key changed: known_hosts holds another {'/'.join(known.known_types(name))} "
-                           f"key than the {client.presented[0] if client.presented else ''} key the device offered; "
-                           "refusing to connect")
+                           f"{where}: host key changed: the device offered {client.fingerprint}, not the "
+                           f"{'/'.join(known.known_types(name))} key known_hosts holds; refusing to connect")
     return DeviceError("host_key_mismatch",
                        f"{where}: host key not in known_hosts; add it, or run once with "
                        "--accept-new-host-keys to trust it on first use")
