@@ -208,29 +208,36 @@ class Channel:
 
     def __init__(self, process: asyncssh.SSHClientProcess[str]):
         self._process = process
-        self._pending = ""  # read past the end of the last answer (a device's late output)
 
     def write(self, line: str) -> None:
         """Type a line (Enter included)."""
         self._process.stdin.write(line + "\n")
 
-    async def read_until(self, done: Callable[[str], bool], timeout: float) -> str:
+    async def read_until(self, done: Callable[[str], bool], timeout: float, echo: str | None = None) -> str:
         """Everything read until ``done(normalised tail)`` holds, normalised.
 
-        Raises :class:`asyncio.TimeoutError` after ``timeout`` seconds, :class:`SessionClosed`
-        when the device ends the session first.
+        With ``echo``, ``done`` is consulted only once the device echoed that text (netmiko's
+        ``global_cmd_verify``): a late prompt left from an earlier exchange cannot end this
+        answer. Raises :class:`asyncio.TimeoutError` after ``timeout`` seconds,
+        :class:`SessionClosed` when the device ends the session first.
         """
-        chunks = [self._pending] if self._pending else []
-        self._pending = ""
-        tail = "".join(chunks)[-_TAIL:]
+        chunks: list[str] = []
+        head = tail = ""  # the first few KiB (where the echo is) and the last characters read
+        echoed = echo is None
 
         async def reading() -> None:
-            nonlocal tail
-            while not (tail and done(normalise(tail))):
+            nonlocal head, tail, echoed
+            while True:
+                if not echoed and head:
+                    echoed = echo in normalise(head)  # type: ignore[operator]
+                if echoed and tail and done(normalise(tail)):
+                    return
                 data = await self._process.stdout.read(65536)
                 if not data:
                     raise SessionClosed()
                 chunks.append(data)
+                if len(head) < 4096:
+                    head = (head + data)[:4096]
                 tail = (tail + data)[-_TAIL:]
 
         await asyncio.wait_for(reading(), timeout)
@@ -254,10 +261,13 @@ def _ends_with(prompt: str) -> Callable[[str], bool]:
     return done
 
 
-def answer_text(platform: Platform, raw: str, prompt: str) -> str:
+def answer_text(platform: Platform, raw: str, prompt: str, command: str | None = None) -> str:
     """A command's answer from what was read, as netmiko's ``send_command`` returns it:
-    without the echoed command line, the prompt line, and (Junos) a context line before it."""
-    lines = raw.split("\n")[1:]
+    without the echoed command line (and anything before it), the prompt line, and (Junos)
+    a context line before it."""
+    lines = raw.split("\n")
+    echo = next((i for i, line in enumerate(lines) if command and command[:40] in line), 0)
+    lines = lines[echo + 1:]
     if lines and prompt in lines[-1]:
         lines = lines[:-1]
     if platform.name == "juniper_junos" and lines and _JUNOS_CONTEXT.search(lines[-1]):
@@ -288,7 +298,7 @@ async def _open_cli(channel: Channel, platform: Platform, creds: Credentials, ti
             raise DeviceError("error", "logged in, but the enable secret was not accepted")
     for line in platform.terminal_setup:
         channel.write(line)
-        await channel.read_until(_ends_with(prompt), timeout)
+        await channel.read_until(_ends_with(prompt), timeout, echo=line[:40])
     return prompt
 
 
@@ -303,10 +313,10 @@ async def _survey(channel: Channel, platform: Platform, prompt: str, attempt: At
                 raise DeviceError("error", f"{where}: interrupted before {cmd.command!r}")
             channel.write(cmd.command)
             try:
-                raw = await channel.read_until(ended, settings.command_timeout_s)
+                raw = await channel.read_until(ended, settings.command_timeout_s, echo=cmd.command[:40])
             except Exception as exc:
                 raise classify_async(exc, where=where, phase="command", command=cmd.command) from None
-            if take_answer(platform, cmd, answer_text(platform, raw, prompt), attempt, rejected):
+            if take_answer(platform, cmd, answer_text(platform, raw, prompt, cmd.command), attempt, rejected):
                 break
         else:  # no member answered: report what the device said
             attempt.problems.extend(rejected)

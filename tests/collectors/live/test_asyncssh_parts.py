@@ -26,6 +26,26 @@ def test_an_answer_loses_its_echo_and_prompt_and_keeps_its_blank_lines() -> None
     raw = normalise("show version\r\nCisco IOS\r\n\r\nuptime 1 day\r\nr1#")
     assert answer_text(PLATFORMS["cisco_ios"], raw, "r1#") == "Cisco IOS\n\nuptime 1 day"
     assert answer_text(PLATFORMS["cisco_ios"], normalise("terminal length 0\r\nr1#"), "r1#") == ""
+    # a late prompt of an earlier exchange before the echo is no part of the answer
+    late = "\nr1#\nr1#show version\nCisco IOS\nr1#"
+    assert answer_text(PLATFORMS["cisco_ios"], late, "r1#", "show version") == "Cisco IOS"
+
+
+def test_a_late_prompt_before_the_echo_does_not_end_the_answer() -> None:
+    from collectors.live.asyncssh_transport import Channel, _ends_with
+
+    class Stream:
+        def __init__(self, parts: list[str]):
+            self.parts = parts
+
+        async def read(self, size: int) -> str:
+            return self.parts.pop(0) if self.parts else ""
+
+    class Process:
+        stdout = Stream(["\r\nr1#", "show version\r\n", "Cisco IOS\r\n", "r1#"])
+
+    raw = asyncio.run(Channel(Process()).read_until(_ends_with("r1#"), 5, echo="show version"))  # type: ignore[arg-type]
+    assert raw == "\nr1#show version\nCisco IOS\nr1#"
 
 
 def test_a_junos_context_line_before_the_prompt_is_removed_as_netmiko_does() -> None:
