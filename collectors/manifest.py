@@ -101,7 +101,7 @@ def now() -> str:
 def tool_versions() -> dict[str, str]:
     """Versions of netcensus and the collection stack, for reproducibility."""
     versions = {"python": _platform.python_version()}
-    for dist in ("netcensus", "netmiko", "napalm", "paramiko", "ntc-templates", "textfsm"):
+    for dist in ("netcensus", "netmiko", "napalm", "paramiko", "asyncssh", "ntc-templates", "textfsm"):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -73,6 +73,15 @@ class Platform:
     commands: tuple[Command, ...]
     #: Text that marks a failed command: devices answer errors as ordinary output.
     error_markers: tuple[str, ...]
+    #: The prompt line (a regular expression matched against the whole last line, trailing
+    #: blanks removed): how a session started by our own channel (asyncssh) knows it is in.
+    prompt_pattern: str = r"[\w.\-@/:()]+[>#]"
+    #: Typed once after login so answers come whole (paging off, wide lines); answered by nothing
+    #: the survey keeps. netmiko types its own equivalents.
+    terminal_setup: tuple[str, ...] = ()
+    #: The command entering privileged mode, when read-only commands may need it and the
+    #: credential profile carries an enable secret; None on platforms without one.
+    enable_command: str | None = None
     #: :attr:`groups`, computed once from ``commands``.
     _groups: tuple[tuple[Command, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -151,6 +160,9 @@ PLATFORMS: dict[str, Platform] = {
                 Command("config", "show running-config", None),
             ),
             error_markers=_CISCO_ERRORS,
+            prompt_pattern=r"[\w.\-@/:()]+[>#]",
+            terminal_setup=("terminal length 0", "terminal width 511"),
+            enable_command="enable",
         ),
         Platform(
             name="huawei",
@@ -170,6 +182,8 @@ PLATFORMS: dict[str, Platform] = {
                 Command("config", "display current-configuration", None),
             ),
             error_markers=_HUAWEI_ERRORS,
+            prompt_pattern=r"[<\[]~?\*?[^\s<>\[\]]+[>\]]",
+            terminal_setup=("screen-length 0 temporary",),
         ),
         Platform(
             name="hp_comware",
@@ -191,6 +205,8 @@ PLATFORMS: dict[str, Platform] = {
                 Command("config", "display current-configuration", None),
             ),
             error_markers=_COMWARE_ERRORS,
+            prompt_pattern=r"[<\[][^\s<>\[\]]+[>\]]",
+            terminal_setup=("screen-length disable",),
         ),
         Platform(
             name="cisco_nxos",
@@ -216,6 +232,9 @@ PLATFORMS: dict[str, Platform] = {
                 Command("config", "show running-config", None),
             ),
             error_markers=_CISCO_ERRORS + ("% Invalid command", "% Permission denied"),
+            prompt_pattern=r"[\w.\-@/:()]+[>#]",
+            terminal_setup=("terminal length 0", "terminal width 511"),
+            enable_command="enable",
         ),
         Platform(
             name="arista_eos",
@@ -237,6 +256,9 @@ PLATFORMS: dict[str, Platform] = {
                 Command("config", "show running-config", None),
             ),
             error_markers=_CISCO_ERRORS,
+            prompt_pattern=r"[\w.\-@/:()]+[>#]",
+            terminal_setup=("terminal length 0", "terminal width 511"),
+            enable_command="enable",
         ),
         Platform(
             name="juniper_junos",
@@ -262,6 +284,8 @@ PLATFORMS: dict[str, Platform] = {
                 Command("config", "show configuration", None),
             ),
             error_markers=_JUNOS_ERRORS,
+            prompt_pattern=r"[\w.\-]+@[\w.\-]+[>#%]",
+            terminal_setup=("set cli screen-length 0", "set cli screen-width 511", "set cli complete-on-space off"),
         ),
         Platform(
             name="linux",
@@ -276,6 +300,7 @@ PLATFORMS: dict[str, Platform] = {
                 Command("lldp", "lldpcli show neighbors -f json", "json"),
             ),
             error_markers=_LINUX_ERRORS,
+            prompt_pattern=r"\S.*[$#]",
         ),
     )
 }

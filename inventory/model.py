@@ -33,7 +33,7 @@ RoomRole = Literal["central", "departmental"]
 CircuitKind = Literal["mstp", "sdh", "mpls_vpn", "dark_fibre", "internet"]
 Billing = Literal["monthly", "yearly"]
 DeviceRole = Literal["core", "distribution", "access", "router", "firewall", "server", "wan"]
-Transport = Literal["netmiko", "napalm"]
+Transport = Literal["netmiko", "napalm", "asyncssh"]
 
 # Domains of the numbers: wide enough for any real city, narrow enough that no sum or
 # product the analysis makes of them overflows or loses its meaning.

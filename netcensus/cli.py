@@ -142,6 +142,9 @@ CredentialsFile = Annotated[Optional[Path], typer.Option(
 ConnectTimeout = Annotated[float, typer.Option("--connect-timeout", min=0.1, help="Seconds to connect.")]
 CommandTimeout = Annotated[float, typer.Option("--command-timeout", min=0.1,
                                                help="Seconds for one command's output.")]
+TransportOption = Annotated[Optional[str], typer.Option(
+    "--transport", metavar="netmiko|napalm|asyncssh",
+    help="Collect every device through this transport (default: each device's own 'transport').")]
 MaxFailed = Annotated[Optional[str], typer.Option(
     "--max-failed", metavar="N|N%",
     help="Exit 3 (degraded) when more devices than this (a count or a percentage) could not be collected.")]
@@ -164,6 +167,7 @@ def collect(
     credentials_file: CredentialsFile = None,
     connect_timeout: ConnectTimeout = 10.0,
     command_timeout: CommandTimeout = 60.0,
+    transport: TransportOption = None,
     max_failed: MaxFailed = "0",
 ) -> None:
     """Collect raw outputs from the inventory's devices over SSH into a capture directory.
@@ -180,7 +184,8 @@ def collect(
                        role=role, platform=platform, device=device, resume=resume,
                        accept_new_host_keys=accept_new_host_keys, no_host_key_check=no_host_key_check,
                        known_hosts=known_hosts, credentials_file=credentials_file,
-                       connect_timeout=connect_timeout, command_timeout=command_timeout)
+                       connect_timeout=connect_timeout, command_timeout=command_timeout,
+                       transport=transport)
         # The run's own devices, not those a --resume kept from before (they completed).
         attempted = {n: r for n, r in run.manifest.devices.items() if not r.from_previous_run}
         limit = parse_max_failed(max_failed, len(attempted))
@@ -202,14 +207,17 @@ def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=N
              platform=None, device=None, resume: bool = False, accept_new_host_keys: bool = False,
              no_host_key_check: bool = False, known_hosts: Path | None = None,
              credentials_file: Path | None = None, connect_timeout: float = 10.0,
-             command_timeout: float = 60.0):
+             command_timeout: float = 60.0, transport: str | None = None):
     """Build the collection options from CLI values and run it."""
     from netcensus.collect import CollectOptions, DeviceFilter, collect as run_collect
 
     if accept_new_host_keys and no_host_key_check:
         raise NetcensusError("--accept-new-host-keys and --no-host-key-check exclude each other")
     mode = "off" if no_host_key_check else "accept_new" if accept_new_host_keys else "strict"
+    if transport is not None and transport not in ("netmiko", "napalm", "asyncssh"):
+        raise NetcensusError(f"--transport must be netmiko, napalm or asyncssh, not {transport!r}")
     options = CollectOptions(
+        transport=transport,  # type: ignore[arg-type]
         workers=workers, resume=resume, host_keys=mode, credentials_file=credentials_file,
         filters=DeviceFilter(departments=tuple(department or ()), sites=tuple(site or ()),
                              roles=tuple(role or ()), platforms=tuple(platform or ()),
@@ -239,6 +247,7 @@ def audit(
     connect_timeout: ConnectTimeout = 10.0,
     command_timeout: CommandTimeout = 60.0,
     workers: Workers = 20,
+    transport: TransportOption = None,
     format: Annotated[str, typer.Option(
         "--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
     fail_on: Annotated[Optional[str], typer.Option(
@@ -295,7 +304,8 @@ def audit(
             run = _collect(load_inventory(inventory), captures, workers=workers,
                            accept_new_host_keys=accept_new_host_keys, no_host_key_check=no_host_key_check,
                            known_hosts=known_hosts, credentials_file=credentials_file,
-                           connect_timeout=connect_timeout, command_timeout=command_timeout)
+                           connect_timeout=connect_timeout, command_timeout=command_timeout,
+                           transport=transport)
         except (InputError, NetcensusError) as e:
             raise _fail(e) from None
         if run.interrupted:

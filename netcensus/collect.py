@@ -10,8 +10,10 @@
 * resolves credentials first (environment, ``--credentials-file``, prompt on a
   terminal), so a missing profile fails before any device is contacted;
 * runs a pool of ``workers`` threads, each device through the transport its
-  inventory entry names (netmiko or napalm); one device failing never stops
-  the run, and every outcome lands in ``manifest.json``;
+  inventory entry names (netmiko, napalm or asyncssh; ``transport`` in the options
+  overrides it for the whole run); asyncssh sessions all run in one event loop,
+  ``workers`` at once; one device failing never stops the run, and every outcome
+  lands in ``manifest.json``;
 * writes each output redacted and atomically; a device folder reflects its latest
   attempt (survey files the attempt did not produce are removed, so an audit
   never mixes two runs);
@@ -50,7 +52,7 @@ from collectors.manifest import (
 )
 from collectors.napalm_facts import GETTERS, KEY_PREFIX, napalm_filename
 from collectors.platforms import PLATFORMS
-from inventory.model import Device, Inventory
+from inventory.model import Device, Inventory, Transport
 from netcensus.errors import InputError, Problem
 
 __all__ = ["CollectOptions", "CollectionRun", "DeviceFilter", "collect", "select_devices",
@@ -87,6 +89,7 @@ class CollectOptions:
     backoff_s: float = 2.0
     prompt: bool | None = None  # ask for missing credentials; None: only when stdin is a terminal
     parse: bool = True  # parse each device after collection (status parse_failed, facts returned)
+    transport: Transport | None = None  # every device through this transport; None: each its own
 
 
 @dataclass
@@ -114,10 +117,12 @@ CollectorFactory = Callable[[SessionSettings], Mapping[str, Collector]]
 
 def default_collectors(settings: SessionSettings) -> dict[str, Collector]:
     """The live transports, by the name a device's ``transport`` field uses."""
+    from collectors.live.asyncssh_transport import AsyncsshCollector
     from collectors.live.napalm_transport import NapalmCollector
     from collectors.live.netmiko_transport import NetmikoCollector
 
-    return {"netmiko": NetmikoCollector(settings), "napalm": NapalmCollector(settings)}
+    return {"netmiko": NetmikoCollector(settings), "napalm": NapalmCollector(settings),
+            "asyncssh": AsyncsshCollector(settings)}
 
 
 def select_devices(inventory: Inventory, filters: DeviceFilter) -> list[Device]:
@@ -180,6 +185,8 @@ def collect(
     previous = read_manifest(out_dir)
     done_before = complete_devices(out_dir, previous) if options.resume else {}
     todo = [d for d in devices if d.name not in done_before]
+    if options.transport is not None:  # the manifest then records the transport really used
+        todo = [d.model_copy(update={"transport": options.transport}) for d in todo]
 
     host_keys = HostKeyPolicy(options.host_keys, options.known_hosts)
     if options.host_keys == "strict" and todo and not host_keys.known_hosts.is_file():
@@ -191,7 +198,7 @@ def collect(
                                       credentials_file=options.credentials_file,
                                       prompt=prompt_credentials if prompt else None)
     settings = SessionSettings(credentials, host_keys, options.connect_timeout_s, options.command_timeout_s,
-                               options.retries, options.backoff_s)
+                               options.retries, options.backoff_s, sessions=options.workers)
 
     manifest = Manifest(started=now(), versions=tool_versions(), options=_options_record(options))
     if previous is not None:  # the manifest keeps describing every device folder of the directory
@@ -203,7 +210,14 @@ def collect(
     with _exclusive(out_dir):
         reporter = reporter_for(console)
         reporter.start(len(todo), len(done_before), options.workers)
-        _Runner(run, settings, collectors(settings), reporter, options.parse).run(todo)
+        transports = collectors(settings)
+        try:
+            _Runner(run, settings, transports, reporter, options.parse).run(todo)
+        finally:
+            for transport in transports.values():  # the asyncssh event loop ends with the run
+                close = getattr(transport, "close", None)
+                if callable(close):
+                    close()
     return run
 
 
@@ -434,6 +448,7 @@ def _options_record(options: CollectOptions) -> dict[str, object]:
     f = options.filters
     return {
         "workers": options.workers,
+        "transport": options.transport,
         "resume": options.resume,
         "host_keys": options.host_keys,
         "known_hosts": str(options.known_hosts) if options.host_keys != "off" else None,

@@ -8,6 +8,9 @@ for Linux), echoes what is typed (netmiko's session setup waits for the echo)
 and answers each command with the file of the capture folder named after it
 (:func:`collectors.platforms.command_filename`).
 
+``enable_secret`` starts a Cisco-style session in user mode (``name>``), where survey
+commands are refused until ``enable`` and the secret are typed.
+
 Failure modes for tests: ``silent`` accepts TCP and never speaks SSH (a hung
 device), ``drop_on`` closes the session when a given command is typed, and
 ``latency_s`` delays every survey answer (the benchmark).
@@ -90,6 +93,7 @@ class EmulatedDevice:
     latency_s: float = 0.0  # added before each survey answer
     silent: bool = False  # accept TCP, never send the SSH banner
     drop_on: str | None = None  # close the session when this command is typed
+    enable_secret: str | None = None  # start in user mode ("name>"); "enable" asks for this
     host_key: paramiko.PKey | None = None  # generated when None
 
     @classmethod
@@ -246,7 +250,13 @@ class _Shell:
         self.device = device
         self.channel = channel
         self.stop = stop
-        self.prompt = prompt_for(device.platform, device.hostname or device.name, device.username)
+        self.privileged_prompt = prompt_for(device.platform, device.hostname or device.name, device.username)
+        self.privileged = device.enable_secret is None
+        self.awaiting_secret = False  # "Password:" was asked: the next line is the secret, not echoed
+
+    @property
+    def prompt(self) -> str:
+        return self.privileged_prompt if self.privileged else self.privileged_prompt[:-1] + ">"
 
     def send(self, text: str) -> None:
         # Devices end lines with CR LF; netmiko normalises them back.
@@ -275,7 +285,8 @@ class _Shell:
                 else:
                     last = char
                     line += char
-                    echo += char
+                    if not self.awaiting_secret:
+                        echo += char
             if echo:
                 self.send(echo)
 
@@ -287,10 +298,23 @@ class _Shell:
             return False
         if command in _EXIT:
             return False
+        if self.awaiting_secret:
+            self.awaiting_secret = False
+            self.privileged = command == device.enable_secret
+            if not self.privileged:
+                self.send("% Access denied\n")
+            self.send(self.prompt)
+            return True
+        if command == "enable" and not self.privileged:
+            self.awaiting_secret = True
+            self.send("Password: ")
+            return True
         setup = _SETUP_ANSWERS.get((device.platform, command))
         answer = device.answer(command)
         if setup is not None:
             self.send(setup)
+        elif answer is not None and not self.privileged:
+            self.send(_UNKNOWN_COMMAND["cisco_ios"])  # user mode: the survey needs enable
         elif answer is not None:
             if device.latency_s:
                 time.sleep(device.latency_s)

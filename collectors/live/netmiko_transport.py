@@ -8,18 +8,12 @@ from typing import Any
 from netmiko import ConnectHandler
 from netmiko.base_connection import log as netmiko_log
 
-from collectors.capture import clean_output
 from collectors.credentials import Credentials
 from collectors.facts import CommandProblem
 from collectors.live.errors import DeviceError, classify
-from collectors.live.session import Attempt, SessionCollector, SessionSettings, connecting, error_line
-from collectors.parsers.structured import readable_json
-from collectors.platforms import JSON_TEMPLATE, Platform
-from collectors.redact import redact_config
+from collectors.live.session import Attempt, SessionCollector, SessionSettings, connecting, take_answer
+from collectors.platforms import Platform
 from inventory.model import Device
-
-#: Platforms whose read-only commands may need privileged mode (``enable``) first.
-_ENABLE_PLATFORMS = frozenset({"cisco_ios", "cisco_nxos", "arista_eos"})
 
 
 def connect_args(device: Device, platform: Platform, creds: Credentials,
@@ -57,7 +51,7 @@ class NetmikoCollector(SessionCollector):
         conn = connecting(lambda: ConnectHandler(**connect_args(device, platform, creds, settings)), where)
         try:
             settings.record_host_key(device, conn)
-            if creds.secret and platform.name in _ENABLE_PLATFORMS:
+            if creds.secret and platform.enable_command:
                 try:
                     if not conn.check_enable_mode():
                         conn.enable()
@@ -81,26 +75,13 @@ class NetmikoCollector(SessionCollector):
                     except Exception as exc:
                         raise classify(exc, where=where, phase="command", command=cmd.command,
                                        session_closed=not _alive(conn)) from None
-                    # Redact every output before it leaves this function (and so before the disk),
-                    # as a terminal shows it: an escape sequence or a pager's backspaces inside a
-                    # secret line would hide it from the rules, not from ``cat``.
-                    text = redact_config(platform.name, clean_output(_as_text_file(str(text))))
-                    attempt.outputs[cmd.command] = text
-                    bad = error_line(text, platform.error_markers)
-                    if bad is not None:
-                        rejected.append(CommandProblem(cmd.command, "device_error", bad))
-                    elif cmd.template != JSON_TEMPLATE or readable_json(text):
+                    # Redacted before it leaves this function (and so before the disk).
+                    if take_answer(platform, cmd, str(text), attempt, rejected):
                         break
                 else:  # no member answered: report what the device said
                     attempt.problems.extend(rejected)
         finally:
             _close(conn)
-
-
-def _as_text_file(text: str) -> str:
-    """netmiko strips the newline before the prompt; put it back so a live capture
-    reads exactly like the same output saved by hand (text files end with a newline)."""
-    return text if not text or text.endswith("\n") else text + "\n"
 
 
 def _alive(conn: Any) -> bool:

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from collectors.base import RawOutputs
+from collectors.capture import clean_output
 from collectors.credentials import Credentials
 from collectors.facts import CommandProblem
 from collectors.hostkeys import HostKeyPolicy, server_key
 from collectors.live.errors import DeviceError, classify
-from collectors.platforms import PLATFORMS, Platform
+from collectors.parsers.structured import readable_json
+from collectors.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
+from collectors.redact import redact_config
 from inventory.model import Device
 
 
@@ -29,6 +32,8 @@ class SessionSettings:
     retries: int = 2  # further attempts after a transient failure (never after bad credentials)
     backoff_s: float = 2.0  # pause before the first retry; doubles each time
     stop: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
+    #: SSH sessions open at once in an event-loop transport (asyncssh): the run's workers
+    sessions: int = 20
     #: device -> attempts made (written by workers, one key each; read for the manifest)
     attempts: dict[str, int] = field(default_factory=dict)
 
@@ -142,3 +147,26 @@ def error_line(text: str, markers: tuple[str, ...]) -> str | None:
         if any(marker in line for marker in markers):
             return line.strip()
     return None
+
+
+def as_text_file(text: str) -> str:
+    """netmiko strips the newline before the prompt; put it back so a live capture
+    reads exactly like the same output saved by hand (text files end with a newline)."""
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def take_answer(platform: Platform, cmd: Command, text: str, attempt: Attempt,
+                rejected: list[CommandProblem]) -> bool:
+    """Redact one answer and keep it in ``attempt`` (so before anything reaches the disk);
+    True when it settles its alternative group: no error marker, and readable JSON where
+    JSON was asked for. A rejected answer is noted in ``rejected`` (reported when no member
+    of the group answers)."""
+    # As a terminal shows it: an escape sequence or a pager's backspaces inside a secret
+    # line would hide it from the redaction rules, not from ``cat``.
+    text = redact_config(platform.name, clean_output(as_text_file(text)))
+    attempt.outputs[cmd.command] = text
+    bad = error_line(text, platform.error_markers)
+    if bad is not None:
+        rejected.append(CommandProblem(cmd.command, "device_error", bad))
+        return False
+    return cmd.template != JSON_TEMPLATE or readable_json(text)

@@ -122,7 +122,8 @@ def test_offline_audits_history_diff_and_exports_write_no_secret(lab: Path, tmp_
 
 
 @pytest.mark.ssh
-def test_live_collection_and_audit_write_no_secret(lab: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", ["netmiko", "asyncssh"])
+def test_live_collection_and_audit_write_no_secret(lab: Path, tmp_path: Path, transport: str) -> None:
     home = tmp_path / "home"  # audit --collect reads ~/.ssh/known_hosts: a home of the test's own
     (home / ".ssh").mkdir(parents=True)
     devices = [EmulatedDevice.from_capture(lab / "captures" / device_name(p), p, username=USER, password=PASSWORD)
@@ -134,14 +135,15 @@ def test_live_collection_and_audit_write_no_secret(lab: Path, tmp_path: Path) ->
         known_hosts = home / ".ssh" / "known_hosts"
         known_hosts.write_text("".join(emu.known_hosts_line(d.name) + "\n" for d in devices))
         live, out = tmp_path / "live-captures", tmp_path / "out"
-        fast = ["--connect-timeout", "8", "--command-timeout", "15"]
+        fast = ["--connect-timeout", "8", "--command-timeout", "15", "--transport", transport]
         stdout, stderr = netcensus("collect", inventory, "--out", live, "--known-hosts", known_hosts, *fast,
                                    env=env)
         outputs += [("collect stdout", stdout), ("collect stderr", stderr)]
         stdout, stderr = netcensus("audit", inventory, "--collect", "--captures", live, "--out", out,
-                                   "--format", "json", env=env, ok=(0, 1, 3))
+                                   "--format", "json", "--transport", transport, env=env, ok=(0, 1, 3))
         outputs += [("audit --collect stdout", stdout), ("audit --collect stderr", stderr)]
     manifest = (live / "manifest.json").read_text()
+    assert f'"transport": "{transport}"' in manifest
     for platform in CASE_FOLDERS:  # every device answered: the secrets went over the wire
         assert (live / device_name(platform)).is_dir(), manifest
     assert sorted((out / "history.sqlite.runs").glob("run-*.tar.gz"))
