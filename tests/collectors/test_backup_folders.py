@@ -14,7 +14,6 @@ import os
 import shutil
 from pathlib import Path
 
-import signal
 
 import pytest
 from typer.testing import CliRunner
@@ -25,10 +24,11 @@ from collectors.offline import OfflineCollector, without_rancid_header
 from collectors.parse import parse_outputs
 from collectors.platforms import PLATFORMS, command_filename
 from collectors.redact import redact_config
-from inventory.model import Device
 from netcensus.cache import FactsCache
 from netcensus.cli import app
 from netcensus.pipeline import collect_facts
+
+from capture_helpers import make_device
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases"
@@ -49,21 +49,7 @@ def real_config(platform: str) -> str:
     return (CASES / CONFIG_CASE[platform] / command_filename(config_command(platform))).read_text(encoding="utf-8")
 
 
-@pytest.fixture()
-def no_hang():
-    """Fail, not hang, if a FIFO is opened blocking in this process (the code before the fix did)."""
-    def give_up(*_: object) -> None:
-        raise TimeoutError("the collector blocked opening a FIFO")
-
-    previous = signal.signal(signal.SIGALRM, give_up)
-    signal.alarm(30)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
-
-
-def device(name: str = "r1", platform: str = "cisco_ios") -> Device:
-    return Device(name=name, host="192.0.2.10", platform=platform, department="test", site="test")
+device = make_device
 
 
 def backup(path: Path, text: str) -> Path:

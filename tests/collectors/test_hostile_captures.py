@@ -17,7 +17,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import signal
 
 import pytest
 from typer.testing import CliRunner
@@ -34,6 +33,8 @@ from netcensus.cache import FactsCache
 from netcensus.cli import app
 from netcensus.pipeline import collect_facts
 
+from capture_helpers import make_device
+
 REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases"
 FIXTURES = REPO / "tests" / "fixtures" / "ntc-templates"
@@ -47,21 +48,7 @@ FULL_CASE = {
 }
 
 
-@pytest.fixture()
-def no_hang():
-    """Fail, not hang, if a FIFO is opened blocking in this process (the code before the fix did)."""
-    def give_up(*_: object) -> None:
-        raise TimeoutError("the collector blocked opening a FIFO")
-
-    previous = signal.signal(signal.SIGALRM, give_up)
-    signal.alarm(30)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
-
-
-def device(name: str = "r1", platform: str = "cisco_ios") -> Device:
-    return Device(name=name, host="192.0.2.10", platform=platform, department="test", site="test")
+device = make_device
 
 
 def capture_folder(root: Path, platform: str = "cisco_ios", name: str = "r1") -> Path:
