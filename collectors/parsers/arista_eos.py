@@ -10,7 +10,6 @@ from dataclasses import replace
 from collectors.parsers.base import CommandParser, Fragment, Row, first, ipv4_interfaces
 from collectors.parsers.common import (
     brief_interface,
-    config_hostname,
     lldp_neighbours,
     record_reader,
     require_rows,
@@ -77,5 +76,4 @@ PARSERS: dict[str, CommandParser] = {
     "show lldp neighbors detail": CommandParser(read_lldp, empty_table=_NO_LLDP, empty_output_ok=True),
     "show ip interface brief": CommandParser(read_ip_brief),
     "show lldp neighbors": CommandParser(read_lldp_summary, empty_table=_EMPTY_LLDP_SUMMARY, empty_output_ok=True),
-    "show running-config": CommandParser(config_hostname),
 }

@@ -11,7 +11,6 @@ from collectors.parsers.base import CommandParser, Fragment, Row, first, ipv4_in
 from collectors.parsers.common import (
     address_list,
     brief_interface,
-    config_hostname,
     lldp_neighbours,
     record_reader,
     require_rows,
@@ -114,5 +113,4 @@ PARSERS: dict[str, CommandParser] = {
     "show lldp neighbors": CommandParser(read_lldp_summary, empty_table=_NO_LLDP),
     "show cdp neighbors": CommandParser(read_cdp_summary, empty_table=_NO_CDP_SUMMARY, empty_output_ok=True),
     "show cdp neighbors detail": CommandParser(read_cdp, empty_table=_NO_CDP, empty_output_ok=True),
-    "show running-config": CommandParser(config_hostname),
 }

@@ -1,9 +1,8 @@
-"""Readers that several platforms share (same TextFSM field names or same config syntax)."""
+"""Readers that several platforms share (same TextFSM field names); configurations are read by :mod:`collectors.parsers.config`."""
 
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable, Mapping
 
 from collectors.facts import Interface
@@ -29,49 +28,6 @@ VIRTUAL_PREFIXES = (
     "Loopback", "Vlan", "Tunnel", "Null", "Dialer", "Virtual-", "BVI", "nve",
     "Cellular", "NVI", "InLoop", "Register", "REG", "lo",
 )
-
-_HOSTNAME = re.compile(r"^\s*(?:hostname|sysname|host-name)\s+\"?([^\s\";]+)", re.MULTILINE)
-
-
-_INTERFACE_BLOCK = re.compile(r"^interface\s+(\S+)\s*$")
-#: How an interface joins a VRF: IOS ``vrf forwarding X`` / ``ip vrf forwarding X``,
-#: EOS ``vrf X``, NX-OS ``vrf member X``, Huawei and H3C ``ip binding vpn-instance X``.
-_INTERFACE_VRF = re.compile(
-    r"^\s+(?:ip\s+)?(?:vrf\s+(?:forwarding\s+|member\s+)?|binding\s+vpn-instance\s+)(\S+)\s*$"
-)
-
-
-def config_hostname(text: str) -> Fragment:
-    """The hostname set in a configuration (``hostname``, ``sysname``, Junos ``host-name``),
-    and the VRF of each interface bound to one (``show interfaces`` does not say).
-
-    Every configuration of a network platform sets a hostname (factory defaults too),
-    so text without it is no configuration (a login banner, a truncated capture).
-    """
-    match = _HOSTNAME.search(text or "")
-    if match is None:
-        raise ParseError("no hostname/sysname line: not a configuration")
-    return Fragment(info={"hostname": match.group(1)}, interfaces=list(config_vrfs(text)))
-
-
-def config_vrfs(text: str) -> Iterable[Interface]:
-    r"""Interfaces with their VRF, from ``interface`` blocks of an indented configuration.
-
-    >>> [(i.name, i.vrf) for i in config_vrfs("interface Gi0/1\n vrf forwarding MGMT\n!\n")]
-    [('GigabitEthernet0/1', 'MGMT')]
-    """
-    current: str | None = None
-    for line in text.splitlines():
-        block = _INTERFACE_BLOCK.match(line)
-        if block:
-            current = block.group(1)
-        elif line[:1] not in (" ", "\t"):
-            current = None
-        elif current is not None:
-            vrf = _INTERFACE_VRF.match(line)
-            if vrf:
-                yield Interface(name=interface_name(current), vrf=vrf.group(1))
-
 
 def is_virtual(name: str) -> bool:
     """Whether a (normalised) interface is virtual, so its bandwidth figure is nominal."""

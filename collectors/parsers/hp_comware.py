@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from collectors.parsers.base import CommandParser, Fragment, Row, first, info_fragment
-from collectors.parsers.common import brief_interface, config_hostname, lldp_neighbours, require_rows, row_interface
+from collectors.parsers.common import brief_interface, lldp_neighbours, require_rows, row_interface
 
 _SLOTS = re.compile(r"\s+with\s+\d+\s+\w+\s+Slots?$", re.IGNORECASE)
 _NO_SERIAL = {"", "NONE", "N/A", "NA", "-"}
@@ -87,5 +87,4 @@ PARSERS: dict[str, CommandParser] = {
     # Comware prints nothing when no neighbour is known.
     "display lldp neighbor-information verbose": CommandParser(read_lldp, empty_table=_NO_LLDP,
                                                                empty_output_ok=True),
-    "display current-configuration": CommandParser(config_hostname),
 }

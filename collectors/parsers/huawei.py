@@ -11,7 +11,6 @@ import re
 from collectors.parsers.base import CommandParser, Fragment, Row, first, info_fragment
 from collectors.parsers.common import (
     brief_interface,
-    config_hostname,
     lldp_neighbours,
     record_reader,
     require_rows,
@@ -81,5 +80,4 @@ PARSERS: dict[str, CommandParser] = {
     "display ip interface brief": CommandParser(read_ip_brief),
     "display lldp neighbor": CommandParser(read_lldp, empty_table=_NO_LLDP),
     "display lldp neighbor brief": CommandParser(read_lldp_brief, empty_table=_NO_LLDP_BRIEF),
-    "display current-configuration": CommandParser(config_hostname),
 }

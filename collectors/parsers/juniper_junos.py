@@ -20,7 +20,6 @@ from dataclasses import replace
 
 from collectors.parsers.base import CommandParser, Fragment, Row, first, ipv4_interface
 from collectors.parsers.common import (
-    config_hostname,
     interface_from_states,
     lldp_neighbours,
     record_reader,
@@ -182,5 +181,4 @@ PARSERS: dict[str, CommandParser] = {
     "show interfaces": CommandParser(read_interfaces),
     "show interfaces terse": CommandParser(read_interfaces_terse),
     "show lldp neighbors": CommandParser(read_lldp, empty_table=_NO_LLDP, empty_output_ok=True),
-    "show configuration": CommandParser(config_hostname),
 }
