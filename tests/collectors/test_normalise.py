@@ -160,7 +160,7 @@ def test_a_real_vrf_keeps_its_name(label: str) -> None:
 
 
 #: (platform, normalised name, VRF as read, addresses, role): each row is a port seen on real
-#: devices of the vendor (the outputs under cases/ and ../shared/fixtures/ hold most of them).
+#: devices of the vendor (the outputs under cases/ and tests/fixtures/ntc-templates/ hold most of them).
 ROLES = [
     ("cisco_nxos", "mgmt0", "management", ("192.168.100.31/24",), "management"),
     ("cisco_nxos", "Ethernet1/1", "default", ("10.0.13.0/31",), "data"),
