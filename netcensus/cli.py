@@ -209,13 +209,17 @@ def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=N
              credentials_file: Path | None = None, connect_timeout: float = 10.0,
              command_timeout: float = 60.0, transport: str | None = None):
     """Build the collection options from CLI values and run it."""
+    from typing import get_args
+
+    from inventory.model import Transport
     from netcensus.collect import CollectOptions, DeviceFilter, collect as run_collect
 
     if accept_new_host_keys and no_host_key_check:
         raise NetcensusError("--accept-new-host-keys and --no-host-key-check exclude each other")
     mode = "off" if no_host_key_check else "accept_new" if accept_new_host_keys else "strict"
-    if transport is not None and transport not in ("netmiko", "napalm", "asyncssh"):
-        raise NetcensusError(f"--transport must be netmiko, napalm or asyncssh, not {transport!r}")
+    known = get_args(Transport)  # the inventory's own list: one place to add a transport
+    if transport is not None and transport not in known:
+        raise NetcensusError(f"--transport must be {', '.join(known[:-1])} or {known[-1]}, not {transport!r}")
     options = CollectOptions(
         transport=transport,  # type: ignore[arg-type]
         workers=workers, resume=resume, host_keys=mode, credentials_file=credentials_file,
