@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from collectors.base import RawOutputs
-from collectors.capture import TMP_SUFFIX, device_dir
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
 from collectors.normalise import canonical_interfaces, interface_name
 from collectors.parsers.base import remote_port
@@ -54,22 +53,6 @@ def is_napalm(raw: RawOutputs) -> bool:
 def has_napalm_capture(folder: Path) -> bool:
     """True when a device folder holds getter files (it was collected through napalm)."""
     return any((Path(folder) / napalm_filename(getter)).is_file() for getter in GETTERS)
-
-
-def read_napalm_capture(captures: Path, device: str) -> tuple[dict[str, str], list[CommandProblem]]:
-    """The getter files of a device folder, keyed as in :class:`RawOutputs`, and what is missing."""
-    folder = device_dir(Path(captures), device)
-    outputs: dict[str, str] = {}
-    problems: list[CommandProblem] = []
-    for getter in GETTERS:
-        path = folder / napalm_filename(getter)
-        if path.is_file():
-            outputs[output_key(getter)] = path.read_text(encoding="utf-8", errors="replace")
-        elif path.with_name(path.name + TMP_SUFFIX).exists():
-            problems.append(CommandProblem(getter, "incomplete", f"{path.name}{TMP_SUFFIX}: interrupted write"))
-        else:
-            problems.append(CommandProblem(getter, "missing", f"no file {path}"))
-    return outputs, problems
 
 
 def facts_from_napalm(raw: RawOutputs) -> DeviceFacts:
