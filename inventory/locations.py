@@ -98,7 +98,7 @@ MAX_LISTED = 200
 
 @dataclass
 class Problems:
-    """Collects problems; :meth:`at` locates a field of an item by walking its node.
+    """Collects problems; :meth:`at` locates a field of an item in its :class:`LineMap`.
 
     Past ``limit`` problems are only counted (``unlisted``): callers check :attr:`full`
     to skip the work of wording one (suggestions, line lookups).
