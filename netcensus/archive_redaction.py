@@ -180,7 +180,7 @@ def add_listing(tar: tarfile.TarFile, listing: Listing, mtime: int) -> None:
 
 
 def open_marked(target: Path) -> tuple[object, ...]:
-    """``(raw, gzip, tar)`` writers of a redacted archive at ``target`` (close in reverse)."""
+    """``(raw, gzip, buffered, tar)`` writers of a redacted archive at ``target`` (close in reverse)."""
     import gzip
 
     raw = open(target, "wb")
