@@ -289,7 +289,7 @@ def merge_interfaces(interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
     for itf in interfaces:
         old = merged.get(itf.name)
         if old is None:
-            merged[itf.name] = without_known_unmasked(itf)
+            merged[itf.name] = itf
             continue
         merged[itf.name] = Interface(
             name=old.name,
@@ -297,7 +297,7 @@ def merge_interfaces(interfaces: Iterable[Interface]) -> tuple[Interface, ...]:
             admin_up=old.admin_up if old.admin_up is not None else itf.admin_up,
             oper_up=old.oper_up if old.oper_up is not None else itf.oper_up,
             speed_mbps=old.speed_mbps if old.speed_mbps is not None else itf.speed_mbps,
-            addresses=old.addresses + tuple(a for a in itf.addresses if a not in old.addresses),
+            addresses=_union(old.addresses, itf.addresses),
             vrf=old.vrf or itf.vrf,
             in_bps=old.in_bps if old.in_bps is not None else itf.in_bps,
             out_bps=old.out_bps if old.out_bps is not None else itf.out_bps,
