@@ -12,7 +12,6 @@ An entity without that date cannot be judged and is left alone.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Literal
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
-from inventory.model import Inventory, Policy
+from inventory.model import Inventory, Policy, is_ipv4_address
 
 __all__ = [
     "ApprovalStatus",
@@ -332,7 +331,7 @@ def website_published_from_device(ctx: AuditContext) -> Iterable[Finding]:
         for rule in published_web_rules(facts.config):
             # A website declared at the inside host's address, or at the public address the
             # rule publishes it on, is the declared one.
-            if rule.inside not in declared and rule.outside not in declared and _is_address(rule.inside):
+            if rule.inside not in declared and rule.outside not in declared and is_ipv4_address(rule.inside):
                 by_host.setdefault(rule.inside, []).append(rule)
         device = ctx.inventory.devices.get(name)
         source = _config_source(ctx, name)
@@ -349,11 +348,3 @@ def website_published_from_device(ctx: AuditContext) -> Iterable[Finding]:
                 outside=sorted({r.outside for r in rules}),
                 department=device.department if device else None,
             )
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return False
-    return True
