@@ -121,9 +121,11 @@ def ipv4_interface(address: str, mask: str | None = None) -> str | None:
 
     The unspecified address (``0.0.0.0``) is no address.
 
-    >>> ipv4_interface("10.1.1.1/24"), ipv4_interface("10.1.1.1", "255.255.255.252")
-    ('10.1.1.1/24', '10.1.1.1/30')
+    >>> ipv4_interface("10.1.1.1/24"), ipv4_interface("10.1.1.1", "255.255.255.252"), ipv4_interface("10.1.1.1", "24")
+    ('10.1.1.1/24', '10.1.1.1/30', '10.1.1.1/24')
     >>> ipv4_interface("A.B.C.D/XY") is None, ipv4_interface("0.0.0.0/24") is None
+    (True, True)
+    >>> ipv4_interface("dhcp") is None, ipv4_interface("<redacted>") is None
     (True, True)
     """
     text = (address or "").strip()

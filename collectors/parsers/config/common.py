@@ -98,17 +98,6 @@ def shared_address(address: str, length: str | None, subnets: Iterable[str]) -> 
     return ipv4_interface(f"{address}/32")
 
 
-def address_from(address: str, mask: str | None) -> str | None:
-    """``a.b.c.d/len`` from ``a.b.c.d/len``, or an address and a dotted mask or a length.
-
-    >>> address_from("10.1.1.1", "255.255.255.0"), address_from("10.1.1.1", "24"), address_from("10.1.1.1/31", None)
-    ('10.1.1.1/24', '10.1.1.1/24', '10.1.1.1/31')
-    >>> address_from("dhcp", None) is None, address_from("<redacted>", None) is None
-    (True, True)
-    """
-    return ipv4_interface(address, mask)
-
-
 @dataclass
 class Block:
     """One line of an indented configuration and the lines indented under it."""

@@ -27,11 +27,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from collectors.parsers.base import Fragment, Reader
+from collectors.parsers.base import Fragment, Reader, ipv4_interface
 from collectors.parsers.config.common import (
     Block,
     InterfaceDraft,
-    address_from,
     indented_blocks,
     interface_blocks,
     require_something,
@@ -87,7 +86,7 @@ def _interface(raw_name: str, block: Block, dialect: Dialect) -> InterfaceDraft:
         elif match := _VIRTUAL_ADDRESS.match(line):
             draft.add_shared(match["address"], match["length"])
         elif match := _ADDRESS.match(line):
-            draft.add_address(address_from(match["address"], match["mask"]), bool(match["secondary"]))
+            draft.add_address(ipv4_interface(match["address"], match["mask"]), bool(match["secondary"]))
         elif match := _VRF.match(line):
             draft.vrf = match["vrf"]
         elif match := _FHRP_LINE.match(line):

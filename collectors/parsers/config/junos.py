@@ -31,8 +31,8 @@ from collections.abc import Iterable, Iterator
 from itertools import product
 from dataclasses import dataclass
 
-from collectors.parsers.base import Fragment, ParseError
-from collectors.parsers.config.common import InterfaceDraft, address_from, unique_interfaces
+from collectors.parsers.base import Fragment, ParseError, ipv4_interface
+from collectors.parsers.config.common import InterfaceDraft, unique_interfaces
 
 Path = tuple[str, ...]
 
@@ -274,7 +274,7 @@ def _settings(draft: InterfaceDraft, rest: Path) -> None:
 
 def _prefix(address: str) -> str | None:
     """``a.b.c.d/len``; a Junos address given without a length is a host address."""
-    return address_from(address, None) if "/" in address else address_from(address, "32")
+    return ipv4_interface(address) if "/" in address else ipv4_interface(address, "32")
 
 
 def _split(address: str) -> tuple[str, str | None]:

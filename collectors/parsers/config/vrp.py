@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 
-from collectors.parsers.base import Fragment
+from collectors.parsers.base import Fragment, ipv4_interface
 from collectors.parsers.config.common import (
     Block,
     InterfaceDraft,
-    address_from,
     indented_blocks,
     interface_blocks,
     require_something,
@@ -55,7 +54,7 @@ def _interface(raw_name: str, block: Block) -> InterfaceDraft:
         elif line == "undo shutdown":
             draft.admin_up = True
         elif match := _ADDRESS.match(line):
-            draft.add_address(address_from(match["address"], match["mask"]), bool(match["sub"]))
+            draft.add_address(ipv4_interface(match["address"], match["mask"]), bool(match["sub"]))
         elif match := _VRF.match(line):
             draft.vrf = match["vrf"]
         elif match := _VRRP.match(line):
@@ -69,7 +68,7 @@ def _length(mask: str | None) -> str | None:
     """A prefix length from a length or a dotted mask (``None`` when not given)."""
     if not mask:
         return None
-    itf = address_from("0.0.0.1", mask)
+    itf = ipv4_interface("0.0.0.1", mask)
     return itf.partition("/")[2] if itf else None
 
 
