@@ -154,16 +154,12 @@ def read_interfaces_terse(rows: list[Row]) -> Fragment:
             admin_up = admin_up and port_admin_up is not False
         else:
             port_admin_up = admin_up
-        addresses = []
-        for text in row.get("ip_address") or []:
-            address = ipv4_interface(text if "/" in text else f"{text}/32")
-            if address and address not in addresses:
-                addresses.append(address)
         interfaces.append(interface_from_states(
             name,
             link="up" if admin_up else "administratively down",
             protocol=first(row.get("link")) if admin_up else "down",
-            addresses=addresses,
+            # interface_from_states keeps the valid ones, once each
+            addresses=[text if "/" in text else f"{text}/32" for text in row.get("ip_address") or []],
         ))
     return Fragment(interfaces=interfaces)
 
