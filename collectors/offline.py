@@ -31,6 +31,7 @@ from pathlib import Path
 from collectors.base import RawOutputs
 from collectors.capture import TMP_SUFFIX, CaptureFile, device_dir, open_capture_folder, read_capture
 from collectors.facts import CommandProblem
+from collectors.manifest import MANIFEST_NAME
 from collectors.platforms import PLATFORMS, Platform, command_filename
 from inventory.model import Device
 
@@ -305,7 +306,7 @@ def _capture_file_names() -> set[str]:
     from collectors.napalm_facts import GETTERS, napalm_filename
 
     names = {command_filename(c.command).lower() for p in PLATFORMS.values() for c in p.commands}
-    return names | {napalm_filename(g).lower() for g in GETTERS} | {"manifest.json"}
+    return names | {napalm_filename(g).lower() for g in GETTERS} | {MANIFEST_NAME}
 
 
 def _note_encoding(encodings: dict[str, str], key: str, read: CaptureFile) -> None:
