@@ -714,23 +714,48 @@ def _hash_entry(h: "hashlib._Hash", arcname: str, kind: int, data: bytes) -> Non
     h.update(data)
 
 
+def _entry_content(arcname: str, path: str, info: os.stat_result, platforms: Platforms | None,
+                   leave_out: Callable[[str, str], None] | None = None) -> tuple[bytes, str] | None:
+    """What an entry adds to the content digest: ``(data, platform)`` (the platform is
+    ``""`` for a folder or link), or None when it is not archived (told to ``leave_out``).
+
+    The one definition :func:`captures_digest` and :func:`write_archive` share: the digest
+    of an unchanged folder must equal its archive's for that archive to be reused.
+    """
+    if stat.S_ISREG(info.st_mode):
+        if info.st_size > MAX_ARCHIVED_BYTES:
+            if leave_out is not None:
+                leave_out(arcname, f"larger than {MAX_ARCHIVED_BYTES >> 20} MiB")
+            return None  # not even read: a capture this size is no device output
+        try:
+            data = _read_regular(path, MAX_ARCHIVED_BYTES + 1)
+        except OSError as e:  # the audit reports it for its device; the run goes on
+            if leave_out is not None:
+                leave_out(arcname, f"unreadable: {e.strerror or e}")
+            return None
+        return data, platform_of(arcname, platforms)
+    if stat.S_ISDIR(info.st_mode):
+        return b"", ""
+    if stat.S_ISLNK(info.st_mode):
+        return os.readlink(path).encode(), ""
+    if leave_out is not None:
+        leave_out(arcname, "not a regular file")  # sockets, devices, pipes
+    return None
+
+
+def _hash_content(h: "hashlib._Hash", arcname: str, info: os.stat_result, data: bytes, platform: str) -> None:
+    """A file is hashed with its platform (its redaction depends on it); a folder or link without."""
+    name = f"{arcname}\0{platform}" if stat.S_ISREG(info.st_mode) else arcname
+    _hash_entry(h, name, stat.S_IFMT(info.st_mode), data)
+
+
 def captures_digest(captures: Path, platforms: Platforms | None = None) -> str:
     """The content digest of a capture folder: what :func:`write_archive` returns for it."""
     h = hashlib.sha256(archive_mark().encode())
     for arcname, path, info in _capture_entries(captures):
-        kind = stat.S_IFMT(info.st_mode)
-        if stat.S_ISREG(info.st_mode):
-            if info.st_size > MAX_ARCHIVED_BYTES:
-                continue  # not archived, not read (as in write_archive)
-            try:
-                data = _read_regular(path, MAX_ARCHIVED_BYTES + 1)
-            except OSError:
-                continue  # unreadable: not archived (as in write_archive)
-            _hash_entry(h, f"{arcname}\0{platform_of(arcname, platforms)}", kind, data)
-        elif stat.S_ISLNK(info.st_mode):
-            _hash_entry(h, arcname, kind, os.readlink(path).encode())
-        elif stat.S_ISDIR(info.st_mode):
-            _hash_entry(h, arcname, kind, b"")
+        content = _entry_content(arcname, path, info, platforms)
+        if content is not None:
+            _hash_content(h, arcname, info, *content)
     return h.hexdigest()
 
 
@@ -755,18 +780,12 @@ def write_archive(captures: Path, target: Path, platforms: Platforms | None = No
             entry.mode, entry.mtime = stat.S_IMODE(info.st_mode), int(info.st_mtime)
             entry.uid, entry.gid = info.st_uid, info.st_gid
             newest = max(newest, entry.mtime)
-            kind = stat.S_IFMT(info.st_mode)
+            content = _entry_content(arcname, path, info, platforms, listing.leave_out)
+            if content is None:
+                continue
+            data, platform = content
+            _hash_content(h, arcname, info, data, platform)  # the folder as it is, before redaction
             if stat.S_ISREG(info.st_mode):
-                if info.st_size > MAX_ARCHIVED_BYTES:
-                    listing.leave_out(arcname, f"larger than {MAX_ARCHIVED_BYTES >> 20} MiB")
-                    continue  # not even read: a capture this size is no device output
-                try:
-                    data = _read_regular(path, MAX_ARCHIVED_BYTES + 1)
-                except OSError as e:  # the audit reports it for its device; the run goes on
-                    listing.leave_out(arcname, f"unreadable: {e.strerror or e}")
-                    continue
-                platform = platform_of(arcname, platforms)
-                _hash_entry(h, f"{arcname}\0{platform}", kind, data)
                 redacted, why = redact_capture(arcname, data, platform)
                 if redacted is None:
                     listing.leave_out(arcname, why or "cannot be redacted")
@@ -776,15 +795,9 @@ def write_archive(captures: Path, target: Path, platforms: Platforms | None = No
                 continue
             if stat.S_ISDIR(info.st_mode):
                 entry.type = tarfile.DIRTYPE
-                data = b""
-            elif stat.S_ISLNK(info.st_mode):
-                entry.type, entry.linkname = tarfile.SYMTYPE, os.readlink(path)
-                data = entry.linkname.encode()
             else:
-                listing.leave_out(arcname, "not a regular file")  # sockets, devices, pipes
-                continue
+                entry.type, entry.linkname = tarfile.SYMTYPE, data.decode()
             tar.addfile(entry)
-            _hash_entry(h, arcname, kind, data)
         add_listing(tar, listing, newest)
     finally:
         for closing in (tar, buffered, gz, raw):
