@@ -59,7 +59,7 @@ class AuditContext:
         group, whichever read), else the kind's first command; the inventory entry when the
         platform has none of the kinds.
         """
-        from collectors.platforms import PLATFORMS
+        from core.platforms import PLATFORMS
 
         facts = self.facts.get(device)
         declared = self.inventory.devices.get(device)
@@ -73,7 +73,7 @@ class AuditContext:
 
     def capture_source(self, device: str, command: str) -> str:
         """Evidence source of a device's command output: its capture file path."""
-        from collectors.platforms import command_filename
+        from core.platforms import command_filename
 
         base = f"{self.captures}/" if self.captures else ""
         return f"{base}{device}/{command_filename(command)}"

@@ -9,7 +9,7 @@ last minutes (:func:`samples_from_facts`). The CSV form, one sample a line::
     CT-0001,2026-05-01T10:00,3.2,7.9
 
 Bad rows are reported all at once with file, line and field
-(:class:`netcensus.errors.InputError`).
+(:class:`core.errors.InputError`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collectors.normalise import interface_name
-from netcensus.errors import InputError, Problem
+from core.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from collectors.facts import DeviceFacts, Interface

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from analysis.findings import FAMILIES, Evidence, Finding, Severity
-from netcensus.errors import CheckSelectionError
+from core.errors import CheckSelectionError
 
 if TYPE_CHECKING:
     from analysis.context import AuditContext

@@ -37,7 +37,7 @@ from analysis.checks.rooms import plan_rooms
 from analysis.context import AuditContext
 from analysis.graph import site_graph
 from analysis.roomplan import RoomPlan
-from netcensus.errors import InputError, Problem
+from core.errors import InputError, Problem
 
 __all__ = ["CircuitImpact", "SiteImpact", "WhatIfResult", "resilient_core", "whatif"]
 
@@ -188,7 +188,7 @@ def _max_flow(S: nx.MultiGraph, backbone: set[str], a: str, z: str) -> float | N
 def whatif(ctx: AuditContext, cancel: Sequence[str], close: Sequence[str]) -> WhatIfResult:
     """Answer "what if we cancel these lines and close these rooms?".
 
-    Raises :class:`netcensus.errors.InputError` naming every unknown circuit or room.
+    Raises :class:`core.errors.InputError` naming every unknown circuit or room.
     """
     _validate(ctx, cancel, close)
     cancel, close = tuple(dict.fromkeys(cancel)), tuple(dict.fromkeys(close))

@@ -28,7 +28,7 @@ from rich.console import Console
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from collectors.platforms import PLATFORMS  # noqa: E402
+from core.platforms import PLATFORMS  # noqa: E402
 from inventory.model import Department, Device, Inventory, Site  # noqa: E402
 from netcensus.collect import CollectOptions, collect  # noqa: E402
 

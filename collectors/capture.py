@@ -5,7 +5,7 @@
     CAPTURES/
       manifest.json                 # written by the live collector (run metadata)
       <device name>/                # one folder per device, named as in the inventory
-        show_version.txt            # one file per command: collectors.platforms.command_filename
+        show_version.txt            # one file per command: core.platforms.command_filename
         show_running-config.txt
         ...
 
@@ -32,7 +32,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.platforms import command_filename
+from core.platforms import command_filename
 
 TMP_SUFFIX = ".tmp"
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from netcensus.errors import InputError, Problem
+from core.errors import InputError, Problem
 
 ENV_PREFIX = "NETCENSUS_"
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from collectors.capture import device_dir, read_capture, write_file
-from netcensus.errors import CaptureError, Problem
+from core.errors import CaptureError, Problem
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1

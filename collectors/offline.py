@@ -32,7 +32,7 @@ from collectors.base import RawOutputs
 from collectors.capture import TMP_SUFFIX, CaptureFile, device_dir, open_capture_folder, read_capture
 from collectors.facts import CommandProblem
 from collectors.manifest import MANIFEST_NAME
-from collectors.platforms import PLATFORMS, Platform, command_filename
+from core.platforms import PLATFORMS, Platform, command_filename
 from inventory.model import Device
 
 

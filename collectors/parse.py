@@ -16,7 +16,7 @@ loses the context lines the CLI prints around it, ``{master:0}``):
 A TextFSM error, a reader error (including a JSON shape the reader does not know),
 or no records from output that is not an empty table -> ``"parse_error"``. Commands
 come in alternative groups (a JSON command, the text command and weaker forms such as
-summary and brief tables standing in for it, see :mod:`collectors.platforms`): each
+summary and brief tables standing in for it, see :mod:`core.platforms`): each
 group gives the fragment of its first member that reads; a rejected or non-JSON answer
 of the preferred member is then no problem, broken JSON still is.
 
@@ -50,7 +50,7 @@ from collectors.parsers.juniper_junos import without_context_lines
 from collectors.parsers.structured import holds_json, load_json_output
 from collectors.parsers.templates import TemplateNotFound, parse_text
 from collectors.napalm_facts import facts_from_napalm, is_napalm
-from collectors.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
+from core.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
 from collectors.redact import redact_config
 
 __all__ = ["parse_outputs", "merge_interfaces", "merge_neighbours"]

@@ -1,7 +1,7 @@
 """The declared side of a survey: what departments say they have.
 
 ``load_inventory(path)`` reads a directory of YAML files into an :class:`Inventory`
-of typed, validated, frozen objects, or raises :class:`netcensus.errors.InventoryError`
+of typed, validated, frozen objects, or raises :class:`core.errors.InventoryError`
 listing every problem with its file, line and field.
 """
 

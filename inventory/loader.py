@@ -1,7 +1,7 @@
 """Read a directory of inventory YAML files into a validated :class:`Inventory`.
 
 ``load_inventory(path)`` either returns a complete, cross-checked inventory or raises
-:class:`netcensus.errors.InventoryError` listing **every** problem it found (up to
+:class:`core.errors.InventoryError` listing **every** problem it found (up to
 :data:`~inventory.locations.MAX_LISTED`, then a count of the rest), each with its file,
 line and field path (``devices[3].platform``), so an engineer fixes a whole inventory
 in one pass instead of one error per run.
@@ -45,7 +45,7 @@ from inventory.references import CHECKS, Refs, check_policy, register_ids
 from inventory.sections import EXTENSION_PREFIX, Raw, read_file
 from inventory.validation import validate
 from inventory.yaml_nodes import YAML_SUFFIXES, compose, decode, yaml_files, yaml_problem
-from netcensus.errors import InventoryError, Problem
+from core.errors import InventoryError, Problem
 
 __all__ = ["CREDENTIALS_MESSAGE", "EXTENSION_PREFIX", "YAML_SUFFIXES", "load_inventory",
            "looks_like_credential", "read_inventory"]
@@ -66,7 +66,7 @@ def load_inventory(path: Path | str) -> Inventory:
     >>> load_inventory("/nonexistent/inventory")
     Traceback (most recent call last):
     ...
-    netcensus.errors.InventoryError: /nonexistent/inventory: no such file or directory
+    core.errors.InventoryError: /nonexistent/inventory: no such file or directory
     """
     with _gc_paused():
         # In a function of its own so that the node trees are freed (by reference
@@ -82,7 +82,7 @@ def read_inventory(path: Path | str) -> tuple[Inventory, list[Problem]]:
 
     The inventory holds every entity that validated on its own, even when one of its
     references is unknown: an importer merging new entries into a directory whose
-    files refer to entries still to come needs what is there (inventory/exchange).
+    files refer to entries still to come needs what is there (exchange).
     """
     with _gc_paused():
         inventory, problems = _load(Path(path))

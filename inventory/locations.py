@@ -2,7 +2,7 @@
 
 An :class:`Item` is one section entry as read (its file, ``devices[3]`` path, the
 :class:`LineMap` of its values and plain value). :class:`Problems` collects
-:class:`netcensus.errors.Problem` records (at most :data:`MAX_LISTED`, then counts);
+:class:`core.errors.Problem` records (at most :data:`MAX_LISTED`, then counts);
 ``Problems.at(item, loc, ...)`` looks a pydantic-style ``loc`` up in the item's line map
 to name the line of the offending key or value.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from yaml.nodes import Node
 
 from inventory.model import Entity
-from netcensus.errors import Problem
+from core.errors import Problem
 
 __all__ = ["MAX_LISTED", "Item", "LineMap", "Problems", "node_line", "problem_order"]
 

@@ -117,7 +117,7 @@ class Device(Entity):
 
     name: Id
     host: str  # management address or DNS name
-    platform: str  # a key of collectors.platforms.PLATFORMS
+    platform: str  # a key of core.platforms.PLATFORMS
     department: Id
     room: Id | None = None
     site: Id | None = None  # required when the device is not in a room

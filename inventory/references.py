@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from inventory.locations import Item, Problems
 from inventory.messages import ENTRY_LABELS, did_you_mean, got
 from inventory.model import (

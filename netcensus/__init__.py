@@ -5,4 +5,6 @@ snapshot store. The domain lives in the sibling packages ``inventory``,
 ``collectors``, ``analysis`` and ``reports``.
 """
 
-__version__ = "0.1.0"
+from core.version import __version__
+
+__all__ = ["__version__"]

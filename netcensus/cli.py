@@ -16,8 +16,12 @@ from rich.console import Console
 from typer import _click as click
 from typer.core import TyperGroup
 
-from netcensus import __version__
-from netcensus.errors import InputError, NetcensusError
+from core.version import __version__
+from core.errors import InputError, NetcensusError
+from netcensus.cli_exchange import register as _register_exchange
+from netcensus.cli_output import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, err
+from netcensus.cli_output import fail as _fail
+
 
 class _Group(TyperGroup):
     """The command group; on/off flags show no ``<bool>`` value in any help text."""
@@ -50,24 +54,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_OUT = Path("netcensus-out")
-
-
-def _fail(problem: str | Exception) -> typer.Exit:
-    """Print a bad-input error (every problem of an InputError) and return exit 2."""
-    if isinstance(problem, InputError):
-        for p in problem.problems:
-            err.print(f"[red]error[/red] {p}", markup=True, soft_wrap=True, highlight=False)
-        if problem.unlisted:
-            err.print(f"... and {problem.unlisted} more problems (only the first {len(problem.problems)} "
-                      "are listed)")
-        err.print(f"{len(problem.problems) + problem.unlisted} problem(s) found.")
-    else:
-        err.print(f"[red]error[/red] {problem}", soft_wrap=True)
-    return typer.Exit(EXIT_BAD_INPUT)
 
 
 def _version(value: bool) -> None:
@@ -514,8 +501,6 @@ def _bundled_sample(out: Path, audit_day: dt.date | None, log) -> tuple[Path, Pa
     log(f"auditing the bundled sample city (generated in {city.root})")
     return Path(city.inventory_dir), Path(city.captures_dir), audit_day
 
-
-from netcensus.cli_exchange import register as _register_exchange  # noqa: E402
 
 _register_exchange(app)
 

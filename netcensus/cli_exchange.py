@@ -12,16 +12,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from netcensus.errors import InputError, NetcensusError
+from core.errors import InputError, NetcensusError
+from netcensus.cli_output import fail
 
 export_app = typer.Typer(help="Write the inventory in other tools' formats.", no_args_is_help=True)
 import_app = typer.Typer(help="Bring devices or a whole inventory in from other tools.", no_args_is_help=True)
-
-
-def _fail(e: Exception | str) -> typer.Exit:
-    from netcensus.cli import _fail as fail
-
-    return fail(e)
 
 
 def _load(inventory: Path):  # noqa: ANN202
@@ -30,7 +25,7 @@ def _load(inventory: Path):  # noqa: ANN202
     try:
         return load_inventory(inventory)
     except InputError as e:
-        raise _fail(e) from None
+        raise fail(e) from None
 
 
 def survey_template(
@@ -39,12 +34,12 @@ def survey_template(
     department: Annotated[Optional[str], typer.Option(help="Pre-fill for this department id.")] = None,
 ) -> None:
     """Write an empty survey workbook (调查表) for departments to fill in."""
-    from inventory.exchange import write_survey_template
+    from exchange import write_survey_template
 
     try:
         print(f"survey template written to {write_survey_template(out, lang=lang, department=department)}")
     except (InputError, NetcensusError, ValueError) as e:
-        raise _fail(e) from None
+        raise fail(e) from None
 
 
 def import_survey(
@@ -52,12 +47,12 @@ def import_survey(
     out: Annotated[Path, typer.Option("--out", help="Inventory directory to write into.")],
 ) -> None:
     """Validate and merge filled survey workbooks into inventory YAML (nothing written on any error)."""
-    from inventory.exchange import import_surveys
+    from exchange import import_surveys
 
     try:
         report = import_surveys(workbooks, out)
     except (InputError, NetcensusError) as e:
-        raise _fail(e) from None
+        raise fail(e) from None
     declared = ", ".join(f"{n} {s}" for s, n in sorted(report.declared.items()))
     print(f"imported {len(workbooks)} workbook(s) into {out}: {declared}")
     print(f"  written: {len(report.written)}, unchanged: {len(report.unchanged)}, merged duplicates: {report.merged}")
@@ -71,7 +66,7 @@ def export_survey(
     lang: Annotated[str, typer.Option(metavar="zh|en", help="Workbook language.")] = "zh",
 ) -> None:
     """Write the inventory as survey workbooks, one per department."""
-    from inventory.exchange import export_surveys
+    from exchange import export_surveys
 
     paths = export_surveys(_load(inventory), out, lang=lang)
     print(f"{len(paths)} workbook(s) written to {out}")
@@ -83,7 +78,7 @@ def export_nornir_cmd(
     out: Annotated[Path, typer.Argument(help="Folder for hosts.yaml, groups.yaml, defaults.yaml.")],
 ) -> None:
     """Write a Nornir SimpleInventory (no credentials)."""
-    from inventory.exchange import export_nornir
+    from exchange import export_nornir
 
     for path in export_nornir(_load(inventory), out):
         print(path)
@@ -95,7 +90,7 @@ def export_ansible_cmd(
     out: Annotated[Path, typer.Argument(help="Ansible inventory file to write (hosts.yml).")],
 ) -> None:
     """Write an Ansible YAML inventory: hosts with their variables, groups per department, site and platform (no credentials)."""
-    from inventory.exchange import export_ansible
+    from exchange import export_ansible
 
     print(export_ansible(_load(inventory), out))
 
@@ -107,13 +102,13 @@ def export_batfish_cmd(
     captures: Annotated[Path, typer.Option(help="Capture directory (saved outputs).")],
 ) -> None:
     """Write a Batfish snapshot: redacted configs and the discovered layer-1 topology."""
-    from inventory.exchange import export_batfish
+    from exchange import export_batfish
     from netcensus.pipeline import prepare
 
     try:
         ctx = prepare(inventory, captures)
     except (InputError, NetcensusError) as e:
-        raise _fail(e) from None
+        raise fail(e) from None
     done = export_batfish(ctx.inventory, ctx.facts, ctx.graph, out)
     print(f"{len(done.configs)} config(s) and {done.links} link(s) written to {out}")
     for name in done.left_out:
@@ -121,7 +116,7 @@ def export_batfish_cmd(
 
 
 def _devices_out(result, out: Path) -> None:  # noqa: ANN001
-    from inventory.exchange import write_yaml
+    from exchange import write_yaml
 
     write_yaml(out, {"devices": list(result.devices)})
     print(f"{len(result.devices)} device(s) from {result.source} written to {out}")
@@ -130,7 +125,7 @@ def _devices_out(result, out: Path) -> None:  # noqa: ANN001
 
 
 def _defaults(department: str | None, site: str | None, room: str | None, credentials: str | None):  # noqa: ANN202
-    from inventory.exchange import DeviceDefaults
+    from exchange import DeviceDefaults
 
     return DeviceDefaults(department=department, site=site, room=room, credentials=credentials)
 
@@ -149,12 +144,12 @@ def import_nornir_cmd(
     credentials: _Credentials = None,
 ) -> None:
     """Import devices from a Nornir SimpleInventory."""
-    from inventory.exchange import import_nornir
+    from exchange import import_nornir
 
     try:
         _devices_out(import_nornir(directory, _defaults(department, site, room, credentials)), out)
     except (InputError, NetcensusError) as e:
-        raise _fail(e) from None
+        raise fail(e) from None
 
 
 @import_app.command("ansible")
@@ -164,12 +159,12 @@ def import_ansible_cmd(
     credentials: _Credentials = None,
 ) -> None:
     """Import devices from an Ansible inventory, mapping ansible_network_os to our platforms."""
-    from inventory.exchange import import_ansible
+    from exchange import import_ansible
 
     try:
         _devices_out(import_ansible(path, _defaults(department, site, room, credentials)), out)
     except (InputError, NetcensusError) as e:
-        raise _fail(e) from None
+        raise fail(e) from None
 
 
 @import_app.command("netbox")
@@ -179,15 +174,15 @@ def import_netbox_cmd(
     out: Annotated[Path, typer.Option("--out", help="Inventory directory to write netbox.yaml into.")],
 ) -> None:
     """Import sites, racks, tenants, devices and circuits from NetBox (see docs/netbox.md)."""
-    from inventory.exchange import import_netbox
+    from exchange import import_netbox
 
     token = os.environ.get(token_env)
     if not token:
-        raise _fail(f"environment variable {token_env} is not set (it must hold the NetBox API token)")
+        raise fail(f"environment variable {token_env} is not set (it must hold the NetBox API token)")
     try:
         report = import_netbox(url, token, out)
     except (InputError, NetcensusError) as e:
-        raise _fail(e) from None
+        raise fail(e) from None
     counts = ", ".join(f"{n} {s}" for s, n in sorted(report.counts.items()))
     print(f"written {report.path}: {counts}")
     for note in report.unmapped:

@@ -51,9 +51,9 @@ from collectors.manifest import (
     DeviceRecord, Manifest, complete_devices, now, read_manifest, tool_versions, write_manifest,
 )
 from collectors.napalm_facts import GETTERS, KEY_PREFIX, napalm_filename
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from inventory.model import Device, Inventory, Transport
-from netcensus.errors import InputError, Problem
+from core.errors import InputError, Problem
 
 __all__ = ["CollectOptions", "CollectionRun", "DeviceFilter", "collect", "select_devices",
            "with_manifest_status"]
@@ -395,7 +395,7 @@ def with_manifest_status(facts: Mapping[str, DeviceFacts], captures: Path | str 
     """
     from dataclasses import replace
 
-    from netcensus.errors import CaptureError
+    from core.errors import CaptureError
 
     try:
         manifest = read_manifest(Path(captures)) if captures else None

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
-from netcensus.errors import NetcensusError
+from core.errors import NetcensusError
 from netcensus.store import die_with_parent
 
 __all__ = ["PROCESSES", "Forked", "WorkerError", "forking", "in_background", "share_out"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from analysis.context import AuditResult
 from analysis.findings import Severity
 from collectors.base import Collector
-from netcensus.errors import NetcensusError, OutputError
+from core.errors import NetcensusError, OutputError
 from netcensus.forkshare import PROCESSES, Forked, in_background, share_out
 from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
 from netcensus.pipeline import SHARE_MIN_DEVICES, audit, paused_gc

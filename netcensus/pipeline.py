@@ -192,7 +192,7 @@ def prepare(
     NMS export of line utilisation (``circuit,time,in_mbps,out_mbps``) for LIN003/LIN004;
     ``history_utilisation`` the samples earlier runs recorded. This run's own sample of each
     line (the devices' averaged rates at its end, at ``sampled_at``) joins them.
-    Raises :class:`netcensus.errors.InventoryError` on a bad inventory.
+    Raises :class:`core.errors.InventoryError` on a bad inventory.
     """
     timings = {} if timings is None else timings
     with _timed(timings, "load_inventory"):
@@ -236,8 +236,8 @@ def audit(
     """Run a full offline (or given-collector) audit and return what reports render.
 
     ``context_options`` are those of :func:`prepare`. Raises
-    :class:`netcensus.errors.InventoryError` on a bad inventory and
-    :class:`netcensus.errors.CheckSelectionError` on an unknown check.
+    :class:`core.errors.InventoryError` on a bad inventory and
+    :class:`core.errors.CheckSelectionError` on an unknown check.
     """
     timings: dict[str, float] = {}
     started = dt.datetime.now(dt.timezone.utc)
@@ -259,10 +259,10 @@ def audit(
 
 
 def _captures_folder(captures_path: Path | str) -> Path:
-    """The capture folder, or :class:`netcensus.errors.CaptureError` when it is none: a
+    """The capture folder, or :class:`core.errors.CaptureError` when it is none: a
     missing folder must not read as a city where every device is "no capture"."""
     from collectors.capture import CaptureFolderError, check_captures_folder
-    from netcensus.errors import CaptureError, Problem
+    from core.errors import CaptureError, Problem
 
     try:
         return check_captures_folder(captures_path)

@@ -38,7 +38,7 @@ from netcensus.archive_redaction import (
     MAX_FILE_BYTES, Listing, add_listing, archive_mark, fsync_dir, migrate_archive, open_marked, platform_of,
     read_archive_mark, redact_capture,
 )
-from netcensus.errors import NetcensusError
+from core.errors import NetcensusError
 
 SCHEMA_VERSION = 3
 #: A capture file larger than this is not archived (listed as left out instead).

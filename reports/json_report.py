@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from analysis.context import AuditResult
+from core.version import __version__
 from analysis.findings import Finding
 from analysis.summary import summarise
 from reports.registry import RenderOptions, renderer
@@ -31,8 +32,6 @@ TOOL_NAME = "netcensus"
 
 
 def _tool_version() -> str:
-    from netcensus import __version__
-
     return __version__
 
 

@@ -29,4 +29,6 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# The architecture first: the one-way layers (import-linter contracts in pyproject.toml).
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest -m "not slow" -p no:cacheprovider "$@"

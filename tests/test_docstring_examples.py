@@ -8,7 +8,7 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ("inventory", "collectors", "analysis", "reports", "netcensus")
+PACKAGES = ("core", "inventory", "collectors", "analysis", "exchange", "reports", "netcensus")
 
 
 def _modules_with_examples() -> list[str]:

@@ -13,7 +13,7 @@ from analysis.costs import cancellation
 from analysis.findings import Evidence, Finding, Severity
 from analysis.lineplan import authority_of, is_classified, line_plan
 from analysis.registry import check, spec
-from collectors.platforms import FactKind
+from core.platforms import FactKind
 from inventory.model import Circuit
 
 #: Collection outcomes that leave nothing to audit. "partial" is usable: some commands parsed.

@@ -9,7 +9,7 @@ Three layers, as scrapli separates them:
   the echo and the prompt removed).
 * **platform behaviour** (:func:`_open_cli`, :func:`_survey`): find the prompt, turn
   paging off, enter privileged mode when a secret is given, read error markers as data;
-  all of it from :class:`collectors.platforms.Platform` (``prompt_pattern``,
+  all of it from :class:`core.platforms.Platform` (``prompt_pattern``,
   ``terminal_setup``, ``enable_command``, ``error_markers``, ``groups``).
 
 Every session of a collector runs in one event loop in one thread (:class:`EventLoop`),
@@ -37,7 +37,7 @@ from collectors.facts import CommandProblem
 from collectors.hostkeys import HostKeyPolicy, known_hosts_name
 from collectors.live.errors import DeviceError
 from collectors.live.session import Attempt, SessionCollector, SessionSettings, take_answer
-from collectors.platforms import Platform
+from core.platforms import Platform
 from inventory.model import Device
 
 T = TypeVar("T")

@@ -6,7 +6,7 @@ one username/password, shows a platform-correct prompt (``name#`` for Cisco and
 Arista, ``<name>`` for Huawei and H3C, ``user@name>`` for Junos, ``user@name:~$``
 for Linux), echoes what is typed (netmiko's session setup waits for the echo)
 and answers each command with the file of the capture folder named after it
-(:func:`collectors.platforms.command_filename`).
+(:func:`core.platforms.command_filename`).
 
 ``enable_secret`` starts a Cisco-style session in user mode (``name>``), where survey
 commands are refused until ``enable`` and the secret are typed.
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import paramiko
 
-from collectors.platforms import command_filename
+from core.platforms import command_filename
 
 #: Commands that sessions send to prepare the terminal; they answer nothing.
 _SETUP_PREFIXES = (

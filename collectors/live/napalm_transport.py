@@ -10,7 +10,7 @@ from collectors.facts import CommandProblem
 from collectors.live.errors import DeviceError, classify
 from collectors.live.session import Attempt, SessionCollector, SessionSettings, connecting
 from collectors.napalm_facts import GETTERS, output_key
-from collectors.platforms import Platform
+from core.platforms import Platform
 from collectors.redact import redact_config
 from inventory.model import Device
 

@@ -12,7 +12,7 @@ from collectors.credentials import Credentials
 from collectors.facts import CommandProblem
 from collectors.live.errors import DeviceError, classify
 from collectors.live.session import Attempt, SessionCollector, SessionSettings, connecting, take_answer
-from collectors.platforms import Platform
+from core.platforms import Platform
 from inventory.model import Device
 
 

@@ -16,7 +16,7 @@ from collectors.facts import CommandProblem
 from collectors.hostkeys import HostKeyPolicy, server_key
 from collectors.live.errors import DeviceError, classify
 from collectors.parsers.structured import readable_json
-from collectors.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
+from core.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
 from collectors.redact import redact_config
 from inventory.model import Device
 

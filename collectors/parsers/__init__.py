@@ -1,7 +1,7 @@
 """Per-platform parsers: for each platform, each command's :class:`CommandParser`.
 
 ``PARSERS[platform name][command as typed]`` mirrors the command table of
-:data:`collectors.platforms.PLATFORMS`; a test checks that they agree.
+:data:`core.platforms.PLATFORMS`; a test checks that they agree.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collectors.parsers.config import CONFIG_PARSERS
 __all__ = ["PARSERS", "CommandParser", "Fragment", "ParseError"]
 
 #: EOS, NX-OS and Junos read their text outputs and, where the device has it, JSON
-#: (``| json``, ``| display json``): see ``fallback_for`` in collectors.platforms.
+#: (``| json``, ``| display json``): see ``fallback_for`` in core.platforms.
 #: Running configurations are read by :mod:`collectors.parsers.config` (interfaces,
 #: addresses, VRFs, shared addresses), which replaces the platform modules' hostname reader.
 PARSERS: dict[str, dict[str, CommandParser]] = {

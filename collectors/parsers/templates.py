@@ -5,7 +5,7 @@ and the template on every call (milliseconds each); a city of 10,000 devices
 makes tens of thousands of calls. Here the index is read once, each template is
 compiled once, and each parse only resets the state machine.
 
-Template references are those of :class:`collectors.platforms.Command`:
+Template references are those of :class:`core.platforms.Command`:
 an ntc-templates command name (looked up in the ntc index for the platform) or
 ``"own:<file>"`` for a template in ``collectors/templates/``.
 """

@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.platforms import command_filename
+from core.platforms import command_filename
 from netcensus.sample.build import build_city
 from netcensus.sample.city import City
 from netcensus.sample.inventory_out import write_inventory

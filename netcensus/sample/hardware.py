@@ -47,7 +47,7 @@ def _msr_ports(index: int) -> str:
 class Model:
     """One device model and the software it runs in the sample city."""
 
-    platform: str  # collectors.platforms key
+    platform: str  # core.platforms key
     name: str  # as the device reports it, e.g. "ISR4331/K9", "S5735-L48T4X-A1"
     kind: str  # "router" | "switch" | "firewall"
     os_version: str  # e.g. "16.9.4", "V200R021C10SPC600", "7.1.070, Release 3208P10"

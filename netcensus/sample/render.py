@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from netcensus.sample import render_comware, render_ios, render_vrp
 from netcensus.sample.render_common import DeviceView
 

@@ -59,7 +59,7 @@ _SUBSLOT = {"S5130S-28S-EI": "24GE+4SFP Plus", "S6800-54QF": "48SFP Plus+6QSFP P
 
 
 def outputs(view: DeviceView) -> dict[str, str]:
-    """Every command of the ``hp_comware`` platform, keyed as in ``collectors.platforms``."""
+    """Every command of the ``hp_comware`` platform, keyed as in ``core.platforms``."""
     return {
         "display version": display_version(view),
         "display device manuinfo": display_manuinfo(view),

@@ -48,7 +48,7 @@ export@cisco.com.
 
 
 def outputs(view: DeviceView) -> dict[str, str]:
-    """Every command of the ``cisco_ios`` platform, keyed as in ``collectors.platforms``."""
+    """Every command of the ``cisco_ios`` platform, keyed as in ``core.platforms``."""
     return {
         "show version": show_version(view),
         "show interfaces": show_interfaces(view),

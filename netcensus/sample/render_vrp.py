@@ -27,7 +27,7 @@ from netcensus.sample.render_common import (
 
 
 def outputs(view: DeviceView) -> dict[str, str]:
-    """Every command of the ``huawei`` platform, keyed as in ``collectors.platforms``."""
+    """Every command of the ``huawei`` platform, keyed as in ``core.platforms``."""
     return {
         "display version": display_version(view),
         "display esn": display_esn(view),

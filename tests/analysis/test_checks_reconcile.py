@@ -49,7 +49,7 @@ def test_evidence_cites_the_file_the_facts_were_read_from() -> None:
     inv = Inventory(sites={"s": Site(id="s", name="S", district="D")},
                     devices={"eos1": Device(name="eos1", host="192.0.2.7", platform="arista_eos",
                                             department="it", site="s")})
-    from collectors.platforms import PLATFORMS
+    from core.platforms import PLATFORMS
 
     json_cmd, text_cmd = PLATFORMS["arista_eos"].command("facts")[:2]
     text_only = AuditContext(inv, {"eos1": DeviceFacts("eos1", "arista_eos", read=(text_cmd.command,))})

@@ -10,7 +10,7 @@ from builders import circuit, city, context, device, facts, run_check
 
 from analysis.measurements import load_utilisation_csv, percentile, samples_from_facts
 from collectors.facts import Interface
-from netcensus.errors import InputError
+from core.errors import InputError
 
 
 def test_samples_load_per_circuit_in_time_order_with_their_source(tmp_path):

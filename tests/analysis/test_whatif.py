@@ -8,7 +8,7 @@ import pytest
 from builders import circuit, city, classified, context, device, room, site
 
 from analysis.whatif import whatif
-from netcensus.errors import InputError
+from core.errors import InputError
 
 
 def proposal_city():

@@ -22,7 +22,7 @@ import collectors.offline as offline
 from collectors.base import RawOutputs
 from collectors.offline import OfflineCollector, without_rancid_header
 from collectors.parse import parse_outputs
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 from collectors.redact import redact_config
 from netcensus.cache import FactsCache
 from netcensus.cli import app

@@ -27,7 +27,7 @@ from collectors.completeness import incomplete_reason
 from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 from inventory.model import Device
 from netcensus.cache import FactsCache
 from netcensus.cli import app
@@ -341,7 +341,7 @@ def test_an_audit_without_captures_says_so_unless_asked(tmp_path: Path) -> None:
 
 
 def test_the_pipeline_refuses_a_missing_captures_folder(tmp_path: Path) -> None:
-    from netcensus.errors import CaptureError
+    from core.errors import CaptureError
     from netcensus.pipeline import prepare
 
     with pytest.raises(CaptureError, match="no such folder"):

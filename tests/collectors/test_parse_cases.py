@@ -1,7 +1,7 @@
 """Case folders, napalm style: saved outputs in, the expected DeviceFacts out.
 
 ``cases/<platform>/<case>/`` is a capture folder of one device (files named by
-``collectors.platforms.command_filename``, exactly as a survey saves them) plus
+``core.platforms.command_filename``, exactly as a survey saves them) plus
 ``expected.json``: the DeviceFacts the offline collector and the parser must
 produce from it. Adding a case is adding a folder; every case runs through
 ``OfflineCollector`` + ``parse_outputs``, the path of an offline audit.
@@ -25,7 +25,7 @@ from collectors.capture import output_path
 from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from collectors.redact import redact_config
 from inventory.model import Device
 

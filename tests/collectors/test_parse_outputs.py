@@ -13,7 +13,7 @@ from collectors.facts import CommandProblem, Interface, Neighbour
 from collectors.parse import merge_interfaces, merge_neighbours, parse_outputs
 from collectors.parsers import PARSERS
 from collectors.parsers.templates import OWN_PREFIX, OWN_TEMPLATE_DIR, compiled
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 
 CASES = Path(__file__).resolve().parent / "cases"
 

@@ -26,7 +26,7 @@ from collectors.parsers.cisco_nxos_json import read_interfaces as nxos_interface
 from collectors.parsers.arista_eos_json import read_interfaces as eos_interfaces
 from collectors.parsers.juniper_junos_json import read_interfaces as junos_interfaces
 from collectors.parsers.structured import NoJSONDocument, load_json_output
-from collectors.platforms import PLATFORMS, Command, Platform, command_filename
+from core.platforms import PLATFORMS, Command, Platform, command_filename
 from inventory.model import Device
 
 CASES = Path(__file__).resolve().parent / "cases"

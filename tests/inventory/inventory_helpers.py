@@ -13,7 +13,7 @@ import pytest
 
 from inventory.loader import load_inventory
 from inventory.model import Inventory
-from netcensus.errors import InventoryError, Problem
+from core.errors import InventoryError, Problem
 
 #: A minimal valid inventory; each test adds one broken file next to it.
 BASE = """\

@@ -10,7 +10,7 @@ import inventory.cache as inventory_cache
 from inventory.cache import KEEP_ENTRIES, cache_key, load_inventory_cached
 from inventory.loader import load_inventory
 from inventory_helpers import BASE, InventoryDir, line_of
-from netcensus.errors import InventoryError
+from core.errors import InventoryError
 
 
 def _entries(cache: Path) -> list[Path]:

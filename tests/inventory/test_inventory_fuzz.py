@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from inventory_helpers import BASE
 from inventory.loader import load_inventory
 from inventory.model import SECTIONS, Policy
-from netcensus.errors import InventoryError
+from core.errors import InventoryError
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

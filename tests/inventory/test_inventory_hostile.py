@@ -17,7 +17,7 @@ from inventory.cache import load_inventory_cached
 from inventory.locations import MAX_LISTED
 from inventory.loader import load_inventory
 from inventory_helpers import InventoryDir, line_of
-from netcensus.errors import InventoryError
+from core.errors import InventoryError
 
 ROOM = """\
 rooms:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from inventory_helpers import InventoryDir, line_of
 
 KNOWN_PLATFORMS = ", ".join(sorted(PLATFORMS))

@@ -8,7 +8,7 @@ import pytest
 
 from inventory_helpers import InventoryDir, line_of
 from inventory.loader import load_inventory
-from netcensus.errors import InventoryError
+from core.errors import InventoryError
 
 
 def test_yaml_syntax_error_names_the_parser_line(inv: InventoryDir) -> None:

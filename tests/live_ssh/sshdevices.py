@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from collectors.live.emulator import EmulatedDevice
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 from inventory.model import Department, Device, Inventory, Site
 
 REPO = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from collectors.capture import TMP_SUFFIX
 from collectors.live.emulator import Emulator
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from collectors.redact import redact_config
 from netcensus.collect import CollectOptions, DeviceFilter, collect
 

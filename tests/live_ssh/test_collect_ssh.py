@@ -22,7 +22,7 @@ from collectors.capture import TMP_SUFFIX
 from collectors.live.emulator import Emulator
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
-from collectors.platforms import PLATFORMS, Command, command_filename
+from core.platforms import PLATFORMS, Command, command_filename
 from collectors.redact import redact_config
 from netcensus.collect import CollectOptions, collect
 

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 from inventory.model import Device
 from netcensus.collect import CollectOptions, collect
 

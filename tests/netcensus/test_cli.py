@@ -145,7 +145,7 @@ def test_survey_round_trip_and_nornir_and_ansible_exports_through_the_cli(tmp_pa
     hosts = (tmp_path / "nornir" / "hosts.yaml").read_text(encoding="utf-8")
     assert all(name in hosts for name in original.devices) and "password" not in hosts.lower()
     assert run("export", "ansible", str(EXAMPLE), str(tmp_path / "ansible" / "hosts.yml")).exit_code == 0
-    from inventory.exchange import import_ansible
+    from exchange import import_ansible
 
     assert {d.name: d for d in import_ansible(tmp_path / "ansible" / "hosts.yml").devices} == original.devices
     bad = run("import-survey", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path / "inv2"))

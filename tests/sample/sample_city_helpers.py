@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ntc_templates.parse import parse_output
 
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 from netcensus.sample.hardware import cisco_short
 
 #: The commands ntc-templates has a template for, per inventory platform: (ntc platform, commands).

@@ -107,7 +107,7 @@ def test_rooms_are_central_or_departmental_and_never_overfull(inventory: Invento
 
 def test_every_device_is_captured_with_each_command_of_its_platform_except_one(city: SampleCity,
                                                                                   inventory: Inventory) -> None:
-    from collectors.platforms import PLATFORMS, command_filename
+    from core.platforms import PLATFORMS, command_filename
 
     folders = {p.name for p in city.captures_dir.iterdir()}
     missing = set(inventory.devices) - folders

@@ -12,7 +12,7 @@ import pytest
 from ntc_templates.parse import parse_output
 from sample_city_helpers import NTC_COMMANDS
 
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from netcensus.sample import MIN_DEVICES, generate
 from netcensus.sample.build import build_city, layout
 from netcensus.sample.city import City

@@ -17,7 +17,7 @@ import tarfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 
 from secret_corpus import Corpus
 

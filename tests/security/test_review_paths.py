@@ -30,7 +30,7 @@ from inventory.model import Device
 from netcensus.archive_redaction import redact_capture
 from netcensus import store
 from netcensus.cli import app
-from netcensus.errors import CaptureError
+from core.errors import CaptureError
 from netcensus.store import captures_digest, write_archive
 
 REPO = Path(__file__).resolve().parents[2]

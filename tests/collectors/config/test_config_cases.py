@@ -1,7 +1,7 @@
 """Configuration-only evidence: a running configuration alone, read into facts.
 
 ``cases/<platform>/<case>/`` holds one file, the configuration, named as a survey saves
-it (:func:`collectors.platforms.command_filename`), and ``expected.json``: the status,
+it (:func:`core.platforms.command_filename`), and ``expected.json``: the status,
 hostname, problems and interfaces that :func:`collectors.parse.parse_outputs` must give
 from a :class:`RawOutputs` holding only that configuration (a department that hands in
 backups, no shell access). Cases named ``napalm_*`` and ``batfish_*`` are configurations
@@ -31,7 +31,7 @@ from collectors.parsers.config.comware import read_comware
 from collectors.parsers.config.ios import read_eos, read_ios, read_nxos
 from collectors.parsers.config.junos import read_junos
 from collectors.parsers.config.vrp import read_vrp
-from collectors.platforms import PLATFORMS, command_filename
+from core.platforms import PLATFORMS, command_filename
 
 CASES = Path(__file__).resolve().parent / "cases"
 CASE_DIRS = sorted(p for p in CASES.glob("*/*") if p.is_dir())

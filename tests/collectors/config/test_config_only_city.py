@@ -18,7 +18,7 @@ from analysis.graph import build_graph, device_node
 from collectors.base import RawOutputs
 from collectors.facts import DeviceFacts
 from collectors.parse import parse_outputs
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "analysis"))
 from builders import city, context, device  # noqa: E402 - the analysis tests' city builders

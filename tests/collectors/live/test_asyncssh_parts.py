@@ -17,7 +17,7 @@ from collectors.live.asyncssh_transport import (
 )
 from collectors.live.errors import DeviceError
 from collectors.live.emulator import prompt_for
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 
 WHERE = "r1 (10.0.0.1:22)"
 

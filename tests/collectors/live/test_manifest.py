@@ -10,7 +10,7 @@ import pytest
 from collectors.manifest import (
     DeviceRecord, Manifest, complete_devices, read_manifest, tool_versions, write_manifest,
 )
-from netcensus.errors import CaptureError
+from core.errors import CaptureError
 
 
 def _record(status: str, files: list[str]) -> DeviceRecord:

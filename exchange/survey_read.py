@@ -4,7 +4,7 @@ Each cell is converted by its column's kind (text, whole number, number, date, y
 list, choice); a cell that does not convert becomes a :class:`Problem` naming the file,
 the row, and ``Sheet!Column (field)``, and its raw text is kept so the inventory loader
 checks the rest of the row. Nothing here judges references or ranges: the loader does
-that once all workbooks are merged (see :mod:`inventory.exchange.survey_merge`).
+that once all workbooks are merged (see :mod:`exchange.survey_merge`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from inventory.exchange.survey_schema import (
+from exchange.survey_schema import (
     BOOLEAN_WORDS,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
@@ -33,7 +33,7 @@ from inventory.exchange.survey_schema import (
     choices_text,
 )
 from inventory.model import SECTIONS
-from netcensus.errors import Problem
+from core.errors import Problem
 
 __all__ = ["Record", "WorkbookRead", "convert_cell", "read_workbook"]
 
@@ -258,7 +258,7 @@ def convert_cell(column: Column, raw: Any, lang: Lang) -> tuple[Any, str | None]
     On a problem the raw text comes back as the value (the loader may still check the
     row's other fields with it). Empty cells read as None.
 
-    >>> from inventory.exchange.survey_schema import SHEETS_BY_SECTION
+    >>> from exchange.survey_schema import SHEETS_BY_SECTION
     >>> kind = SHEETS_BY_SECTION["networks"].columns[3]
     >>> convert_cell(kind, "专网", "zh"), convert_cell(kind, "LAN", "zh")
     (('private', None), ('lan', None))

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from inventory.exchange.platform_names import our_platform, our_role, unsupported_reason
+from exchange.platform_names import our_platform, our_role, unsupported_reason
 from inventory.model import Device
 
 __all__ = ["DeviceDefaults", "DeviceImport", "Skipped", "host_to_device"]

@@ -1,4 +1,4 @@
-"""Platform names of other tools, mapped to netcensus's (the keys of ``collectors.platforms.PLATFORMS``).
+"""Platform names of other tools, mapped to netcensus's (the keys of ``core.platforms.PLATFORMS``).
 
 Ansible (``ansible_network_os``, short or fully qualified), napalm drivers, netmiko
 device types, scrapli platforms and NetBox platform slugs each spell the same
@@ -10,7 +10,7 @@ Names are compared after :func:`_key`: lower case, ``-``, ``.`` and spaces as ``
 
 from __future__ import annotations
 
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 
 __all__ = ["UNSUPPORTED", "ansible_network_os", "napalm_driver", "nornir_platform", "our_circuit_kind",
            "our_platform", "our_role", "unsupported_reason"]

@@ -8,16 +8,16 @@
 - Batfish snapshots: :func:`export_batfish`.
 
 Every import writes (or returns) inventory YAML that :func:`inventory.loader.load_inventory`
-accepts, and reports bad input as :class:`netcensus.errors.InputError`. See ``docs/exchange.md``.
+accepts, and reports bad input as :class:`core.errors.InputError`. See ``docs/exchange.md``.
 """
 
-from inventory.exchange.ansible import export_ansible, import_ansible
-from inventory.exchange.batfish import BatfishExport, export_batfish
-from inventory.exchange.hosts import DeviceDefaults, DeviceImport, Skipped
-from inventory.exchange.netbox import NetboxReport, import_netbox
-from inventory.exchange.nornir import export_nornir, import_nornir
-from inventory.exchange.survey import ImportReport, export_surveys, import_surveys, write_survey_template
-from inventory.exchange.writer import write_yaml
+from exchange.ansible import export_ansible, import_ansible
+from exchange.batfish import BatfishExport, export_batfish
+from exchange.hosts import DeviceDefaults, DeviceImport, Skipped
+from exchange.netbox import NetboxReport, import_netbox
+from exchange.nornir import export_nornir, import_nornir
+from exchange.survey import ImportReport, export_surveys, import_surveys, write_survey_template
+from exchange.writer import write_yaml
 
 __all__ = [
     "BatfishExport",

@@ -7,8 +7,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from inventory.exchange import write_survey_template
-from inventory.exchange.survey_schema import SHEETS_BY_SECTION
+from exchange import write_survey_template
+from exchange.survey_schema import SHEETS_BY_SECTION
 from inventory.model import Inventory
 
 SECTIONS = ("departments", "sites", "rooms", "networks", "devices", "circuits", "websites", "approvals")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from collectors.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 
 __all__ = ["BOOLEAN_WORDS", "CARRIERS", "INSTRUCTIONS_SHEET", "LISTS_SHEET", "OPEN_VOCABULARIES", "SHEETS",
            "SHEETS_BY_SECTION", "VOCABULARIES", "Choice", "Column", "Lang", "SheetSpec", "choice_label", "choices_text"]

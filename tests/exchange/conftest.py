@@ -10,7 +10,7 @@ from inventory.loader import load_inventory
 from inventory.model import Inventory
 from netcensus.sample import SampleCity, generate
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "inventory"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "inventory"
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from nornir import InitNornir
 
-from inventory.exchange import DeviceDefaults, export_nornir, import_nornir, write_yaml
+from exchange import DeviceDefaults, export_nornir, import_nornir, write_yaml
 from inventory.loader import load_inventory
 from inventory.model import Inventory
-from netcensus.errors import InputError
+from core.errors import InputError
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "inventory"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "inventory"
 
 
 def _nornir(folder: Path):  # nornir's own type

@@ -2,7 +2,7 @@
 
 ``import_netbox(url, token, out_dir)`` reads tenants, sites, locations, racks, devices,
 circuits and circuit terminations through NetBox's REST API, maps them
-(:mod:`inventory.exchange.netbox_map`, table in ``docs/netbox.md``), checks the result
+(:mod:`exchange.netbox_map`, table in ``docs/netbox.md``), checks the result
 with the inventory loader and writes ``out_dir/netbox.yaml``. The token goes into the
 ``Authorization`` header only: it is never logged, written or put into a message.
 """
@@ -18,10 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pynetbox
 import requests
 
-from inventory.exchange.netbox_map import NetboxData, Note, map_netbox
-from inventory.exchange.writer import sections_yaml, write_text_atomic
+from exchange.netbox_map import NetboxData, Note, map_netbox
+from exchange.writer import sections_yaml, write_text_atomic
 from inventory.loader import load_inventory
-from netcensus.errors import InputError, InventoryError, Problem
+from core.errors import InputError, InventoryError, Problem
 
 __all__ = ["NETBOX_FILE", "NetboxReport", "fetch_netbox", "import_netbox"]
 

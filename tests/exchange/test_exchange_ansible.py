@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from inventory.exchange import DeviceDefaults, export_ansible, import_ansible
+from exchange import DeviceDefaults, export_ansible, import_ansible
 from inventory.model import Inventory
-from netcensus.errors import InputError
+from core.errors import InputError
 
 INVENTORY = """\
 all:

@@ -19,7 +19,7 @@ Variables are resolved the way Ansible does for inventories: ``all`` first, then
 groups by depth (parents before children, same depth in name order), then the host's
 own. The address is ``ansible_host``, the port ``ansible_port``, the platform
 ``ansible_network_os`` (``cisco.ios.ios``, ``ios``, ``ce``, ...; see
-:mod:`inventory.exchange.platform_names`). INI inventories: convert them first with
+:mod:`exchange.platform_names`). INI inventories: convert them first with
 ``ansible-inventory -i hosts.ini --list -y``. Vault-encrypted values are never read.
 """
 
@@ -32,11 +32,11 @@ from typing import Any
 
 import yaml
 
-from inventory.exchange.hosts import DeviceDefaults, DeviceImport, host_to_device
-from inventory.exchange.platform_names import ansible_network_os
-from inventory.exchange.writer import write_text_atomic
+from exchange.hosts import DeviceDefaults, DeviceImport, host_to_device
+from exchange.platform_names import ansible_network_os
+from exchange.writer import write_text_atomic
 from inventory.model import Device, Inventory
-from netcensus.errors import InputError, Problem
+from core.errors import InputError, Problem
 
 __all__ = ["export_ansible", "import_ansible"]
 

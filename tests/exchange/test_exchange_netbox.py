@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from netbox_server import FakeNetbox
 
-from inventory.exchange import import_netbox
-from inventory.exchange.netbox_map import NetboxData, map_netbox
+from exchange import import_netbox
+from exchange.netbox_map import NetboxData, map_netbox
 from inventory.loader import load_inventory
-from netcensus.errors import InputError
+from core.errors import InputError
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from inventory.exchange.platform_names import our_circuit_kind, our_platform, our_role, unsupported_reason
+from exchange.platform_names import our_circuit_kind, our_platform, our_role, unsupported_reason
 from inventory.model import Circuit, CircuitEnd, Department, Device, Room, Site
 
 __all__ = ["NetboxData", "NetboxMapping", "Note", "map_netbox"]

@@ -8,9 +8,9 @@ import pytest
 from exchange_helpers import column_letter
 from openpyxl import load_workbook
 
-from inventory.exchange import import_surveys, write_survey_template
-from inventory.exchange.survey_schema import SHEETS_BY_SECTION
-from netcensus.errors import InputError
+from exchange import import_surveys, write_survey_template
+from exchange.survey_schema import SHEETS_BY_SECTION
+from core.errors import InputError
 
 ENTITY_SHEETS_ZH = ["部门", "站点", "机房", "网络", "设备", "专线", "网站", "审批"]
 ENTITY_SHEETS_EN = ["Departments", "Sites", "Rooms", "Networks", "Devices", "Leased lines", "Websites", "Approvals"]
@@ -125,8 +125,8 @@ def test_bad_language_or_department_is_refused(tmp_path: Path) -> None:
 
 
 def test_every_header_names_one_column_of_its_sheet_in_either_language() -> None:
-    from inventory.exchange.survey_read import _COLUMNS, _header_key
-    from inventory.exchange.survey_schema import SHEETS
+    from exchange.survey_read import _COLUMNS, _header_key
+    from exchange.survey_schema import SHEETS
 
     for spec in SHEETS:
         for column in spec.columns:

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from inventory.exchange.survey_schema import (
+from exchange.survey_schema import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
     OPEN_VOCABULARIES,

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.graph import build_graph
 from collectors.facts import DeviceFacts, DeviceInfo, Interface, Neighbour
-from inventory.exchange import export_batfish
+from exchange import export_batfish
 from inventory.model import Department, Device, Inventory, Site
 from netcensus.pipeline import prepare
 from netcensus.sample import SampleCity

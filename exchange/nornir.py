@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from inventory.exchange.hosts import DeviceDefaults, DeviceImport, Skipped, host_to_device
-from inventory.exchange.platform_names import napalm_driver, nornir_platform
-from inventory.exchange.writer import write_text_atomic
+from exchange.hosts import DeviceDefaults, DeviceImport, Skipped, host_to_device
+from exchange.platform_names import napalm_driver, nornir_platform
+from exchange.writer import write_text_atomic
 from inventory.model import Device, Inventory
-from netcensus.errors import InputError, Problem
+from core.errors import InputError, Problem
 
 __all__ = ["export_nornir", "import_nornir"]
 

@@ -3,7 +3,7 @@
 ``write_survey_template`` writes a blank workbook; ``import_surveys`` reads filled
 ones into an inventory directory; ``export_surveys`` writes an inventory back out as
 one workbook per department, for a department to review and correct. The layout is
-described in :mod:`inventory.exchange.survey_schema` and ``docs/exchange.md``.
+described in :mod:`exchange.survey_schema` and ``docs/exchange.md``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from inventory.exchange.survey_merge import ImportReport, merge_into
-from inventory.exchange.survey_read import WorkbookRead, read_workbook
-from inventory.exchange.survey_schema import CARRIERS, SHEETS, Lang
-from inventory.exchange.survey_workbook import build_workbook
+from exchange.survey_merge import ImportReport, merge_into
+from exchange.survey_read import WorkbookRead, read_workbook
+from exchange.survey_schema import CARRIERS, SHEETS, Lang
+from exchange.survey_workbook import build_workbook
 from inventory.model import Entity, Id, Inventory
-from netcensus.errors import InputError, Problem
+from core.errors import InputError, Problem
 
 __all__ = ["SHARED_WORKBOOK", "ImportReport", "export_surveys", "import_surveys", "write_survey_template"]
 
@@ -52,7 +52,7 @@ def import_surveys(paths: Iterable[Path | str], out_dir: Path | str) -> ImportRe
 
     Every workbook becomes ``out_dir/survey/<workbook name>.yaml``; entries already
     declared elsewhere with the same content are kept once. Raises
-    :class:`netcensus.errors.InputError` listing every problem (file, row,
+    :class:`core.errors.InputError` listing every problem (file, row,
     ``Sheet!Column (field)``) and then writes nothing. A workbook given twice is read once.
     """
     reads: list[tuple[Path, WorkbookRead]] = []

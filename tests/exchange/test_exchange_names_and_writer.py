@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from collectors.platforms import PLATFORMS
-from inventory.exchange.platform_names import (
+from core.platforms import PLATFORMS
+from exchange.platform_names import (
     _ALIASES,
     ansible_network_os,
     nornir_platform,
     our_platform,
 )
-from inventory.exchange.writer import inventory_sections, sections_yaml, write_yaml
+from exchange.writer import inventory_sections, sections_yaml, write_yaml
 from inventory.loader import load_inventory
 from inventory.model import Circuit, CircuitEnd, Inventory
 

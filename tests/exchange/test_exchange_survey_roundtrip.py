@@ -8,8 +8,8 @@ import pytest
 from exchange_helpers import sections_of
 from openpyxl import load_workbook
 
-from inventory.exchange import export_surveys, import_surveys
-from inventory.exchange.writer import write_yaml
+from exchange import export_surveys, import_surveys
+from exchange.writer import write_yaml
 from inventory.loader import load_inventory
 from inventory.model import Inventory
 

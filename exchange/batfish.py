@@ -23,7 +23,7 @@ import networkx as nx
 from collectors.facts import DeviceFacts
 from collectors.normalise import is_interface_name
 from collectors.redact import redact_config
-from inventory.exchange.writer import write_text_atomic
+from exchange.writer import write_text_atomic
 from inventory.model import Inventory
 
 __all__ = ["BatfishExport", "export_batfish", "layer1_edges"]

@@ -1,0 +1,57 @@
+"""Print the import graph between the project's packages: who imports whom, how many times.
+
+    .venv/bin/python tests/architecture/import_graph.py          # package level
+    .venv/bin/python tests/architecture/import_graph.py --upward # only imports against the layers
+
+Built with grimp (import-linter's graph), so it sees what `lint-imports` sees.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import grimp
+
+#: Top to bottom, as in pyproject.toml [tool.importlinter] and docs/architecture.md.
+LAYERS = ("netcensus", "exchange", "reports", "analysis", "collectors", "inventory", "core")
+_RANK = {"netcensus": 4, "exchange": 3, "reports": 3, "analysis": 2, "collectors": 1, "inventory": 0.5, "core": 0}
+
+
+def package_edges(graph: grimp.ImportGraph) -> Counter[tuple[str, str]]:
+    """(importer package, imported package) -> number of module imports."""
+    edges: Counter[tuple[str, str]] = Counter()
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            a, b = module.split(".")[0], imported.split(".")[0]
+            if a != b:
+                edges[(a, b)] += 1
+    return edges
+
+
+def upward_imports(graph: grimp.ImportGraph) -> list[tuple[str, str]]:
+    """Module imports that run against the layers (a lower package importing a higher one)."""
+    found = []
+    for module in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            a, b = module.split(".")[0], imported.split(".")[0]
+            if a != b and _RANK[b] >= _RANK[a]:
+                found.append((module, imported))
+    return found
+
+
+def main(argv: list[str]) -> int:
+    graph = grimp.build_graph(*LAYERS)
+    if "--upward" in argv:
+        rows = upward_imports(graph)
+        for module, imported in rows:
+            print(f"{module} -> {imported}")
+        print(f"{len(rows)} upward import(s)")
+        return 1 if rows else 0
+    for (a, b), n in sorted(package_edges(graph).items(), key=lambda e: (LAYERS.index(e[0][0]), e[0][1])):
+        print(f"{a:>10} -> {b:<10} {n:4d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
