@@ -1,7 +1,8 @@
 """Print the import graph between the project's packages: who imports whom, how many times.
 
-    .venv/bin/python tests/architecture/import_graph.py          # package level
-    .venv/bin/python tests/architecture/import_graph.py --upward # only imports against the layers
+    .venv/bin/python tests/architecture/import_graph.py             # package level
+    .venv/bin/python tests/architecture/import_graph.py --upward    # only imports against the layers
+    .venv/bin/python tests/architecture/import_graph.py DIR         # another checkout (an older commit)
 
 Built with grimp (import-linter's graph), so it sees what `lint-imports` sees.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 
 import grimp
 
@@ -35,20 +37,24 @@ def upward_imports(graph: grimp.ImportGraph) -> list[tuple[str, str]]:
     for module in sorted(graph.modules):
         for imported in sorted(graph.find_modules_directly_imported_by(module)):
             a, b = module.split(".")[0], imported.split(".")[0]
-            if a != b and _RANK[b] >= _RANK[a]:
+            if a != b and (_RANK[b] > _RANK[a] or (_RANK[b] == _RANK[a] and a != b)):
                 found.append((module, imported))
     return found
 
 
 def main(argv: list[str]) -> int:
-    graph = grimp.build_graph(*LAYERS)
+    # The packages of one checkout only (this one, or DIR): an older commit has fewer.
+    paths = [a for a in argv if not a.startswith("--")]
+    root = Path(paths[0]).resolve() if paths else Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root))
+    graph = grimp.build_graph(*(name for name in LAYERS if (root / name / "__init__.py").exists()))
     if "--upward" in argv:
         rows = upward_imports(graph)
         for module, imported in rows:
             print(f"{module} -> {imported}")
         print(f"{len(rows)} upward import(s)")
         return 1 if rows else 0
-    for (a, b), n in sorted(package_edges(graph).items(), key=lambda e: (LAYERS.index(e[0][0]), e[0][1])):
+    for (a, b), n in sorted(package_edges(graph).items(), key=lambda e: (LAYERS.index(e[0][0]), -_RANK[e[0][1]], e[0][1])):
         print(f"{a:>10} -> {b:<10} {n:4d}")
     return 0
 
