@@ -6,7 +6,7 @@ import dataclasses
 import random
 from ipaddress import IPv4Network
 
-from builders import CONFIG, circuit, city, classified, context, device, facts, itf, keys, mandated, network
+from support.citybuild import CONFIG, circuit, city, classified, context, device, facts, itf, keys, mandated, network
 
 from analysis.checks.addressing import (
     Claim,

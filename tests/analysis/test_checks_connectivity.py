@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
-from builders import circuit, city, classified, context, device, facts, itf, lldp, room, site
+from support.citybuild import circuit, city, classified, context, device, facts, itf, lldp, room, site
 
 from analysis.checks.connectivity import (
     critical_single_point,

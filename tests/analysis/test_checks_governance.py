@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from builders import circuit, city, context, device, network, room
+from support.citybuild import circuit, city, context, device, network, room
 
 from analysis.checks.governance import (
     approval_does_not_cover,
@@ -228,7 +228,7 @@ def test_a_loaded_inventory_may_host_a_website_at_an_address(tmp_path):
 
 
 def test_website_hosted_on_a_device_covers_its_interface_addresses():
-    from builders import facts, itf
+    from support.citybuild import facts, itf
 
     inv = config_city(website("tax.gov.example.cn", hosted_in="web-srv"))
     observed = [config_facts(CISCO), facts("web-srv", itf("eth0", addresses=["10.1.1.10/24"]))]

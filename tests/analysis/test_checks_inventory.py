@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from builders import (
+from support.citybuild import (
     TODAY,
     cdp,
     circuit,

@@ -6,7 +6,9 @@ import datetime as dt
 
 import networkx as nx
 import pytest
-from builders import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support.citybuild import (
     BACKBONE,
     TODAY,
     circuit,
@@ -23,8 +25,6 @@ from builders import (
     run_check,
     site,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from analysis.lineplan import line_plan
 from analysis.measurements import UtilisationSample

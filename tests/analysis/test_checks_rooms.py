@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from builders import circuit, city, context, room
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.citybuild import circuit, city, context, room
 
 from analysis.checks.rooms import no_feasible_plan, room_plan, room_to_close
 from analysis.registry import run_checks, selected_checks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from builders import TODAY, circuit
+from support.citybuild import TODAY, circuit
 
 from analysis.costs import cancellation, merge_estimate, scaled_price, standard_mbps
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from builders import cdp, circuit, city, device, facts, itf, lldp, room, site
+from support.citybuild import cdp, circuit, city, device, facts, itf, lldp, room, site
 
 from analysis.graph import build_graph, site_graph
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from builders import circuit, city, context, device, facts, run_check
+from support.citybuild import circuit, city, context, device, facts, run_check
 
 from analysis.measurements import load_utilisation_csv, percentile, samples_from_facts
 from collectors.facts import Interface

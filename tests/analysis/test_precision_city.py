@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from builders import CONFIG, circuit, city, context, device, facts, itf, keys, lldp, network, site
+from support.citybuild import CONFIG, circuit, city, context, device, facts, itf, keys, lldp, network, site
 
 from analysis.findings import Severity
 from analysis.graph import build_graph

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import city, context, device
+from support.citybuild import city, context, device
 
 from analysis.checks.addressing import duplicate_addresses
 from analysis.findings import Severity

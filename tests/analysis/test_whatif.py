@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from builders import circuit, city, classified, context, device, room, site
+from support.citybuild import circuit, city, classified, context, device, room, site
 
 from analysis.whatif import whatif
 from core.errors import InputError

@@ -1,8 +1,8 @@
-"""Small hand-built cities for analysis tests: inventories, facts and audit contexts.
+"""Small hand-built cities for tests of any layer: inventories, facts and audit contexts.
 
 Every builder fills in plausible defaults so a test names only what it is about::
 
-    from builders import circuit, city, context, device, facts, itf, lldp, site
+    from support.citybuild import circuit, city, context, device, facts, itf, lldp, site
 
     inv = city(sites=[site("a"), site("b")],
                devices=[device("r1", "a"), device("r2", "b")],

@@ -10,8 +10,9 @@ reported as a duplicate.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+
+from support.citybuild import city, context, device
 
 from analysis.checks.addressing import duplicate_addresses
 from analysis.graph import build_graph, device_node
@@ -19,9 +20,6 @@ from collectors.base import RawOutputs
 from collectors.facts import DeviceFacts
 from collectors.parse import parse_outputs
 from core.platforms import PLATFORMS
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "analysis"))
-from builders import city, context, device  # noqa: E402 - the analysis tests' city builders
 
 CITY = Path(__file__).resolve().parent / "city"
 PLATFORM = {"c-ios": "cisco_ios", "c-nx": "cisco_nxos", "c-eos": "arista_eos",
