@@ -28,7 +28,8 @@ from pathlib import Path
 from rich.console import Console
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The project, and tests/ for the SSH emulator (test-only code, not shipped in the package).
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from core.platforms import PLATFORMS  # noqa: E402
 from inventory.model import Department, Device, Inventory, Site  # noqa: E402
@@ -40,7 +41,7 @@ TRANSPORTS = ("netmiko", "asyncssh")
 
 def _serve(platform: str, first: int, devices: int, latency: float, conn) -> None:  # noqa: ANN001
     """Child process: serve ``devices`` emulated devices, answer CPU-time queries, stop when told."""
-    from collectors.live.emulator import Emulator, EmulatedDevice
+    from support.emulator import Emulator, EmulatedDevice
 
     outputs = {c.command: f"{platform} answer to {c.command}\n" + ("x" * 70 + "\n") * 20
                for c in PLATFORMS[platform].commands}

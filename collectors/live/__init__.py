@@ -7,9 +7,10 @@
 * :mod:`collectors.live.session` - settings, retries with backoff, results as data
 * :mod:`collectors.live.errors` - exceptions -> collection status and message
 * :mod:`collectors.live.progress` - rich bar on a terminal, log lines otherwise
-* :mod:`collectors.live.emulator` - an SSH server replaying captures (tests, benchmark)
 
 The run itself (worker pool, filters, resume, manifest) is :func:`netcensus.collect.collect`.
+The SSH device emulator the tests and benchmarks collect from is test-only code:
+``tests/support/emulator.py``.
 """
 
 import logging

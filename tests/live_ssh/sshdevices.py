@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from collectors.live.emulator import EmulatedDevice
+from support.emulator import EmulatedDevice
 from core.platforms import PLATFORMS, command_filename
 from inventory.model import Department, Device, Inventory, Site
 

@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 from collectors.capture import TMP_SUFFIX
-from collectors.live.emulator import Emulator
+from support.emulator import Emulator
 from core.platforms import PLATFORMS
 from collectors.redact import redact_config
 from netcensus.collect import CollectOptions, DeviceFilter, collect
@@ -214,9 +214,9 @@ def test_cli_collect_with_transport_asyncssh(tmp_path: Path, monkeypatch: pytest
 _FLEET_RUN = """
 import sys
 from pathlib import Path
-sys.path.insert(0, sys.argv[2])
+sys.path[:0] = [sys.argv[2], str(Path(sys.argv[2]).parent)]  # sshdevices, and tests/ for the emulator
 from rich.console import Console
-from collectors.live.emulator import Emulator, EmulatedDevice
+from support.emulator import Emulator, EmulatedDevice
 from netcensus.collect import CollectOptions, collect
 from sshdevices import ENV, PASSWORD, USER, inventory_for
 answers = {"show version": "Cisco IOS Software\\n", "show interfaces": "x\\n", "show running-config": "hostname r\\n"}

@@ -19,7 +19,7 @@ import pytest
 from rich.console import Console
 
 from collectors.capture import TMP_SUFFIX
-from collectors.live.emulator import Emulator
+from support.emulator import Emulator
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
 from core.platforms import PLATFORMS, Command, command_filename
@@ -259,13 +259,14 @@ def test_sample_city_collected_live_audits_like_its_saved_captures(tmp_path: Pat
 
 
 # A survey of 12 emulated IOS devices in a process of its own, for tests that interrupt it:
-# argv = captures folder, seconds per answer, the answers as JSON, this folder (for sshdevices).
+# argv = captures folder, seconds per answer, the answers as JSON, this folder (for sshdevices;
+# its parent, tests/, holds the emulator).
 _FLEET_RUN = """
 import json, sys
 from pathlib import Path
-sys.path.insert(0, sys.argv[4])
+sys.path[:0] = [sys.argv[4], str(Path(sys.argv[4]).parent)]
 from rich.console import Console
-from collectors.live.emulator import Emulator, EmulatedDevice
+from support.emulator import Emulator, EmulatedDevice
 from netcensus.collect import CollectOptions, collect
 from sshdevices import ENV, PASSWORD, USER, inventory_for
 out, latency, answers = Path(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
@@ -334,7 +335,7 @@ def test_a_killed_live_collection_loses_nothing_it_finished(tmp_path: Path, comp
     import subprocess
     import time
 
-    from collectors.live.emulator import EmulatedDevice
+    from support.emulator import EmulatedDevice
     from collectors.manifest import complete_devices, read_manifest
 
     out = tmp_path / "captures"

@@ -59,7 +59,7 @@ def _serve(folder: Path, keep_json: bool, truncate_json: bool = False) -> Path:
 @pytest.fixture(scope="module")
 def survey(tmp_path_factory: pytest.TempPathFactory):
     """Collect the three devices once; yields (run, capture folder)."""
-    from collectors.live.emulator import Emulator
+    from support.emulator import Emulator
 
     root = tmp_path_factory.mktemp("structured")
     devices = [

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors.live.emulator import EmulatedDevice, Emulator
+from support.emulator import EmulatedDevice, Emulator
 
 from artefacts import CASE_FOLDERS, device_name, scan, write_captures, write_inventory
 from secret_corpus import all_corpora

@@ -379,7 +379,7 @@ def test_a_file_without_terminal_artefacts_keeps_its_bytes_in_the_archive() -> N
 def test_a_live_capture_redacts_a_secret_line_behind_terminal_artefacts(tmp_path: Path) -> None:
     """The live transport redacted the raw answer, where a pager prompt erased by backspaces hid
     the secret line's start from the rules: the capture file kept it."""
-    from collectors.live.emulator import EmulatedDevice, Emulator
+    from support.emulator import EmulatedDevice, Emulator
 
     folder = tmp_path / "served" / "r1"
     shutil.copytree(REPO / "tests" / "collectors" / "cases" / "cisco_ios" / "full", folder,

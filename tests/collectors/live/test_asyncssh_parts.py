@@ -16,7 +16,7 @@ from collectors.live.asyncssh_transport import (
     KnownHosts, PromptNotFound, SessionClosed, _prompt_line, answer_text, classify_async, normalise,
 )
 from collectors.live.errors import DeviceError
-from collectors.live.emulator import prompt_for
+from support.emulator import prompt_for
 from core.platforms import PLATFORMS
 
 WHERE = "r1 (10.0.0.1:22)"
