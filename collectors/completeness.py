@@ -26,40 +26,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from core.platforms import PLATFORMS
+
 __all__ = ["incomplete_reason", "config_cut", "listing_cut"]
 
 #: Every configuration names its device (factory defaults too): text without it is no
 #: configuration, cut or whole.
 _NAMED = re.compile(r"^\s*(?:set\s+system\s+)?(?:hostname|sysname|host-name)\s", re.MULTILINE)
 
-#: Platforms whose configuration ends with a fixed last line.
-_CONFIG_LAST_LINE = {
-    "cisco_ios": "end",
-    "arista_eos": "end",
-    "huawei": "return",
-    "hp_comware": "return",
+#: Platforms whose configuration ends with a fixed last line (``Platform.config_last_line``).
+_CONFIG_LAST_LINE: dict[str, str] = {
+    name: p.config_last_line for name, p in PLATFORMS.items() if p.config_last_line
 }
+#: Platforms whose configuration is a tree in braces (``Platform.config_in_braces``: Junos).
+_CONFIG_IN_BRACES = frozenset(name for name, p in PLATFORMS.items() if p.config_in_braces)
 
-#: How one record of a listing starts, per platform and command (detail forms only: a
-#: summary table of the same fact kind has no records to compare). Group 1 names the
-#: interface (or is empty): records are compared with earlier records of the same kind
-#: of interface only (a sub-interface shows fewer counters than a port).
-_IS_STATE = re.compile(r"^(\S+) is \S")
+#: How one record of a listing starts, per platform and command (``Platform.record_starts``;
+#: detail forms only: a summary table of the same fact kind has no records to compare).
+#: Group 1 names the interface (or is empty): records are compared with earlier records of
+#: the same kind of interface only (a sub-interface shows fewer counters than a port).
 _RECORD_START: dict[tuple[str, str], re.Pattern[str]] = {
-    ("cisco_ios", "show interfaces"): _IS_STATE,
-    ("cisco_nxos", "show interface"): _IS_STATE,
-    ("arista_eos", "show interfaces"): _IS_STATE,
-    ("huawei", "display interface"): re.compile(r"^(\S+) current state\s*:"),
-    ("hp_comware", "display interface"): re.compile(
-        r"^\s?(\S+) current state\s*:|^([A-Za-z][\w\-/.]*\d(?::\d+)?)\s*$"),
-    ("juniper_junos", "show interfaces"): re.compile(r"^Physical interface: ([^,\s]+)"),
-    ("cisco_ios", "show cdp neighbors detail"): re.compile(r"^()Device ID:"),
-    ("cisco_nxos", "show cdp neighbors detail"): re.compile(r"^()Device ID:"),
-    ("cisco_ios", "show lldp neighbors detail"): re.compile(r"^()Local Intf:"),
-    ("cisco_nxos", "show lldp neighbors detail"): re.compile(r"^()Chassis id:"),
-    ("arista_eos", "show lldp neighbors detail"): re.compile(r"^Interface (\S+) detected \d+ LLDP neighbors?:"),
-    ("huawei", "display lldp neighbor"): re.compile(r"^()Neighbor index\s*:"),
-    ("hp_comware", "display lldp neighbor-information verbose"): re.compile(r"^()LLDP neighbor-information of port "),
+    (name, command): re.compile(pattern)
+    for name, p in PLATFORMS.items() for command, pattern in p.record_starts
 }
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z\-]*")
@@ -99,7 +87,7 @@ def config_cut(platform: str, text: str) -> str | None:
         if expected not in lines:
             return f"the configuration does not end with {expected!r} (last line: {_shown(last)})"
         return None
-    if platform == "juniper_junos":
+    if platform in _CONFIG_IN_BRACES:
         return _junos_cut(lines)
     if _open_quote(last):
         return f"the last line is cut inside a quoted string: {_shown(last)}"

@@ -56,6 +56,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from collectors.facts import Interface
+from core.platforms import PLATFORMS
 
 __all__ = ["canonical_interfaces", "device_name", "interface_name", "interface_role", "is_interface_name",
            "is_management_vrf", "vrf_name", "without_known_unmasked"]
@@ -262,36 +263,26 @@ def is_management_vrf(name: str | None) -> bool:
 
 
 #: Ports built for management, by platform (names as :func:`interface_name` gives them):
-#: NX-OS ``mgmt0``, EOS ``Management1``/``Management1/1``, Junos ``fxp0``, ``em0``/``em1``
-#: (routing-engine ethernet), ``me0`` (EX), ``vme`` (virtual-chassis management), Huawei
-#: ``MEth0/0/0``, H3C ``M-GigabitEthernet0/0/0``.
+#: ``Platform.management_ports`` in :mod:`core.platforms` (NX-OS ``mgmt0``, EOS
+#: ``Management1``, Junos ``fxp0``/``em0``/``me0``/``vme``, Huawei ``MEth0/0/0``, H3C
+#: ``M-GigabitEthernet0/0/0``).
 _MANAGEMENT_PORT: dict[str, re.Pattern[str]] = {
-    "cisco_nxos": re.compile(r"^mgmt\d+$"),
-    "arista_eos": re.compile(r"^Management\d+(?:/\d+)*$"),
-    "juniper_junos": re.compile(r"^(?:fxp0|em\d+|me\d+|vme)(?:\.\d+)?$"),
-    "huawei": re.compile(r"^MEth\d+(?:/\d+)*$"),
-    "hp_comware": re.compile(r"^M-GigabitEthernet\d+(?:/\d+)*$"),
+    name: re.compile(p.management_ports) for name, p in PLATFORMS.items() if p.management_ports
 }
 
-#: Ports whose addresses are the same on every box of their kind, by platform. Junos:
-#: ``bme0`` (EX/QFX virtual chassis and line-card bus, 128.0.0.x/2), ``jsrv`` (QFX/EX,
-#: 128.0.0.127/2), ``fxp1``/``fxp2`` (routing engine to PFE; SRX cluster control link,
-#: 129.16.0.x/130.16.0.x), ``fab0``/``fab1`` (SRX cluster fabric, 30.17.0.x/30.18.0.x),
-#: ``lo0.16384`` (127.0.0.1) and ``lo0.16385`` (10.0.0.x and 128.0.0.x host routes of the
-#: internal routing instance ``__juniper_private1__``). Linux: the bridges container and VM
-#: software create with the same default network on every host (Docker ``docker0``
-#: 172.17.0.1/16 and ``br-<id>``, libvirt ``virbr0`` 192.168.122.1/24, LXC ``lxcbr0``
-#: 10.0.3.1/24, LXD, Podman, CNI).
+#: Ports whose addresses are the same on every box of their kind, by platform:
+#: ``Platform.internal_ports`` (Junos ``bme0``, ``jsrv``, ``fxp1``, ``lo0.16385``...; the
+#: bridges Docker, libvirt, LXC create on a Linux host).
 _INTERNAL_PORT: dict[str, re.Pattern[str]] = {
-    "juniper_junos": re.compile(r"^(?:bme\d+|jsrv|fxp[12]|fab[01]|ixgbe\d+|pfe-\S+|pfh-\S+)(?:\.\d+)?$"
-                                r"|^lo0\.1638[45]$"),
-    "linux": re.compile(r"^(?:docker\d+|br-[0-9a-f]{12}|virbr\d+(?:-nic)?|lxcbr\d+|lxdbr\d+|podman\d+|cni\d+)$"),
+    name: re.compile(p.internal_ports) for name, p in PLATFORMS.items() if p.internal_ports
 }
 
-#: Junos gives its internal ports (``em0``/``em1`` on MX and vMX routing engines, ``bme0``,
-#: ``jsrv``) an address of the network 128.0.0.0/2 itself: a /2 nobody configures on a data
-#: port. Only that exact network counts; 128.0.0.0/2 as a range would take in 172.16/12.
-_JUNOS_INTERNAL_NETWORK = ipaddress.IPv4Network("128.0.0.0/2")
+#: Networks only internal ports hold, by platform: ``Platform.internal_networks`` (Junos gives
+#: its internal ports an address of the network 128.0.0.0/2 itself). Exact networks, not ranges.
+_INTERNAL_NETWORKS: dict[str, frozenset[ipaddress.IPv4Network]] = {
+    name: frozenset(map(ipaddress.IPv4Network, p.internal_networks))
+    for name, p in PLATFORMS.items() if p.internal_networks
+}
 _LOOPBACK_NETWORK = ipaddress.IPv4Network("127.0.0.0/8")
 
 
@@ -302,7 +293,7 @@ def _is_internal_address(platform: str, address: str) -> bool:
         return False
     if itf.ip in _LOOPBACK_NETWORK:
         return True
-    return platform == "juniper_junos" and itf.network == _JUNOS_INTERNAL_NETWORK
+    return itf.network in _INTERNAL_NETWORKS.get(platform, ())
 
 
 def interface_role(platform: str, name: str, vrf: str | None, addresses: tuple[str, ...] | list[str] = ()

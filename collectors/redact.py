@@ -4,7 +4,8 @@ Contract: ``redact_config(platform, text) -> str`` keeps every line (so interfac
 and addresses still parse) and replaces each secret value with ``<redacted>``
 (``"<redacted>"`` when the value was quoted; ``"<redacted>`` when a cut left the quote
 open, so the cut still shows). Rules are per platform family and
-line based; ``description`` lines are left alone because free text such as
+line based (each platform names its family: ``Platform.redaction`` in
+:mod:`core.platforms`); ``description`` lines are left alone because free text such as
 ``description password reset portal`` is not a secret. An unknown platform gets
 every family's rules: over-redacting is the safe side.
 
@@ -59,6 +60,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+
+from core.platforms import PLATFORMS, Platform, RedactionFamily
 
 REDACTED = "<redacted>"
 
@@ -220,16 +223,29 @@ _JUNOS = (
 # Passwords in URLs (archive paths, call-home, backup targets): every family.
 _COMMON = (_rule(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*+://[^\s/:@]++:(?P<secret>[^\s@/]+)@"),)
 
-_FAMILIES: dict[str, tuple[_Rule, ...]] = {
-    "cisco_ios": _CISCO + _COMMON,
-    "cisco_nxos": _CISCO + _COMMON,
-    "arista_eos": _CISCO + _COMMON,
-    "huawei": _VRP_COMWARE + _COMMON,
-    "hp_comware": _VRP_COMWARE + _COMMON,
-    "juniper_junos": _JUNOS + _COMMON,
-    "linux": (),
-}
 _EVERY_RULE = _VRP_COMWARE + _JUNOS + _CISCO + _COMMON
+
+#: The rules of each family a platform names (``Platform.redaction`` in core.platforms).
+_RULES_OF_FAMILY: dict[RedactionFamily, tuple[_Rule, ...]] = {
+    "cisco": _CISCO + _COMMON,
+    "vrp_comware": _VRP_COMWARE + _COMMON,
+    "junos": _JUNOS + _COMMON,
+    "none": (),
+    "every": _EVERY_RULE,
+}
+
+
+def _family_rules(platform: Platform) -> tuple[_Rule, ...]:
+    """The rules a platform's outputs go through; a family no rule table has is an error naming it."""
+    try:
+        return _RULES_OF_FAMILY[platform.redaction]
+    except KeyError:
+        raise ValueError(f"platform {platform.name!r}: no redaction family {platform.redaction!r} in "
+                         f"collectors.redact (known: {', '.join(_RULES_OF_FAMILY)})") from None
+
+
+#: Platform -> its rules.
+_FAMILIES: dict[str, tuple[_Rule, ...]] = {name: _family_rules(p) for name, p in PLATFORMS.items()}
 
 _DESCRIPTION = re.compile(r"^[ \t]*(?:set[ \t].*\b)?description\b")
 #: Words at least one of which every rule's match contains: a line with none of them holds

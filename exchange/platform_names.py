@@ -2,7 +2,8 @@
 
 Ansible (``ansible_network_os``, short or fully qualified), napalm drivers, netmiko
 device types, scrapli platforms and NetBox platform slugs each spell the same
-operating system their own way. :func:`our_platform` reads any of them;
+operating system their own way; each platform lists its spellings (``Platform.aliases``
+and ``Platform.ansible_network_os`` in :mod:`core.platforms`). :func:`our_platform` reads any of them;
 :func:`nornir_platform` and :func:`ansible_network_os` write them back.
 
 Names are compared after :func:`_key`: lower case, ``-``, ``.`` and spaces as ``_``.
@@ -10,36 +11,10 @@ Names are compared after :func:`_key`: lower case, ``-``, ``.`` and spaces as ``
 
 from __future__ import annotations
 
-from core.platforms import PLATFORMS
+from core.platforms import PLATFORMS, Platform
 
 __all__ = ["UNSUPPORTED", "ansible_network_os", "napalm_driver", "nornir_platform", "our_circuit_kind",
            "our_platform", "our_role", "unsupported_reason"]
-
-#: Spelling (normalised by :func:`_key`) -> our platform. Our own names map to themselves.
-_ALIASES: dict[str, str] = {
-    # Cisco IOS / IOS-XE
-    "ios": "cisco_ios", "cisco_ios": "cisco_ios", "cisco_ios_ios": "cisco_ios",
-    "cisco_xe": "cisco_ios", "cisco_iosxe": "cisco_ios", "iosxe": "cisco_ios", "ios_xe": "cisco_ios",
-    "cisco_ios_xe": "cisco_ios", "cisco_ios_ssh": "cisco_ios",
-    # Cisco NX-OS
-    "nxos": "cisco_nxos", "nxos_ssh": "cisco_nxos", "cisco_nxos": "cisco_nxos", "cisco_nx_os": "cisco_nxos",
-    "nx_os": "cisco_nxos", "cisco_nxos_nxos": "cisco_nxos", "cisco_nxos_ssh": "cisco_nxos",
-    # Arista EOS
-    "eos": "arista_eos", "arista_eos": "arista_eos", "arista_eos_eos": "arista_eos",
-    "arista_eos_ssh": "arista_eos",
-    # Juniper Junos
-    "junos": "juniper_junos", "juniper": "juniper_junos", "juniper_junos": "juniper_junos",
-    "junipernetworks_junos_junos": "juniper_junos",
-    # Huawei VRP and CloudEngine (CE runs VRP)
-    "huawei": "huawei", "huawei_vrp": "huawei", "vrp": "huawei", "huawei_vrpv8": "huawei", "ce": "huawei",
-    "huawei_ce": "huawei", "community_network_ce": "huawei", "huaweidatacom_ce_ce": "huawei",
-    "cloudengine": "huawei",
-    # H3C / HPE Comware
-    "hp_comware": "hp_comware", "comware": "hp_comware", "h3c": "hp_comware", "h3c_comware": "hp_comware",
-    "hpe_comware": "hp_comware", "hp_comware_ssh": "hp_comware",
-    # Linux hosts (lldpd)
-    "linux": "linux",
-}
 
 #: Spellings we recognise but cannot survey, with the reason (shown to the user).
 UNSUPPORTED: dict[str, str] = {
@@ -54,22 +29,27 @@ UNSUPPORTED: dict[str, str] = {
     "panos": "PAN-OS is not a netcensus platform",
 }
 
-#: Our platform -> the ``ansible_network_os`` its Ansible collection uses.
-_ANSIBLE: dict[str, str] = {
-    "cisco_ios": "cisco.ios.ios",
-    "cisco_nxos": "cisco.nxos.nxos",
-    "arista_eos": "arista.eos.eos",
-    "juniper_junos": "junipernetworks.junos.junos",
-    "huawei": "community.network.ce",
-    "hp_comware": "hp_comware",
-}
-
 _TELNET_SUFFIX = "_telnet"
 
 
 def _key(name: str) -> str:
     """``Cisco.IOS.ios`` -> ``cisco_ios_ios``: the form aliases are looked up in."""
     return "_".join(name.strip().lower().replace("-", " ").replace(".", " ").replace("/", " ").split())
+
+
+def _aliases(platforms: dict[str, Platform]) -> dict[str, str]:
+    """Spelling (normalised by :func:`_key`) -> our platform, from each platform's ``aliases``;
+    our own names map to themselves. A spelling two platforms claim is an error naming both."""
+    table: dict[str, str] = {}
+    for platform in platforms.values():
+        for spelling in (platform.name, *platform.aliases):
+            claimed = table.setdefault(_key(spelling), platform.name)
+            if claimed != platform.name:
+                raise ValueError(f"platform alias {spelling!r} names both {claimed!r} and {platform.name!r}")
+    return table
+
+
+_ALIASES: dict[str, str] = _aliases(PLATFORMS)
 
 
 def our_platform(name: str | None) -> str | None:
@@ -134,7 +114,8 @@ def ansible_network_os(platform: str) -> str | None:
     >>> ansible_network_os("cisco_ios"), ansible_network_os("linux")
     ('cisco.ios.ios', None)
     """
-    return _ANSIBLE.get(platform)
+    known = PLATFORMS.get(platform)
+    return known.ansible_network_os if known else None
 
 
 #: Words in another tool's device role (a NetBox role slug, a group name) -> our role.

@@ -1,38 +1,55 @@
 """Per-platform parsers: for each platform, each command's :class:`CommandParser`.
 
 ``PARSERS[platform name][command as typed]`` mirrors the command table of
-:data:`core.platforms.PLATFORMS`; a test checks that they agree.
+:data:`core.platforms.PLATFORMS`. A platform's readers are found by its name, so adding
+one registers nothing by hand:
+
+- ``collectors/parsers/<platform>.py``: its text readers (``PARSERS``), required;
+- ``collectors/parsers/<platform>_json.py``: its JSON readers, where the platform answers
+  JSON (EOS, NX-OS ``| json``, Junos ``| display json``: see ``fallback_for`` in
+  core.platforms);
+- its running configuration's reader, from :mod:`collectors.parsers.config` (one module per
+  dialect, registered there by platform), which replaces a platform module's own reader of
+  the configuration command.
+
+``tests/collectors/test_platform_conformance.py`` checks every command has its reader.
 """
 
 from __future__ import annotations
 
-from collectors.parsers import (
-    arista_eos,
-    arista_eos_json,
-    cisco_ios,
-    cisco_nxos,
-    cisco_nxos_json,
-    hp_comware,
-    huawei,
-    juniper_junos,
-    juniper_junos_json,
-    linux,
-)
+import importlib
+import importlib.util
+from types import ModuleType
+
 from collectors.parsers.base import CommandParser, Fragment, ParseError
 from collectors.parsers.config import CONFIG_PARSERS
+from core.platforms import PLATFORMS
 
-__all__ = ["PARSERS", "CommandParser", "Fragment", "ParseError"]
+__all__ = ["PARSERS", "CommandParser", "Fragment", "ParseError", "readers_of"]
 
-#: EOS, NX-OS and Junos read their text outputs and, where the device has it, JSON
-#: (``| json``, ``| display json``): see ``fallback_for`` in core.platforms.
-#: Running configurations are read by :mod:`collectors.parsers.config` (interfaces,
-#: addresses, VRFs, shared addresses), which replaces the platform modules' hostname reader.
-PARSERS: dict[str, dict[str, CommandParser]] = {
-    "cisco_ios": {**cisco_ios.PARSERS, **CONFIG_PARSERS["cisco_ios"]},
-    "huawei": {**huawei.PARSERS, **CONFIG_PARSERS["huawei"]},
-    "hp_comware": {**hp_comware.PARSERS, **CONFIG_PARSERS["hp_comware"]},
-    "cisco_nxos": {**cisco_nxos.PARSERS, **cisco_nxos_json.PARSERS, **CONFIG_PARSERS["cisco_nxos"]},
-    "arista_eos": {**arista_eos.PARSERS, **arista_eos_json.PARSERS, **CONFIG_PARSERS["arista_eos"]},
-    "juniper_junos": {**juniper_junos.PARSERS, **juniper_junos_json.PARSERS, **CONFIG_PARSERS["juniper_junos"]},
-    "linux": linux.PARSERS,
-}
+_JSON_SUFFIX = "_json"
+
+
+def _module(name: str) -> ModuleType | None:
+    """``collectors.parsers.<name>``, or None when there is no such module."""
+    qualified = f"{__name__}.{name}"
+    if importlib.util.find_spec(qualified) is None:
+        return None
+    return importlib.import_module(qualified)
+
+
+def readers_of(platform: str) -> dict[str, CommandParser]:
+    """Command -> reader for one platform: text readers, then JSON readers, then the
+    configuration reader (a later one wins for a command both name).
+
+    Raises ``LookupError`` naming the module to write when the platform has no text readers.
+    """
+    text = _module(platform)
+    if text is None:
+        raise LookupError(f"platform {platform!r} has no readers: write {__name__}.{platform} "
+                          "(collectors/parsers/<platform>.py, a PARSERS dict) - see README 'Adding a platform'")
+    structured = _module(platform + _JSON_SUFFIX)
+    return {**text.PARSERS, **(structured.PARSERS if structured else {}), **CONFIG_PARSERS.get(platform, {})}
+
+
+PARSERS: dict[str, dict[str, CommandParser]] = {name: readers_of(name) for name in PLATFORMS}

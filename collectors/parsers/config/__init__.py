@@ -22,20 +22,37 @@ skipped. Text holding neither a hostname nor an interface is a
 
 from __future__ import annotations
 
-from collectors.parsers.base import CommandParser
+from collections.abc import Callable
+
+from collectors.parsers.base import CommandParser, Fragment
 from collectors.parsers.config.comware import read_comware
 from collectors.parsers.config.ios import read_eos, read_ios, read_nxos
 from collectors.parsers.config.junos import read_junos
 from collectors.parsers.config.vrp import read_vrp
+from core.platforms import PLATFORMS
 
-__all__ = ["CONFIG_PARSERS"]
+__all__ = ["CONFIG_PARSERS", "CONFIG_READERS"]
+
+#: Platform -> the reader of its configuration dialect.
+CONFIG_READERS: dict[str, Callable[[str], Fragment]] = {
+    "cisco_ios": read_ios,
+    "cisco_nxos": read_nxos,
+    "arista_eos": read_eos,
+    "juniper_junos": read_junos,
+    "huawei": read_vrp,
+    "hp_comware": read_comware,
+}
+
+
+def _config_parsers(platform: str, reader: Callable[[str], Fragment]) -> dict[str, CommandParser]:
+    """The reader on each configuration command of the platform's table (core.platforms)."""
+    commands = PLATFORMS[platform].command("config")
+    if not commands:
+        raise LookupError(f"collectors.parsers.config: platform {platform!r} lists no configuration command")
+    return {cmd.command: CommandParser(reader) for cmd in commands}
+
 
 #: Platform -> {configuration command: its reader}, merged into each platform's parsers.
 CONFIG_PARSERS: dict[str, dict[str, CommandParser]] = {
-    "cisco_ios": {"show running-config": CommandParser(read_ios)},
-    "cisco_nxos": {"show running-config": CommandParser(read_nxos)},
-    "arista_eos": {"show running-config": CommandParser(read_eos)},
-    "juniper_junos": {"show configuration": CommandParser(read_junos)},
-    "huawei": {"display current-configuration": CommandParser(read_vrp)},
-    "hp_comware": {"display current-configuration": CommandParser(read_comware)},
+    platform: _config_parsers(platform, reader) for platform, reader in CONFIG_READERS.items()
 }
