@@ -3,6 +3,11 @@
 Register with :func:`check`; a code is never reused, and registering a different
 function under a taken code raises. ``select``/``ignore`` take codes or families
 (``LIN001``, ``lines``); an unknown one raises :class:`CheckSelectionError`.
+
+:data:`CHECKS` is a :class:`core.registry.Register`: the bundled checks are the modules of
+``analysis.checks`` (imported by name on the first lookup, never statically: they import
+this module), and a city adds its own from an installed package through the entry-point
+group ``netcensus.checks`` (docs/checks.md "Adding a check").
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.findings import FAMILIES, Evidence, Finding, Severity
 from core.errors import CheckSelectionError
+from core.registry import Register, qualified_name
 
 if TYPE_CHECKING:
     from analysis.context import AuditContext
@@ -61,7 +67,20 @@ class CheckSpec:
         )
 
 
-REGISTRY: dict[str, CheckSpec] = {}
+def _check_of(obj: object) -> CheckSpec:
+    """The check an entry point names: a function registered by :func:`check`."""
+    for spec_ in CHECKS.available.values():
+        if spec_.func is obj:
+            return spec_
+    raise TypeError(f"{qualified_name(obj)} is not a check: decorate it with "
+                    "@analysis.registry.check(code, family, severity, name)")
+
+
+CHECKS: Register[CheckSpec] = Register(
+    "check", "netcensus.checks", "analysis.checks",
+    identity=lambda s: qualified_name(s.func), from_entry_point=_check_of)
+#: Code -> check, every one registered so far (:func:`load_builtin_checks` loads them all).
+REGISTRY = CHECKS.available
 
 
 def check(code: str, family: str, severity: Severity, name: str, *,
@@ -74,26 +93,25 @@ def check(code: str, family: str, severity: Severity, name: str, *,
         raise ValueError(f"unknown family {family!r} for {code}")
 
     def register(func: CheckFunc) -> CheckFunc:
-        existing = REGISTRY.get(code)
-        if existing is not None and existing.func is not func:
-            if existing.func.__qualname__ != func.__qualname__ or existing.func.__module__ != func.__module__:
-                raise ValueError(f"check code {code} is already taken by {existing.name}")
         summary = (func.__doc__ or name).strip().splitlines()[0]
-        REGISTRY[code] = CheckSpec(code, family, severity, name, summary, func, costly)
+        CHECKS.register(code, CheckSpec(code, family, severity, name, summary, func, costly))
         return func
 
     return register
 
 
 def spec(code: str) -> CheckSpec:
-    """The registered check of a code."""
-    load_builtin_checks()
-    return REGISTRY[code]
+    """The registered check of a code; :class:`core.registry.UnknownPluginError` if none."""
+    return CHECKS.get(code)
 
 
 def load_builtin_checks() -> None:
-    """Import the bundled check modules so they register themselves."""
-    import analysis.checks  # noqa: F401  (import registers)
+    """Register every check: the bundled ones, then those of installed packages (entry points).
+
+    Raises :class:`core.registry.PluginLoadError` naming the entry point of a city's check
+    that fails to import or whose code is taken.
+    """
+    CHECKS.load()
 
 
 def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[CheckSpec]:

@@ -5,6 +5,10 @@ files into ``out_dir`` and returns their paths. The terminal renderer prints to
 ``options.console`` and returns no path. A renderer registered with
 ``reads_history=False`` never reads what the history store adds to the result (the run,
 the diff): the nightly job starts it before the run is recorded.
+
+The formats are a :class:`core.registry.Register`: the bundled renderers are the modules of
+``reports`` (imported by name on the first lookup), and an installed package adds a format
+through the entry-point group ``netcensus.renderers`` (the entry point's name is the format).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from core.registry import Register
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,19 +36,21 @@ class RenderOptions:
 
 
 Renderer = Callable[["AuditResult", Path, RenderOptions], list[Path]]
-RENDERERS: dict[str, Renderer] = {}
+FORMATS: Register[Renderer] = Register("report format", "netcensus.renderers", "reports")
+#: Format name -> renderer, every one registered so far (:func:`load_builtin_renderers`).
+RENDERERS = FORMATS.available
 #: Formats whose renderer never reads ``result.extras["run"]`` or ``["diff"]``.
 HISTORY_FREE: set[str] = set()
 
 
 def renderer(name: str, *, reads_history: bool = True) -> Callable[[Renderer], Renderer]:
-    """Register a renderer under a format name; a different one under a taken name raises."""
+    """Register a renderer under a format name; a different one under a taken name raises.
+
+    A renderer of an installed package that is not decorated is taken to read the history.
+    """
 
     def register(func: Renderer) -> Renderer:
-        existing = RENDERERS.get(name)
-        if existing is not None and existing.__qualname__ != func.__qualname__:
-            raise ValueError(f"renderer {name!r} is already registered")
-        RENDERERS[name] = func
+        FORMATS.register(name, func)
         if not reads_history:
             HISTORY_FREE.add(name)
         return func
@@ -51,13 +59,15 @@ def renderer(name: str, *, reads_history: bool = True) -> Callable[[Renderer], R
 
 
 def load_builtin_renderers() -> None:
-    """Import the bundled renderer modules so they register themselves."""
-    import reports.builtin  # noqa: F401
+    """Register every renderer: the bundled ones, then those of installed packages (entry points).
+
+    Raises :class:`core.registry.PluginLoadError` naming an entry point that fails to import
+    or whose format is taken.
+    """
+    FORMATS.load()
 
 
 def render(name: str, result: "AuditResult", out_dir: Path, options: RenderOptions) -> list[Path]:
-    """Render one format; unknown names raise ValueError listing the known ones."""
-    load_builtin_renderers()
-    if name not in RENDERERS:
-        raise ValueError(f"unknown report format {name!r} (known: {', '.join(sorted(RENDERERS))})")
-    return RENDERERS[name](result, out_dir, options)
+    """Render one format; an unknown name raises :class:`core.registry.UnknownPluginError`
+    (a ``LookupError``) listing the known ones."""
+    return FORMATS.get(name)(result, out_dir, options)

@@ -1,7 +1,5 @@
-"""Bundled checks, one module per family; importing this package registers them all."""
+"""Bundled checks, one module per family.
 
-import importlib
-import pkgutil
-
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-    importlib.import_module(f"{__name__}.{_module}")
+Importing a module registers its checks; ``analysis.registry.CHECKS`` imports every module
+of this package by name on its first lookup (``analysis.registry.load_builtin_checks``).
+"""
