@@ -15,18 +15,20 @@ graph. Lines of those networks carry no one else's traffic either.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from analysis.context import AuditContext
 from analysis.flow import EPSILON, Route, SpareCapacity
 from analysis.measurements import peak_mbps
 from inventory.model import Circuit, Inventory
 
-__all__ = ["LineInfo", "LinePlan", "Reroute", "authority_of", "is_classified", "line_plan"]
+if TYPE_CHECKING:
+    from analysis.measurements import UtilisationSample
+
+__all__ = ["LineInfo", "LinePlan", "Reroute", "authority_of", "compute_line_plan", "is_classified"]
 
 #: A positive demand for idle lines, so a reroute still has to find a path.
 _MIN_DEMAND_MBPS = 1e-6
@@ -98,38 +100,28 @@ class LinePlan:
         return None
 
 
-_PLANS: dict[int, LinePlan] = {}
+def compute_line_plan(inventory: Inventory, graph: nx.MultiGraph, site_graph: nx.MultiGraph,
+                      utilisation: Mapping[str, Sequence[UtilisationSample]]) -> LinePlan:
+    """Classify every line, then decide zombies, reroutes and mandated candidates.
 
-
-def line_plan(ctx: AuditContext) -> LinePlan:
-    """The line plan of an audit, computed once per context (checks share it)."""
-    key = id(ctx)
-    plan = _PLANS.get(key)
-    if plan is None:
-        plan = _compute(ctx)
-        _PLANS[key] = plan
-        weakref.finalize(ctx, _PLANS.pop, key, None)
-    return plan
-
-
-def _compute(ctx: AuditContext) -> LinePlan:
-    """Classify every line, then decide zombies, reroutes and mandated candidates."""
-    S = ctx.site_graph
+    Checks read it as ``AuditContext.line_plan`` (computed once per audit).
+    """
+    S = site_graph
     ends = {d["id"]: (u, v) for u, v, d in S.edges(data=True) if d.get("kind") == "circuit"}
     seen_up = {d["id"]: d.get("seen_up") or [None, None]  # the full graph: intra-site lines too
-               for _, _, d in ctx.graph.edges(data=True) if d.get("kind") == "circuit"}
-    lines = {cid: _line_info(ctx, c, ends.get(cid), seen_up.get(cid, [None, None]))
-             for cid, c in ctx.inventory.circuits.items()}
+               for _, _, d in graph.edges(data=True) if d.get("kind") == "circuit"}
+    lines = {cid: _line_info(inventory, utilisation, c, ends.get(cid), seen_up.get(cid, [None, None]))
+             for cid, c in inventory.circuits.items()}
     zombies = tuple(sorted(cid for cid, info in lines.items() if info.zombie))
     bridges = _bridge_circuits(S)
-    backbone = ctx.inventory.policy.backbone
+    backbone = inventory.policy.backbone
     spare = SpareCapacity(tiers=2)  # tier 0: the backbone's own lines; tier 1: other shareable lines
     for info in lines.values():
         if info.sites and info.shareable and not info.down:
             spare.add(*info.sites, info.spare_mbps, tier=_tier(info, backbone))
     on_backbone = _backbone_components(S, spare)
     rerouted = _reroute(lines, bridges, spare, on_backbone, backbone)
-    mandated = _mandated_candidates(ctx.inventory, lines, bridges, spare, on_backbone)
+    mandated = _mandated_candidates(inventory, lines, bridges, spare, on_backbone)
     return LinePlan(lines, zombies, rerouted, frozenset(bridges), mandated)
 
 
@@ -138,18 +130,18 @@ def _tier(info: LineInfo, backbone: str | None) -> int:
     return 0 if backbone is not None and info.circuit.network == backbone else 1
 
 
-def _line_info(ctx: AuditContext, c: Circuit, sites: tuple[str, str] | None,
-               seen_up: list[bool | None]) -> LineInfo:
-    samples = ctx.utilisation.get(c.id, ())
+def _line_info(inventory: Inventory, utilisation: Mapping[str, Sequence[UtilisationSample]], c: Circuit,
+               sites: tuple[str, str] | None, seen_up: list[bool | None]) -> LineInfo:
+    samples = utilisation.get(c.id, ())
     peak = peak_mbps(samples)
     peak = None if peak is None else min(peak, c.bandwidth_mbps)
-    unmeasured = ctx.inventory.policy.lines.unmeasured_load * c.bandwidth_mbps
+    unmeasured = inventory.policy.lines.unmeasured_load * c.bandwidth_mbps
     load = peak if peak is not None else unmeasured
     return LineInfo(
         circuit=c,
         sites=tuple(sorted(sites)) if sites else None,  # type: ignore[arg-type]
-        classified=is_classified(ctx.inventory, c),
-        authority=authority_of(ctx.inventory, c),
+        classified=is_classified(inventory, c),
+        authority=authority_of(inventory, c),
         zombie=list(seen_up) == [False, False],
         down=False in seen_up,
         peak_mbps=peak,

@@ -33,23 +33,31 @@ over each room's :attr:`PlanParameters.max_candidates` nearest targets (status
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from analysis.approvals import Governed, approval_status
+from inventory.model import Inventory
+
 __all__ = [
+    "SCORE_HOPS",
+    "UNREACHABLE",
     "PlanParameters",
     "RoomMove",
     "RoomPlan",
     "RoomSpec",
-    "UNREACHABLE",
     "candidate_targets",
+    "plan_rooms",
     "room_distances",
+    "room_plan_report",
+    "room_specs",
     "solve_room_plan",
 ]
 
@@ -60,6 +68,8 @@ UNREACHABLE = np.iinfo(np.int16).max
 
 #: Objective tie-break per hop (CNY): among equally cheap plans prefer the nearer target.
 _HOP_TIE_BREAK = 1e-3
+#: How far (site-graph hops) the score looks for the nearest room with spare capacity.
+SCORE_HOPS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +169,7 @@ class RoomPlan:
         return self.status in ("optimal", "time_limit", "empty")
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-serialisable form (for ``ctx.extras["room_plan"]``)."""
+        """A JSON-serialisable form (the core of ``AuditContext.room_plan``)."""
         params = asdict(self.parameters)
         params["close"] = sorted(self.parameters.close)
         return {
@@ -484,3 +494,74 @@ def _plan_from_assignment(
     return RoomPlan(status, kept, tuple(moves), saving, migration,
                     round(migration / saving, 2) if saving > 0 else None, params, message,
                     gap=gap, into=dict(into))
+
+
+def room_specs(inventory: Inventory) -> list[RoomSpec]:
+    """The solver's view of every declared room (central: role or policy list)."""
+    central = set(inventory.policy.central_rooms)
+    return [
+        RoomSpec(
+            id=r.id, site=r.site, racks_used=r.racks_used, racks_total=r.racks_total,
+            power_kw=r.power_kw, power_capacity_kw=r.power_capacity_kw,
+            yearly_cost_cny=r.yearly_cost_cny, isolation=r.isolation,
+            central=r.role == "central" or r.id in central,
+        )
+        for r in inventory.rooms.values()
+    ]
+
+
+def plan_rooms(inventory: Inventory, site_graph: nx.Graph, today: dt.date,
+               **overrides: Any) -> tuple[RoomPlan, list[dict[str, Any]]]:
+    """Solve the plan and score every room; ``overrides`` replace :class:`PlanParameters` fields.
+
+    ``today`` dates the rooms' ages and approvals in the score cards.
+    """
+    params = PlanParameters.from_policy(inventory.policy.room_plan, **overrides)
+    specs = room_specs(inventory)
+    distances = room_distances(site_graph, specs, cutoff=max(params.max_hops, SCORE_HOPS))
+    plan = solve_room_plan(specs, distances, params)
+    nearest = candidate_targets(specs, distances, params, max_hops=SCORE_HOPS, limit=1)
+    moves = {m.room: m for m in plan.moves}
+    scores = [_score(inventory, today, s, nearest[s.id], moves.get(s.id), plan.feasible) for s in specs]
+    return plan, scores
+
+
+def room_plan_report(inventory: Inventory, site_graph: nx.Graph, today: dt.date) -> dict[str, Any]:
+    """The policy's plan and every room's score card, as JSON (``AuditContext.room_plan``):
+    :meth:`RoomPlan.to_dict` plus ``rooms``, the score cards in inventory order."""
+    plan, scores = plan_rooms(inventory, site_graph, today)
+    report = plan.to_dict()
+    report["rooms"] = scores
+    return report
+
+
+def _score(inventory: Inventory, today: dt.date, room: RoomSpec, nearest: list[tuple[str, int]],
+           move: RoomMove | None, feasible: bool) -> dict[str, Any]:
+    """One room's score card: what planners weigh, and the plan's decision for it."""
+    declared = inventory.rooms[room.id]
+    status = approval_status(inventory, Governed("rooms", "room", room.id, declared.department,
+                                                 declared.built, declared.approval))
+    age = round((today - declared.built).days / 365.25, 1) if declared.built else None
+    return {
+        "room": room.id,
+        "site": room.site,
+        "department": declared.department,
+        "central": room.central,
+        "isolation": room.isolation,
+        "racks_used": room.racks_used,
+        "racks_total": room.racks_total,
+        "rack_use": round(room.racks_used / room.racks_total, 3) if room.racks_total else None,
+        "power_kw": room.power_kw,
+        "power_capacity_kw": room.power_capacity_kw,
+        "yearly_cost_cny": room.yearly_cost_cny,
+        "age_years": age,
+        "approval": status,
+        "nearest_spare_room": nearest[0][0] if nearest else None,
+        "nearest_spare_hops": nearest[0][1] if nearest else None,
+        "decision": ("merge" if move else "keep") if feasible else "no plan",
+        "into": move.into if move else None,
+        "racks_moved": move.racks_moved if move else 0,
+        "migration_cost_cny": move.migration_cost_cny if move else 0.0,
+        "yearly_saving_cny": move.yearly_saving_cny if move else 0.0,
+        "payback_years": move.payback_years if move else None,
+    }

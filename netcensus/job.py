@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.context import AuditResult
+from analysis.context import AuditResult, RunInfo
 from analysis.findings import Severity
 from collectors.base import Collector
 from core.errors import NetcensusError, OutputError
@@ -171,9 +171,8 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
                     current = store.run(run_id)
                     platforms = {n: d.platform for n, d in result.inventory.devices.items()}
                     diff = diff_runs(base, current, platforms=platforms)
-                    result.extras["diff"] = diff.to_dict()
-                result.extras["run"] = {"id": run_id, "degraded": degraded, "failed_devices": failed,
-                                        "store": str(job.store_path)}
+                    result.diff = diff.to_dict()
+                result.run = RunInfo(run_id, degraded, tuple(failed), str(job.store_path))
                 rendering = time.perf_counter()
                 writer.render(result)
                 render_s = time.perf_counter() - rendering

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from analysis.context import AuditContext, AuditResult
+from analysis.context import REPORTED, AuditContext, AuditResult
 from analysis.findings import Finding
 from analysis.measurements import UtilisationSample, load_utilisation_csv, samples_from_facts
 from analysis.registry import CheckSpec, merge_findings, selected_checks
@@ -123,27 +123,26 @@ def _collect_one(collector: Collector, device: Device, cache: FactsCache | None)
 def run_checks_shared(ctx: AuditContext, checks: Sequence[CheckSpec], processes: int) -> list[Finding]:
     """:func:`analysis.registry.run_checks`, shared between ``processes`` (see :mod:`netcensus.forkshare`).
 
-    The checks of one module go to one process: they share what they compute (ROM001
-    and ROM002 one room plan, the ADR checks one address index), which two processes
-    would each compute. Modules with a ``costly`` check go first, then those with more
-    checks; the small ones fill in.
-    What a check leaves in ``ctx.extras`` (the room plan) comes back from whichever
-    process ran it.
+    The checks of one module go to one process: they share the analyses the context
+    derives for them (ROM001 and ROM002 one room plan, the ADR checks one address index),
+    which two processes would each compute. Modules with a ``costly`` check go first, then
+    those with more checks; the small ones fill in, while the costly ones still run.
+    The derived analyses a result carries (:data:`analysis.context.REPORTED`: the room
+    plan) come back from whichever process computed them, once, into ``ctx``.
     """
     groups: dict[str, list[CheckSpec]] = {}
     for spec in checks:
         groups.setdefault(spec.func.__module__, []).append(spec)
 
     def run(group: list[CheckSpec]) -> tuple[list[list[Finding]], dict[str, object]]:
-        before = set(ctx.extras)
+        before = ctx.computed(REPORTED).keys()
         findings = [list(spec.func(ctx)) for spec in group]
-        return findings, {k: v for k, v in ctx.extras.items() if k not in before}
+        return findings, {k: v for k, v in ctx.computed(REPORTED).items() if k not in before}
 
     ordered = sorted(groups.values(), key=lambda g: (not any(s.costly for s in g), -len(g)))
     found: dict[str, list[Finding]] = {}
-    for group, (per_check, extras) in zip(ordered, share_out(ordered, run, processes), strict=True):
-        for key, value in extras.items():
-            ctx.extras.setdefault(key, value)
+    for group, (per_check, derived) in zip(ordered, share_out(ordered, run, processes), strict=True):
+        ctx.adopt(derived)
         found.update((spec.code, findings) for spec, findings in zip(group, per_check, strict=True))
     return merge_findings(found[spec.code] for spec in checks)  # in check order, as run_checks
 
@@ -254,7 +253,8 @@ def audit(
         inventory=ctx.inventory, facts=dict(ctx.facts), findings=findings, graph=graph, site_graph=sgraph,
         started=started, inventory_path=str(inventory_path),
         captures_path=str(captures_path) if captures_path else None, timings=timings,
-        extras=ctx.extras, today=ctx.today,
+        # The room plan when a room check computed it: an audit without them solves none.
+        room_plan=ctx.room_plan if "room_plan" in ctx.computed(REPORTED) else None, today=ctx.today,
     )
 
 

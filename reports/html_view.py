@@ -171,7 +171,7 @@ def _mentioned_ids(finding: Finding, extra: tuple[str, ...] = ()) -> list[str]:
 
 def new_finding_keys(result: AuditResult) -> frozenset[str]:
     """Keys of the findings the history diff calls new (empty without a baseline)."""
-    diff = result.extras.get("diff")
+    diff = result.diff
     if not isinstance(diff, Mapping):
         return frozenset()
     return frozenset(str(f.get("key")) for f in diff.get("new", ()) if isinstance(f, Mapping))
@@ -264,8 +264,8 @@ class ProposalView:
 
 
 def room_plan_of(result: AuditResult) -> dict[str, Any]:
-    """The room plan from ``result.extras["room_plan"]`` as a dict (empty when absent)."""
-    plan = result.extras.get("room_plan")
+    """The room plan (``result.room_plan``) as a dict (empty when absent)."""
+    plan = result.room_plan
     if plan is None:
         return {}
     if hasattr(plan, "to_dict"):

@@ -106,12 +106,13 @@ def report_dict(result: AuditResult) -> dict[str, Any]:
     """The whole report as a JSON-ready dict (what ``--format json`` prints)."""
     summary = summarise(result)
     extras, omitted = {}, []
-    for name in sorted(result.extras):
-        value = _try_jsonable(result.extras[name])
-        if value is _NO_JSON:
-            omitted.append(name)
-        else:
+    side = {"diff": result.diff, "room_plan": result.room_plan, "run": result.run}
+    for name, found in sorted(side.items()):
+        value = _NO_JSON if found is None else _try_jsonable(found)
+        if value is not _NO_JSON:
             extras[name] = value
+        elif found is not None:
+            omitted.append(name)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": result.started.isoformat(),
@@ -130,7 +131,8 @@ def report_dict(result: AuditResult) -> dict[str, Any]:
     }
     if omitted:
         report["extras_omitted"] = omitted
-    # The nightly job's diff against its baseline and its run record are first-class keys.
+    # The nightly job's diff against its baseline and its run record are first-class keys;
+    # the room plan stays under "extras", where the schema has always had it.
     for key in ("diff", "run"):
         if key in extras:
             report[key] = extras.pop(key)

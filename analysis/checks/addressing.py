@@ -29,19 +29,26 @@ Everything is sort-based, O(n log n) in the number of prefixes and addresses.
 from __future__ import annotations
 
 import bisect
-import re
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, collapse_addresses
 
+# What the checks share (the address index, contradicted isolation) is derived once per
+# audit by the context; these names stay importable from here.
+from analysis.addresses import (
+    NetworkIndex,
+    Observed,
+    contradicted_isolation,
+    global_table_routes,
+    interconnects,
+    observed_addresses,
+    parse_interface_address,
+    parse_prefix,
+)
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
-from analysis.graph import canonical_vrf, device_node, interface_plane, vrf_evidenced
 from analysis.registry import check, spec
-from collectors.facts import InterfaceRole
-from collectors.normalise import interface_name
-from inventory.model import Inventory, Network
+from inventory.model import Inventory
 
 __all__ = ["Claim", "NetworkIndex", "Observed", "contradicted_isolation", "interconnects", "observed_addresses",
            "overlapping_pairs", "parse_interface_address"]
@@ -61,94 +68,6 @@ class Claim:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
-class Observed:
-    """One address configured on one device interface (kept as integers: cheap at scale)."""
-
-    device: str
-    interface: str
-    vrf: str | None  # canonical: None is the global table, whatever the vendor calls it
-    ip: int
-    prefixlen: int  # 32 for an address shown without a length
-    masked: bool = True  # False: read from a form with no prefix length (``ip interface brief``)
-    vrf_known: bool = True  # False: no evidence read could have shown a VRF (graph.vrf_evidenced)
-
-    @property
-    def address(self) -> str:
-        """The dotted address, ``10.1.2.1``."""
-        return str(IPv4Address(self.ip))
-
-    @property
-    def with_prefixlen(self) -> str:
-        """``10.1.2.1/30`` (``10.1.2.1`` when the evidence gave no length)."""
-        return f"{self.address}/{self.prefixlen}" if self.masked else self.address
-
-    @property
-    def subnet(self) -> tuple[int, int]:
-        """The interface's subnet as (first address, prefix length)."""
-        return self.ip & _mask(self.prefixlen), self.prefixlen
-
-
-def _mask(prefixlen: int) -> int:
-    return (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF
-
-
-_DOTTED = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
-
-
-def _octets(text: str) -> int | None:
-    match = _DOTTED.fullmatch(text)
-    if match is None:
-        return None
-    a, b, c, d = (int(x) for x in match.groups())
-    if a > 255 or b > 255 or c > 255 or d > 255:
-        return None
-    return a << 24 | b << 16 | c << 8 | d
-
-
-def parse_interface_address(text: str) -> tuple[int, int] | None:
-    """``"10.1.2.1/30"`` (or ``/255.255.255.252``, or no length: /32) -> (address, length).
-
-    A hand-rolled parser: the standard ``ipaddress`` constructors cost ~50 us each, which
-    is seconds on a 10,000-device city. None for anything that is not an IPv4 interface.
-
-    >>> parse_interface_address("10.1.2.1/30"), parse_interface_address("10.1.2.1/255.255.255.0")
-    ((167838209, 30), (167838209, 24))
-    >>> parse_interface_address("10.1.2.300/24"), parse_interface_address("fe80::1/64")
-    (None, None)
-    """
-    address, _, length = text.strip().partition("/")
-    ip = _octets(address)
-    if ip is None:
-        return None
-    if not length:
-        return ip, 32
-    if length.isascii() and length.isdigit():
-        return (ip, int(length)) if int(length) <= 32 else None
-    mask = _octets(length)
-    if mask is None:
-        return None
-    prefixlen = bin(mask).count("1")
-    return (ip, prefixlen) if mask == _mask(prefixlen) else None
-
-
-def interconnects(network: Network) -> bool:
-    """Whether a network shares routes over the backbone (not isolated, not classified)."""
-    return network.isolation == "none" and network.kind != "classified"
-
-
-def _parse_prefix(text: str) -> IPv4Network | None:
-    try:
-        return IPv4Network(text, strict=False)
-    except ValueError:
-        return None
-
-
-def _ignored(ip: int) -> bool:
-    """Loopback 127/8, link-local 169.254/16 and 0.0.0.0 are never an addressing problem."""
-    return ip >> 24 == 127 or ip >> 16 == 0xA9FE or ip == 0
-
-
 class _CaptureSources:
     """The capture file that shows a device's interface addresses, looked up once per device."""
 
@@ -166,96 +85,13 @@ class _CaptureSources:
         return self._ctx.fact_source(device, "addresses", "interfaces")
 
 
-def observed_addresses(ctx: AuditContext, *, plane: InterfaceRole = "data",
-                       unmasked: bool = False) -> Iterator[Observed]:
-    """Every parsable, meaningful own address on the interfaces of one plane of every device.
-
-    ``plane`` chooses data-plane (the default), management or internal interfaces
-    (:func:`analysis.graph.interface_plane`). Addresses meant to be on several devices
-    (``shared_addresses``: VRRP/HSRP/VARP virtual IPs, anycast gateways and VTEPs) are
-    never an interface's own and are left out. ``unmasked`` adds the addresses read
-    from a form without a prefix length, as /32 with ``masked=False``.
-    """
-    for name, facts in ctx.facts.items():
-        for itf in facts.interfaces:
-            if interface_plane(itf, facts.platform) != plane:
-                continue
-            shared = {p[0] for p in map(parse_interface_address, itf.shared_addresses) if p} \
-                if itf.shared_addresses else set()
-            vrf = canonical_vrf(itf.vrf)
-            known = vrf_evidenced(facts, itf)
-            for text in itf.addresses:
-                parsed = parse_interface_address(text)
-                if parsed is not None and not _ignored(parsed[0]) and parsed[0] not in shared:
-                    yield Observed(name, itf.name, vrf, parsed[0], parsed[1], vrf_known=known)
-            for text in itf.unmasked_addresses if unmasked else ():
-                parsed = parse_interface_address(text.split("/", 1)[0])
-                if parsed is not None and not _ignored(parsed[0]) and parsed[0] not in shared:
-                    yield Observed(name, itf.name, vrf, parsed[0], 32, masked=False, vrf_known=known)
-
-
-class NetworkIndex:
-    """Declared prefixes by network, and the attribution of observed addresses to networks."""
-
-    def __init__(self, inventory: Inventory) -> None:
-        self.inventory = inventory
-        self.prefixes: dict[str, list[IPv4Network]] = {
-            n.id: sorted((p for p in map(_parse_prefix, n.prefixes) if p is not None),
-                         key=lambda p: -p.prefixlen)  # most specific first
-            for n in inventory.networks.values()
-        }
-        #: network id -> [(first, last, length)], most specific first
-        self._ranges = {net: [(int(p.network_address), int(p.broadcast_address), p.prefixlen) for p in prefixes]
-                        for net, prefixes in self.prefixes.items()}
-        #: (device, port) -> the network of the declared circuit ending on that port
-        self._circuit_ports: dict[tuple[str, str], str] = {}
-        for c in sorted(inventory.circuits.values(), key=lambda c: c.id):
-            for end in (c.a, c.z):
-                if c.network and end.device and end.interface:
-                    self._circuit_ports.setdefault((end.device, interface_name(end.interface)), c.network)
-
-    def network_of(self, device: str, ip: int, interface: str | None = None) -> str | None:
-        """The network an address on ``device`` (on ``interface``) belongs to (module docstring)."""
-        dev = self.inventory.devices.get(device)
-        if dev is None:
-            return None
-        if interface is not None and self._circuit_ports:
-            # The end port of a declared circuit carries the circuit's network: a tax
-            # router's end of a backbone line holds a backbone address, not a tax one.
-            on_port = self._circuit_ports.get((device, interface)) \
-                or self._circuit_ports.get((device, interface.split(".", 1)[0]))
-            if on_port is not None:
-                return on_port
-        best: tuple[int, str] | None = None
-        for net in dev.networks:
-            for first, last, length in self._ranges.get(net, ()):
-                if first <= ip <= last:
-                    if best is None or length > best[0]:
-                        best = (length, net)
-                    break
-        if best is not None:
-            return best[1]
-        backbone = self.inventory.policy.backbone
-        others = [n for n in dev.networks if n != backbone]
-        if len(others) == 1:
-            return others[0]
-        if not others and backbone and backbone in dev.networks:
-            return backbone  # a device whose only network is the backbone: all its addresses are
-        return None
-
-    def in_backbone(self, ip: int) -> bool:
-        """Whether an address lies in a declared prefix of the backbone network."""
-        backbone = self.inventory.policy.backbone
-        return any(first <= ip <= last for first, last, _ in self._ranges.get(backbone or "", ()))
-
-
-def _claims(ctx: AuditContext, index: NetworkIndex, contradicted: Iterable[str] = ()) -> list[Claim]:
+def _claims(ctx: AuditContext, contradicted: Iterable[str] = ()) -> list[Claim]:
     """Declared and observed claims of interconnecting networks, one per (domain, prefix, network).
 
     ``contradicted`` networks are declared isolated but observed in the global table on
     the way to the backbone (ADR004): they are judged on that evidence, in the global table.
     """
-    inventory = ctx.inventory
+    inventory, index = ctx.inventory, ctx.address_index
     capture_source = _CaptureSources(ctx)
     observed_global = set(contradicted)
     claims: dict[tuple[str, IPv4Network, str], Claim] = {}
@@ -268,7 +104,7 @@ def _claims(ctx: AuditContext, index: NetworkIndex, contradicted: Iterable[str] 
             claims.setdefault(key, Claim(net.id, key[0], prefix, inventory.source("networks", net.id),
                                          f"network {net.id} declares {prefix}"))
     seen: set[tuple[str, int, int, str]] = set()
-    for obs in observed_addresses(ctx):
+    for obs in observed_addresses(ctx.facts):
         if obs.prefixlen >= 30:
             continue  # link nets and host routes: shared by design between the two ends
         net_id = index.network_of(obs.device, obs.ip, obs.interface)
@@ -328,9 +164,7 @@ def overlapping_pairs(claims: Iterable[Claim], *, aggregate: str | None = None
 @check("ADR001", "addressing", Severity.HIGH, "overlapping prefixes")
 def overlapping_prefixes(ctx: AuditContext) -> Iterable[Finding]:
     """Overlapping prefixes between networks that must interconnect over the backbone."""
-    index = NetworkIndex(ctx.inventory)
-    contradicted = contradicted_isolation(ctx, index)
-    pairs = overlapping_pairs(_claims(ctx, index, contradicted), aggregate=ctx.inventory.policy.backbone)
+    pairs = overlapping_pairs(_claims(ctx, ctx.contradicted_isolation), aggregate=ctx.inventory.policy.backbone)
     for (a, b), examples in sorted(pairs.items()):
         shown = [f"{x.prefix} ({x.network}) / {y.prefix} ({y.network})" for x, y in examples]
         evidence = []
@@ -347,68 +181,6 @@ def overlapping_prefixes(ctx: AuditContext) -> Iterable[Finding]:
         )
 
 
-def _global_table_routes(ctx: AuditContext) -> dict[str, str | None]:
-    """Devices routed to the backbone in the global table: device -> the device it was reached from.
-
-    From the backbone's own devices (``policy.backbone`` in their networks), over ``l3``
-    edges whose two ends are both in their global table, as evidence that can show VRFs
-    says (:func:`analysis.graph.vrf_evidenced`). A customer link whose PE end is in a VRF is
-    no such edge: behind it the customer's global table is its own.
-    """
-    backbone = ctx.inventory.policy.backbone
-    if not backbone:
-        return {}
-    G = ctx.graph
-    start = sorted(d.name for d in ctx.inventory.devices.values() if backbone in d.networks)
-    parent: dict[str, str | None] = {name: None for name in start}
-    queue = deque(start)
-    while queue:
-        here = queue.popleft()
-        node = device_node(here)
-        if node not in G:
-            continue
-        for _, other, data in G.edges(node, data=True):
-            if data.get("kind") != "l3" or any(v is not None for v in data.get("vrfs", {}).values()) \
-                    or not all(_evidenced_global(ctx, dev, port) for dev, port in data["ports"].items()):
-                continue
-            name = G.nodes[other].get("id")
-            if name and name not in parent and G.nodes[other].get("declared"):
-                parent[name] = here
-                queue.append(name)
-    return parent
-
-
-def _evidenced_global(ctx: AuditContext, device: str, port: str) -> bool:
-    """Whether a port's place in the global table is shown by evidence that could show a VRF."""
-    facts = ctx.facts.get(device)
-    itf = facts.interface(port) if facts is not None else None
-    return facts is not None and itf is not None and vrf_evidenced(facts, itf)
-
-
-def contradicted_isolation(ctx: AuditContext, index: NetworkIndex | None = None) -> dict[str, list[Observed]]:
-    """Networks declared logically isolated whose LAN addresses the evidence puts on the backbone.
-
-    A network with ``isolation: logical`` (a VRF or an MPLS VPN) is contradicted when a LAN
-    address of it (shorter than /30) sits in the global table of a device that is routed
-    to the backbone in the global table (:func:`_global_table_routes`). Network -> those
-    addresses, in device order.
-    """
-    inventory = ctx.inventory
-    logical = {n.id for n in inventory.networks.values() if n.isolation == "logical" and n.kind != "classified"}
-    if not logical:
-        return {}
-    routed = _global_table_routes(ctx)
-    index = index or NetworkIndex(inventory)
-    out: dict[str, list[Observed]] = {}
-    for obs in sorted(observed_addresses(ctx), key=lambda o: (o.device, o.interface, o.ip)):
-        if obs.vrf is not None or not obs.vrf_known or obs.prefixlen >= 30 or obs.device not in routed:
-            continue
-        net = index.network_of(obs.device, obs.ip, obs.interface)
-        if net in logical:
-            out.setdefault(net, []).append(obs)
-    return out
-
-
 def _route_text(routed: dict[str, str | None], device: str) -> str:
     """``tax-r1 -> agg1 -> core1``: the global-table path from a device to the backbone."""
     chain = [device]
@@ -421,10 +193,10 @@ def _route_text(routed: dict[str, str | None], device: str) -> str:
 def isolation_contradicted(ctx: AuditContext) -> Iterable[Finding]:
     """Network declared logically isolated (VRF/MPLS) whose LANs are in the global table joined to the backbone."""
     inventory = ctx.inventory
-    contradicted = contradicted_isolation(ctx)
+    contradicted = ctx.contradicted_isolation
     if not contradicted:
         return
-    routed = _global_table_routes(ctx)
+    routed = global_table_routes(inventory, ctx.graph, ctx.facts)
     capture_source = _CaptureSources(ctx)
     for net_id, found in sorted(contradicted.items()):
         net = inventory.networks[net_id]
@@ -453,11 +225,11 @@ def isolation_contradicted(ctx: AuditContext) -> Iterable[Finding]:
 @check("ADR002", "addressing", Severity.HIGH, "duplicate address")
 def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
     """One IP address configured on two or more devices in the global routing table."""
-    index = NetworkIndex(ctx.inventory)
+    index = ctx.address_index
     capture_source = _CaptureSources(ctx)
-    contradicted = set(contradicted_isolation(ctx, index))  # judged on what is observed (ADR004)
+    contradicted = set(ctx.contradicted_isolation)  # judged on what is observed (ADR004)
     holders: dict[int, list[Observed]] = {}
-    for obs in observed_addresses(ctx, unmasked=True):
+    for obs in observed_addresses(ctx.facts, unmasked=True):
         if obs.vrf is None:
             holders.setdefault(obs.ip, []).append(obs)
     reported: set[int] = set()
@@ -509,7 +281,7 @@ def _duplicate_management_addresses(ctx: AuditContext, capture_source: _CaptureS
     ``jsrv``, 128.0.0.0/2) are the same on every box by design and are never compared.
     """
     groups: dict[tuple[int, str], list[Observed]] = {}
-    for obs in observed_addresses(ctx, plane="management", unmasked=True):
+    for obs in observed_addresses(ctx.facts, plane="management", unmasked=True):
         groups.setdefault((obs.ip, (obs.vrf or "").lower()), []).append(obs)
     for (ip, vrf), found in sorted(groups.items()):
         devices = sorted({o.device for o in found})
@@ -542,7 +314,7 @@ def _plan(inventory: Inventory) -> dict[str, tuple[list[int], list[int], list[IP
     """Department -> its allocated blocks merged into disjoint, sorted (starts, ends, blocks)."""
     out = {}
     for department, texts in inventory.policy.address_plan.items():
-        blocks = sorted(collapse_addresses(p for p in map(_parse_prefix, texts) if p is not None))
+        blocks = sorted(collapse_addresses(p for p in map(parse_prefix, texts) if p is not None))
         out[department] = ([int(p.network_address) for p in blocks],
                            [int(p.broadcast_address) for p in blocks], blocks)
     return out
@@ -571,12 +343,12 @@ def outside_address_plan(ctx: AuditContext) -> Iterable[Finding]:
     plan = _plan(inventory)
     if not plan:
         return
-    index = NetworkIndex(inventory)
+    index = ctx.address_index
     exempt = _exempt_networks(inventory)
     policy_source = inventory.source("policy", "policy")
     capture_source = _CaptureSources(ctx)
     allocations = {dep: [str(p) for p in blocks[2]] for dep, blocks in plan.items()}
-    for obs in sorted(observed_addresses(ctx, unmasked=True), key=lambda o: (o.device, o.ip, o.interface)):
+    for obs in sorted(observed_addresses(ctx.facts, unmasked=True), key=lambda o: (o.device, o.ip, o.interface)):
         dev = inventory.devices.get(obs.device)
         if dev is None or index.in_backbone(obs.ip):
             continue

@@ -11,17 +11,22 @@ An entity without that date cannot be judged and is left alone.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
+from analysis.approvals import (
+    ApprovalStatus,
+    Governed,
+    approval_status,
+    governed_entities,
+)
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
-from inventory.model import Inventory, Policy, is_ipv4_address
+from inventory.model import Policy, is_ipv4_address
 
+# The approval rule itself is in analysis.approvals (the room plan's score cards use it too).
 __all__ = [
     "ApprovalStatus",
     "Governed",
@@ -32,66 +37,11 @@ __all__ = [
     "published_web_rules",
 ]
 
-ApprovalStatus = Literal["approved", "missing", "unknown_approval", "not_covered", "late",
-                         "not_required", "undated"]
-
 #: TCP ports that publish a website.
 WEB_PORTS = frozenset({80, 443})
 #: Port keywords that Cisco, Huawei and H3C accept in place of numbers.
 _PORT_NAMES = {"www": 80, "http": 80, "https": 443}
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Governed:
-    """One room, network, circuit or website, as the approval rules see it."""
-
-    section: str  # inventory section: rooms, networks, circuits, websites
-    kind: str  # "room", "network", "circuit", "website" (for messages)
-    id: str  # the entity id (a website's domain)
-    department: str
-    appeared: dt.date | None
-    approval: str | None
-
-
-def governed_entities(inventory: Inventory) -> Iterator[Governed]:
-    """Every entity the approval rule applies to, in inventory order."""
-    for r in inventory.rooms.values():
-        yield Governed("rooms", "room", r.id, r.department, r.built, r.approval)
-    for n in inventory.networks.values():
-        yield Governed("networks", "network", n.id, n.department, n.built, n.approval)
-    for c in inventory.circuits.values():
-        yield Governed("circuits", "circuit", c.id, c.department, c.contract_start, c.approval)
-    for w in inventory.websites.values():
-        yield Governed("websites", "website", w.domain, w.department, w.built, w.approval)
-
-
-def approval_status(inventory: Inventory, entity: Governed) -> ApprovalStatus:
-    """How the approval rule judges one entity.
-
-    ``not_required``: appeared before the policy date (or the policy sets none);
-    ``undated``: its date is unknown; ``missing``: needs an approval and cites none;
-    ``unknown_approval``: cites an approval the inventory does not hold; ``not_covered``:
-    the approval does not list it; ``late``: the approval is dated after it appeared;
-    ``approved``: all is well.
-    """
-    start = inventory.policy.approval_required_from
-    if start is None:
-        return "not_required"
-    if entity.appeared is None:
-        return "undated"
-    if entity.appeared < start:
-        return "not_required"
-    if not entity.approval:
-        return "missing"
-    approval = inventory.approvals.get(entity.approval)
-    if approval is None:
-        return "unknown_approval"
-    if entity.id not in approval.covers:
-        return "not_covered"
-    if approval.date > entity.appeared:
-        return "late"
-    return "approved"
 
 
 @check("GOV001", "governance", Severity.HIGH, "built without approval")

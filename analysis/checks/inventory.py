@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from analysis.context import AuditContext
 from analysis.costs import cancellation
 from analysis.findings import Evidence, Finding, Severity
-from analysis.lineplan import authority_of, is_classified, line_plan
+from analysis.lineplan import authority_of, is_classified
 from analysis.registry import check, spec
 from core.platforms import FactKind
 from inventory.model import Circuit
@@ -99,7 +99,7 @@ def devices_without_capture(ctx: AuditContext) -> Iterator[Finding]:
 def zombie_lines(ctx: AuditContext) -> Iterator[Finding]:
     """Zombie line: declared (and billed) but seen down at both ends."""
     me = spec("INV003")
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     for cid in plan.zombies:
         c = ctx.inventory.circuits[cid]
         evidence = [Evidence(ctx.inventory.source("circuits", cid),

@@ -1,10 +1,10 @@
 """Leased-line consolidation (docs/checks.md, "lines"): LIN001-LIN006.
 
-The decisions (which lines go, where their traffic goes) come from the shared
-:func:`analysis.lineplan.line_plan`; these checks turn them into findings. A
-line's saving is counted in one finding only, in this order: INV003 (zombie),
-LIN003 (cancel), LIN001 (merge), LIN004 (downgrade). A later finding about the
-same line still reports, with no saving and ``saving_counted_in`` in its args.
+The decisions (which lines go, where their traffic goes) come from the audit's
+line plan (``AuditContext.line_plan``, :mod:`analysis.lineplan`); these checks turn
+them into findings. A line's saving is counted in one finding only, in this order:
+INV003 (zombie), LIN003 (cancel), LIN001 (merge), LIN004 (downgrade). A later finding
+about the same line still reports, with no saving and ``saving_counted_in`` in its args.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from analysis.checks.inventory import cancellation_advice
 from analysis.context import AuditContext
 from analysis.costs import downgrade_cost, merge_estimate, standard_mbps
 from analysis.findings import Evidence, Finding, Severity
-from analysis.lineplan import LinePlan, line_plan
+from analysis.lineplan import LinePlan
 from analysis.measurements import percentile
 from analysis.registry import check, spec
 from inventory.model import Circuit
@@ -35,7 +35,7 @@ def _line_evidence(ctx: AuditContext, c: Circuit, extra: str = "") -> Evidence:
 
 def merge_groups(ctx: AuditContext) -> dict[tuple[str, str], list[Circuit]]:
     """Lines that may be merged, by site pair: two or more, neither classified nor mandated."""
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     groups: dict[tuple[str, str], list[Circuit]] = {}
     for cid, info in sorted(plan.lines.items()):
         a, z = info.circuit.site_pair
@@ -48,7 +48,7 @@ def merge_groups(ctx: AuditContext) -> dict[tuple[str, str], list[Circuit]]:
 def parallel_lines(ctx: AuditContext) -> Iterator[Finding]:
     """Two or more lines between the same two sites, whatever their departments."""
     me = spec("LIN001")
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     exponent = ctx.inventory.policy.tariff_bandwidth_exponent
     for (a, z), lines in merge_groups(ctx).items():
         ids = [c.id for c in lines]
@@ -116,7 +116,7 @@ def district_key(district: str, level: int) -> str:
 def district_pair_lines(ctx: AuditContext) -> Iterator[Finding]:
     """Lines of several departments between the same two districts: one shared line could do."""
     me = spec("LIN002")
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     policy = ctx.inventory.policy.lines
     backbone = ctx.inventory.policy.backbone
     groups: dict[tuple[str, str], list[Circuit]] = {}
@@ -155,7 +155,7 @@ def district_pair_lines(ctx: AuditContext) -> Iterator[Finding]:
 def unnecessary_lines(ctx: AuditContext) -> Iterator[Finding]:
     """Line whose traffic the remaining lines carry (max-flow after its removal meets its demand)."""
     me = spec("LIN003")
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     for cid, reroute in plan.rerouted.items():
         c = ctx.inventory.circuits[cid]
         basis = "measured peak" if reroute.measured else "bandwidth"
@@ -206,7 +206,7 @@ def underuse(peaks: Sequence[float], bandwidth_mbps: float, *, percentile_q: flo
 def underused_lines(ctx: AuditContext) -> Iterator[Finding]:
     """Underused line: 95th-percentile traffic far below its bandwidth (needs utilisation samples)."""
     me = spec("LIN004")
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     policy = ctx.inventory.policy.lines
     merged = _merged_with_saving(ctx, plan)
     for cid in sorted(ctx.utilisation):
@@ -279,7 +279,7 @@ def renewal_window(c: Circuit, today: dt.date, lead_days: int) -> tuple[dt.date,
 def contract_decisions(ctx: AuditContext) -> Iterator[Finding]:
     """Contract ends within its notice period: decide before it renews silently."""
     me = spec("LIN005")
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     proposals = {**_merged_with_saving(ctx, plan)}
     for cid in sorted(ctx.inventory.circuits):
         c = ctx.inventory.circuits[cid]
@@ -314,7 +314,7 @@ def contract_decisions(ctx: AuditContext) -> Iterator[Finding]:
 def mandated_lines(ctx: AuditContext) -> Iterator[Finding]:
     """Line of a network mandated by a higher authority: consolidating it is raised with that authority."""
     me = spec("LIN006")
-    plan = line_plan(ctx)
+    plan = ctx.line_plan
     for cid, info in sorted(plan.lines.items()):
         if info.authority is None or info.classified:
             continue

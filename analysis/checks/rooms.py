@@ -1,9 +1,8 @@
 """Machine-room checks: score every room and plan their consolidation (ROM001, ROM002).
 
-The plan itself is :mod:`analysis.roomplan` (an exact MILP); this module turns the
-inventory and the site graph into its input, scores each room for the planners, puts
-the whole plan into ``ctx.extras["room_plan"]`` and reports each room to close (ROM001)
-or why no plan exists (ROM002).
+The plan itself is :mod:`analysis.roomplan` (an exact MILP, with each room's score card
+for the planners); the audit computes it once (``AuditContext.room_plan``, which reports
+show) and these checks report each room to close (ROM001) or why no plan exists (ROM002).
 """
 
 from __future__ import annotations
@@ -11,97 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from analysis.checks.governance import Governed, approval_status
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
-from inventory.model import Inventory
 
 if TYPE_CHECKING:
-    from analysis.roomplan import RoomMove, RoomPlan, RoomSpec
+    from analysis.roomplan import RoomPlan
 
-__all__ = ["SCORE_HOPS", "plan_rooms", "room_plan", "room_specs"]
-
-#: How far (site-graph hops) the score looks for the nearest room with spare capacity.
-SCORE_HOPS = 6
-
-
-def room_specs(inventory: Inventory) -> list[RoomSpec]:
-    """The solver's view of every declared room (central: role or policy list)."""
-    from analysis.roomplan import RoomSpec  # numpy and scipy: imported by the room checks only
-
-    central = set(inventory.policy.central_rooms)
-    return [
-        RoomSpec(
-            id=r.id, site=r.site, racks_used=r.racks_used, racks_total=r.racks_total,
-            power_kw=r.power_kw, power_capacity_kw=r.power_capacity_kw,
-            yearly_cost_cny=r.yearly_cost_cny, isolation=r.isolation,
-            central=r.role == "central" or r.id in central,
-        )
-        for r in inventory.rooms.values()
-    ]
+__all__ = ["plan_rooms"]
 
 
 def plan_rooms(ctx: AuditContext, **overrides: Any) -> tuple[RoomPlan, list[dict[str, Any]]]:
-    """Solve the plan and score every room; ``overrides`` replace :class:`PlanParameters` fields.
+    """:func:`analysis.roomplan.plan_rooms` on an audit's inventory, site graph and day (what-if
+    questions: ``overrides`` replace plan parameters). The policy's plan is ``ctx.room_plan``."""
+    # numpy and scipy are imported only when rooms are planned.
+    from analysis.roomplan import plan_rooms as solve
 
-    Pure: reads ``ctx`` (inventory, site graph, today), writes nothing.
-    """
-    from analysis.roomplan import PlanParameters, candidate_targets, room_distances, solve_room_plan
-
-    inventory = ctx.inventory
-    params = PlanParameters.from_policy(inventory.policy.room_plan, **overrides)
-    specs = room_specs(inventory)
-    distances = room_distances(ctx.site_graph, specs, cutoff=max(params.max_hops, SCORE_HOPS))
-    plan = solve_room_plan(specs, distances, params)
-    nearest = candidate_targets(specs, distances, params, max_hops=SCORE_HOPS, limit=1)
-    moves = {m.room: m for m in plan.moves}
-    scores = [_score(ctx, s, nearest[s.id], moves.get(s.id), plan.feasible) for s in specs]
-    return plan, scores
-
-
-def _score(ctx: AuditContext, room: RoomSpec, nearest: list[tuple[str, int]], move: RoomMove | None,
-           feasible: bool) -> dict[str, Any]:
-    """One room's score card: what planners weigh, and the plan's decision for it."""
-    declared = ctx.inventory.rooms[room.id]
-    status = approval_status(ctx.inventory, Governed("rooms", "room", room.id, declared.department,
-                                                      declared.built, declared.approval))
-    age = round((ctx.today - declared.built).days / 365.25, 1) if declared.built else None
-    return {
-        "room": room.id,
-        "site": room.site,
-        "department": declared.department,
-        "central": room.central,
-        "isolation": room.isolation,
-        "racks_used": room.racks_used,
-        "racks_total": room.racks_total,
-        "rack_use": round(room.racks_used / room.racks_total, 3) if room.racks_total else None,
-        "power_kw": room.power_kw,
-        "power_capacity_kw": room.power_capacity_kw,
-        "yearly_cost_cny": room.yearly_cost_cny,
-        "age_years": age,
-        "approval": status,
-        "nearest_spare_room": nearest[0][0] if nearest else None,
-        "nearest_spare_hops": nearest[0][1] if nearest else None,
-        "decision": ("merge" if move else "keep") if feasible else "no plan",
-        "into": move.into if move else None,
-        "racks_moved": move.racks_moved if move else 0,
-        "migration_cost_cny": move.migration_cost_cny if move else 0.0,
-        "yearly_saving_cny": move.yearly_saving_cny if move else 0.0,
-        "payback_years": move.payback_years if move else None,
-    }
-
-
-def room_plan(ctx: AuditContext) -> dict[str, Any]:
-    """The plan and the room scores as JSON, computed once per audit (``ctx.extras["room_plan"]``)."""
-    cached = ctx.extras.get("room_plan")
-    if isinstance(cached, dict):
-        return cached
-    plan, scores = plan_rooms(ctx)
-    result = plan.to_dict()
-    result["rooms"] = scores
-    ctx.extras["room_plan"] = result
-    return result
+    return solve(ctx.inventory, ctx.site_graph, ctx.today, **overrides)
 
 
 def _or_unknown(value: float | None) -> str:
@@ -111,7 +36,7 @@ def _or_unknown(value: float | None) -> str:
 @check("ROM001", "rooms", Severity.MEDIUM, "room to close", costly=True)
 def room_to_close(ctx: AuditContext) -> Iterable[Finding]:
     """Machine room that the optimal consolidation plan closes: merge it into another room."""
-    plan = room_plan(ctx)
+    plan = ctx.room_plan
     inventory = ctx.inventory
     params = plan["parameters"]
     for move in plan["moves"]:
@@ -148,7 +73,7 @@ def room_to_close(ctx: AuditContext) -> Iterable[Finding]:
 @check("ROM002", "rooms", Severity.INFO, "no feasible room plan", costly=True)
 def no_feasible_plan(ctx: AuditContext) -> Iterable[Finding]:
     """No consolidation plan meets the constraints (capacity, isolation, distance, targets)."""
-    plan = room_plan(ctx)
+    plan = ctx.room_plan
     if plan["status"] != "infeasible":
         return
     params = plan["parameters"]

@@ -26,7 +26,6 @@ from support.citybuild import (
     site,
 )
 
-from analysis.lineplan import line_plan
 from analysis.measurements import UtilisationSample
 from analysis.registry import run_checks, selected_checks
 from inventory.model import Department, LinePolicy
@@ -156,7 +155,7 @@ def test_line_whose_detour_lacks_capacity_stays():
 
 def test_bridge_line_is_never_proposed():
     inv = backbone_star(circuit("c1", "y", "leaf", mbps=1, monthly=9000))
-    assert line_plan(context(inv)).bridges >= {"c1"}
+    assert context(inv).line_plan.bridges >= {"c1"}
     assert run_check(context(inv), "LIN003") == []
 
 
@@ -218,7 +217,7 @@ def test_a_line_seen_also_as_lldp_link_and_slash30_is_no_detour_for_itself():
                       lldp("GigabitEthernet0/0", "r2", "GigabitEthernet0/0")),
                 facts("r2", itf("GigabitEthernet0/0", addresses=["10.0.0.2/30"]))]
     ctx = context(inv, observed)
-    assert "c1" in line_plan(ctx).bridges
+    assert "c1" in ctx.line_plan.bridges
     assert run_check(ctx, "LIN003") == []
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.citybuild import circuit, city, context, room
 
-from analysis.checks.rooms import no_feasible_plan, room_plan, room_to_close
+from analysis.checks.rooms import no_feasible_plan, room_to_close
 from analysis.registry import run_checks, selected_checks
 from inventory.model import Approval, Policy, RoomPlanPolicy
 
@@ -51,7 +51,7 @@ def test_room_whose_move_does_not_pay_back_is_kept():
     ctx = context(inv)
     assert list(room_to_close(ctx)) == []
     assert list(no_feasible_plan(ctx)) == []
-    decisions = {r["room"]: r["decision"] for r in ctx.extras["room_plan"]["rooms"]}
+    decisions = {r["room"]: r["decision"] for r in ctx.room_plan["rooms"]}
     assert decisions == {"dc": "keep", "rb": "keep"}
 
 
@@ -80,7 +80,7 @@ def test_room_scores_carry_what_planners_weigh():
                          built=dt.date(2022, 3, 1), approval="ap1"))
     inv = _with(inv, approvals={"ap1": approval})
     ctx = context(inv, today=dt.date(2026, 6, 1))
-    plan = room_plan(ctx)
+    plan = ctx.room_plan
     scores = {r["room"]: r for r in plan["rooms"]}
     assert scores["ra"]["age_years"] == 7.0
     assert scores["ra"]["approval"] == "not_required"
@@ -104,7 +104,7 @@ def test_no_feasible_plan_is_one_info_finding_with_the_reason():
     assert finding.args["unplaceable"] == ["rb"]
     assert any(e.source == "rooms.yaml:2" for e in finding.evidence)
     assert list(room_to_close(ctx)) == []
-    assert {r["decision"] for r in ctx.extras["room_plan"]["rooms"]} == {"no plan"}
+    assert {r["decision"] for r in ctx.room_plan["rooms"]} == {"no plan"}
 
 
 def test_planned_closure_is_reported_even_when_it_pays_back_slowly():
@@ -117,7 +117,7 @@ def test_planned_closure_is_reported_even_when_it_pays_back_slowly():
 def test_no_rooms_no_findings():
     ctx = context(star_city())
     assert list(room_to_close(ctx)) == [] and list(no_feasible_plan(ctx)) == []
-    assert ctx.extras["room_plan"]["status"] == "empty"
+    assert ctx.room_plan["status"] == "empty"
 
 
 def test_rooms_family_runs_through_the_registry():

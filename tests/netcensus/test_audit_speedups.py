@@ -75,8 +75,8 @@ def test_checks_shared_with_a_fork_find_what_one_process_finds(sample_city: Samp
     expected = run_checks(here, checks)
     assert run_checks_shared(shared, checks, processes=2) == expected
     assert expected  # the sample city has planted findings
-    # The room plan ROM001 leaves for the reports comes back from whichever process ran it.
-    assert shared.extras["room_plan"] == here.extras["room_plan"]
+    # The room plan the reports show comes back from whichever process computed it.
+    assert shared.computed(["room_plan"])["room_plan"] == here.room_plan
 
 
 def test_reports_shared_with_a_fork_are_the_reports_of_one_process(

@@ -25,4 +25,4 @@ def small_result() -> AuditResult:
 @pytest.fixture
 def empty_result(small_result: AuditResult) -> AuditResult:
     """The small city with no findings at all."""
-    return dataclasses.replace(small_result, findings=[], extras={})
+    return dataclasses.replace(small_result, findings=[], room_plan=None)

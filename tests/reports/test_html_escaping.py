@@ -87,7 +87,7 @@ def hostile_result(result: AuditResult) -> AuditResult:
     return dataclasses.replace(
         result, inventory=inventory, facts=facts, graph=graph, site_graph=site_graph(graph),
         findings=sorted(findings, key=Finding.sort_key), inventory_path=HOSTILE, captures_path=HOSTILE,
-        extras={"room_plan": plan, "diff": {"new": [{"key": HOSTILE}]}})
+        room_plan=plan, diff={"new": [{"key": HOSTILE}]})
 
 
 class Tree(HTMLParser):

@@ -203,13 +203,13 @@ def test_room_plan_notes_time_limit_and_infeasibility(small_result: AuditResult)
         {"room": "pol-room", "into": "dc1", "hops": 2, "migration_cost_cny": 60_000.0,
          "payback_years": 0.4, "yearly_saving_cny": 150_000.0, "racks_moved": 2}],
         "yearly_saving_cny": 150_000.0, "migration_cost_cny": 60_000.0, "payback_years": 0.4}
-    text = visible_text(section(build_html(dataclasses.replace(small_result, extras={"room_plan": plan}), "en"),
+    text = visible_text(section(build_html(dataclasses.replace(small_result, room_plan=plan), "en"),
                                 "proposal"))
     assert "best one found within the time limit (at most 1.2% from the optimum)" in text
     assert "one-off migration cost of CNY 60,000" in text
     assert "2 network hops from its target" in text
     infeasible = {"status": "infeasible", "message": "room r9 has no target", "moves": []}
-    text = visible_text(build_html(dataclasses.replace(small_result, extras={"room_plan": infeasible}), "en"))
+    text = visible_text(build_html(dataclasses.replace(small_result, room_plan=infeasible), "en"))
     assert "No room plan satisfies the constraints: room r9 has no target" in text
 
 
@@ -265,7 +265,7 @@ def test_finding_departments_from_subjects_args_and_sites(small_result: AuditRes
 
 def test_new_findings_are_marked_when_the_run_has_a_baseline(small_result: AuditResult) -> None:
     diff = {"base_run": 1, "new": [{"key": "INV003:CU-002"}], "resolved": [], "unchanged": []}
-    page = build_html(dataclasses.replace(small_result, extras={**small_result.extras, "diff": diff}), "en")
+    page = build_html(dataclasses.replace(small_result, diff=diff), "en")
     flags = {r["key"]: r["new"] for r in findings_data(page)["rows"]}
     assert flags["INV003:CU-002"] is True and sum(flags.values()) == 1
 

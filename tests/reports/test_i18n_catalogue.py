@@ -176,7 +176,7 @@ def test_summary_of_real_findings_counts_each_proposed_saving_once() -> None:
     ctx = _busier_city()
     findings = run_checks(ctx)
     result = AuditResult(ctx.inventory, dict(ctx.facts), findings, ctx.graph, ctx.site_graph,
-                         dt.datetime(2024, 1, 15), "inv", "captures", extras=ctx.extras)
+                         dt.datetime(2024, 1, 15), "inv", "captures", room_plan=ctx.room_plan)
     s = summarise(result)
     savings = sum(f.saving_cny_per_year or 0 for f in findings if f.status == "open")
     assert savings > 0

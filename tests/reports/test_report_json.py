@@ -68,10 +68,11 @@ def test_collection_lists_every_device_with_its_problem(small_result: AuditResul
 
 
 def test_extras_without_a_json_form_are_named_not_dumped(small_result: AuditResult) -> None:
-    extras = {"when": dt.date(2024, 1, 2), "tags": {"b", "a"}, "handle": object()}
-    report = report_dict(dataclasses.replace(small_result, extras=extras))
-    assert report["extras"] == {"when": "2024-01-02", "tags": ["a", "b"]}
-    assert report["extras_omitted"] == ["handle"]
+    odd = dataclasses.replace(small_result, room_plan={"when": dt.date(2024, 1, 2), "tags": {"b", "a"}},
+                              diff={"handle": object()})
+    report = report_dict(odd)
+    assert report["extras"] == {"room_plan": {"when": "2024-01-02", "tags": ["a", "b"]}}
+    assert report["extras_omitted"] == ["diff"] and "diff" not in report
     json.loads(dumps(report))
 
 
