@@ -14,7 +14,7 @@ where the yml holds something a correct survey must not report (an anonymised
 corrected value.
 
 Fixture folders left out because we do not survey that command (see
-``core/platforms.py``): cisco_ios ``show_interfaces_description``,
+``core/platforms/``): cisco_ios ``show_interfaces_description``,
 ``show_inventory``, ``show_ip_arp``, ``show_ip_interface_brief``, ``show_lldp_neighbors``
 (brief: truncates names and ports); huawei_vrp ``display_arp_all``, ``display_device``,
 ``display_interface_brief`` and ``display_interface_description`` (``display interface``
