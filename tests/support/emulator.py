@@ -1,12 +1,14 @@
 """A small SSH server that replays saved outputs as if it were a network device.
 
-Used by the SSH tests and the collection benchmark, and handy for a dry run of a
-survey: each :class:`EmulatedDevice` listens on its own 127.0.0.1 port, accepts
-one username/password, shows a platform-correct prompt (``name#`` for Cisco and
-Arista, ``<name>`` for Huawei and H3C, ``user@name>`` for Junos, ``user@name:~$``
-for Linux), echoes what is typed (netmiko's session setup waits for the echo)
-and answers each command with the file of the capture folder named after it
-(:func:`core.platforms.command_filename`).
+Test-only code (it is not part of the installed package): used by the SSH tests and the
+collection benchmarks, and handy for a dry run of a survey. Each :class:`EmulatedDevice`
+listens on its own 127.0.0.1 port, accepts one username/password, shows its platform's
+prompt (``name#`` for Cisco and Arista, ``<name>`` for Huawei and H3C, ``user@name>`` for
+Junos, ``user@name:~$`` for Linux), echoes what is typed (netmiko's session setup waits
+for the echo) and answers each command with the file of the capture folder named after it
+(:func:`core.platforms.command_filename`). What a device of a platform shows (prompt,
+unknown-command reply, confirmations of terminal setup) comes from the platform's module
+in :mod:`core.platforms` (``prompt_shown``, ``unknown_command_reply``, ``setup_replies``).
 
 ``enable_secret`` starts a Cisco-style session in user mode (``name>``), where survey
 commands are refused until ``enable`` and the secret are typed.
@@ -33,34 +35,23 @@ from pathlib import Path
 
 import paramiko
 
-from core.platforms import command_filename
+from core.platforms import PLATFORMS, Platform, command_filename
 
-#: Commands that sessions send to prepare the terminal; they answer nothing.
+#: Commands that client libraries send to prepare the terminal (more than the platform table's
+#: ``terminal_setup``: netmiko's own, Linux shell settings); they answer nothing.
 _SETUP_PREFIXES = (
     "terminal ", "screen-length", "set cli ", "term ", "no page", "terminal-length",
     "user-interface", "undo terminal", "enable", "stty", "export ", "unset ", "PS1=",
 )
 _EXIT = {"exit", "quit", "logout"}
 
-#: Setup commands whose confirmation netmiko waits for (Arista EOS, Junos).
-_SETUP_ANSWERS = {
-    ("arista_eos", "terminal width 511"): "Width set to 511 columns.\n",
-    ("arista_eos", "terminal length 0"): "Pagination disabled.\n",
-    ("juniper_junos", "set cli screen-width 511"): "Screen width set to 511\n",
-    ("juniper_junos", "set cli complete-on-space off"): "Disabling complete-on-space\n",
-    ("juniper_junos", "set cli screen-length 0"): "Screen length set to 0\n",
-}
+#: The platform a device of an unknown platform behaves as: a Cisco-style prompt and replies.
+_DEFAULT_PLATFORM = "cisco_ios"
 
-#: What a device answers to a command it does not know, by platform.
-_UNKNOWN_COMMAND = {
-    "cisco_ios": "                ^\n% Invalid input detected at '^' marker.\n",
-    "cisco_nxos": "                ^\n% Invalid command at '^' marker.\n",
-    "arista_eos": "% Invalid input\n",
-    "juniper_junos": "                ^\nsyntax error, expecting <command>.\n",
-    "huawei": "                ^\nError: Unrecognized command found at '^' position.\n",
-    "hp_comware": "                ^\n % Unrecognized command found at '^' position.\n",
-    "linux": "-bash: {command}: command not found\n",
-}
+
+def platform_of(name: str) -> Platform:
+    """The platform table entry a device of ``name`` answers as (IOS when unknown)."""
+    return PLATFORMS.get(name, PLATFORMS[_DEFAULT_PLATFORM])
 
 
 def prompt_for(platform: str, hostname: str, username: str = "admin") -> str:
@@ -70,14 +61,10 @@ def prompt_for(platform: str, hostname: str, username: str = "admin") -> str:
     '<core1>'
     >>> prompt_for("cisco_ios", "r1")
     'r1#'
+    >>> prompt_for("juniper_junos", "edge", "ops")
+    'ops@edge> '
     """
-    if platform in ("huawei", "hp_comware"):
-        return f"<{hostname}>"
-    if platform == "juniper_junos":
-        return f"{username}@{hostname}> "
-    if platform == "linux":
-        return f"{username}@{hostname}:~$ "
-    return f"{hostname}#"
+    return platform_of(platform).prompt_shown.format(hostname=hostname, username=username)
 
 
 @dataclass
@@ -309,19 +296,20 @@ class _Shell:
             self.awaiting_secret = True
             self.send("Password: ")
             return True
-        setup = _SETUP_ANSWERS.get((device.platform, command))
+        platform = platform_of(device.platform)
+        setup = dict(platform.setup_replies).get(command)
         answer = device.answer(command)
         if setup is not None:
             self.send(setup)
         elif answer is not None and not self.privileged:
-            self.send(_UNKNOWN_COMMAND["cisco_ios"])  # user mode: the survey needs enable
+            # User mode: the survey needs enable (refused as IOS refuses it, whatever the platform).
+            self.send(PLATFORMS[_DEFAULT_PLATFORM].unknown_command_reply)
         elif answer is not None:
             if device.latency_s:
                 time.sleep(device.latency_s)
             self.send(answer if answer.endswith("\n") or not answer else answer + "\n")
         elif command and not command.startswith(_SETUP_PREFIXES):
-            template = _UNKNOWN_COMMAND.get(device.platform, _UNKNOWN_COMMAND["cisco_ios"])
-            self.send(template.format(command=command.split()[0]))
+            self.send(platform.unknown_command_reply.format(command=command.split()[0]))
         self.send(self.prompt)
         return True
 
