@@ -2,7 +2,9 @@
 
 A nightly re-audit of unchanged captures re-parses nothing: each device's facts are
 stored under the SHA-256 of its raw outputs plus a digest of the parsing code and
-templates, so a new parser version never reads stale facts.
+templates (:func:`parser_digest`), so a new parser version never reads stale facts, while
+a change to code that cannot change facts (the live transports, credentials, the CLI)
+keeps the cache.
 
 For saved captures it does not even re-read them: the ``seen`` table remembers the key
 of each device's outputs under the fingerprint of its capture folder (names, inodes,
@@ -12,12 +14,15 @@ fingerprint holds, the key does, and the facts come straight from the cache.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import os
 import sqlite3
 import time
+from collections.abc import Iterable
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from pydantic import TypeAdapter
@@ -25,27 +30,125 @@ from pydantic import TypeAdapter
 import collectors
 from collectors.base import RawOutputs
 from collectors.facts import DeviceFacts
-
+from collectors.parsers.templates import OWN_TEMPLATE_DIR
 
 _FACTS = TypeAdapter(DeviceFacts)
+
+#: The modules that turn outputs into facts: the parser, and the reader of saved captures
+#: (the ``seen`` shortcut below skips reading, so a reader change must invalidate it too).
+PARSING_ENTRY_POINTS = ("collectors.parse", "collectors.offline")
+#: The packages whose modules count when an entry point imports them, directly or not:
+#: collectors and the bottom layer (the platform table). Inventory and third-party code
+#: do not; the libraries that read outputs count by version (:data:`PARSING_LIBRARIES`).
+PARSING_PACKAGES = ("collectors", "core")
+#: Distributions whose version changes what a parse gives.
+PARSING_LIBRARIES = ("ntc-templates", "textfsm")
+
+
+def parsing_sources(root: Path, entry_points: Iterable[str] = PARSING_ENTRY_POINTS,
+                    packages: Iterable[str] = PARSING_PACKAGES) -> list[Path]:
+    """The source files the facts of a device depend on, relative to ``root`` (which holds the packages).
+
+    The entry points and every module of ``packages`` they import, directly or not, read from
+    the sources (``import`` statements anywhere in a module, functions included), with the
+    ``__init__`` of each package on the way; a module that imports modules by name
+    (``importlib.import_module``: the per-platform readers) brings in every module of its
+    package. Then the project's own TextFSM templates. Modules nothing there imports (the
+    live transports, credentials, host keys) are not in it.
+    """
+    wanted = tuple(packages)
+    found: dict[str, Path] = {}
+    todo = list(entry_points)
+    while todo:
+        name = todo.pop()
+        if name in found or name.split(".")[0] not in wanted:
+            continue
+        path = _module_file(root, name)
+        if path is None:
+            continue  # a name imported from a module, not a module
+        found[name] = path
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # importing a.b runs a/__init__
+        package = name if path.name == "__init__.py" else ".".join(parts[:-1])
+        imported, by_name = _imports(path.read_bytes(), package)
+        todo += imported
+        if by_name:
+            todo += _package_modules(root, package)
+    templates = OWN_TEMPLATE_DIR.relative_to(Path(collectors.__file__).resolve().parent.parent)
+    own = sorted(p.relative_to(root) for p in (root / templates).glob("*.textfsm"))
+    return sorted({p.relative_to(root) for p in found.values()}) + own
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    base = root.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _package_modules(root: Path, package: str) -> list[str]:
+    """Every module of a package, its subpackages' included."""
+    folder = root.joinpath(*package.split("."))
+    names = []
+    for path in sorted(folder.rglob("*.py")):
+        parts = path.relative_to(folder).with_suffix("").parts
+        if "__pycache__" not in parts:
+            names.append(".".join([package, *(parts[:-1] if parts[-1] == "__init__" else parts)]))
+    return names
+
+
+#: Calls that import a module by a name computed at run time.
+_IMPORT_BY_NAME = {"import_module", "__import__"}
+
+
+def _imports(source: bytes, package: str) -> tuple[list[str], bool]:
+    """Every module name a source imports (for ``from m import x`` also ``m.x``: x may be a
+    module), and whether it also imports modules by name."""
+    names: list[str] = []
+    by_name = False
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            by_name = by_name or called in _IMPORT_BY_NAME
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the package, one level up per extra dot
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            names += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+    return names, by_name
+
+
+def sources_digest(root: Path, files: Iterable[Path], versions: Iterable[str] = ()) -> str:
+    """Digest of files (relative to ``root``: their names and contents) and library versions."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.as_posix().encode() + b"\0" + (root / path).read_bytes() + b"\0")
+    for version in versions:
+        h.update(version.encode() + b"\0")
+    return h.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
 def parser_digest() -> str:
-    """Digest of every parsing source and template: a parser change invalidates the cache."""
-    h = hashlib.sha256()
-    root = Path(collectors.__file__).parent
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".textfsm", ".yaml") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
-    try:
-        import ntc_templates
+    """Digest of exactly the code that parses (:func:`parsing_sources`) and the parsing libraries' versions.
 
-        h.update(getattr(ntc_templates, "__version__", "").encode())
-    except ImportError:  # pragma: no cover - a hard dependency
-        pass
-    return h.hexdigest()[:16]
+    A change to any of it invalidates the cache; a change elsewhere (the live transports,
+    credentials, the CLI, the test emulator) does not.
+    """
+    root = Path(collectors.__file__).resolve().parent.parent
+    versions = [f"{name}=={_version(name)}" for name in PARSING_LIBRARIES]
+    return sources_digest(root, parsing_sources(root), versions)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # pragma: no cover - hard dependencies
+        return ""
 
 
 def raw_key(raw: RawOutputs) -> str:
@@ -86,6 +189,7 @@ class FactsCache:
         self._facts: dict[str, str] = {}  # key -> JSON, parsed here since the last flush
         self._seen: dict[str, tuple[str, str, str]] = {}  # device -> (fingerprint, parser, key)
         self._used: set[str] = set()
+        parser_digest()  # read the sources here, once: forked parsers inherit the digest
 
     def get(self, raw: RawOutputs) -> DeviceFacts | None:
         """The cached facts of these raw outputs, or None."""
