@@ -111,7 +111,11 @@ def list_checks() -> None:
     from analysis.registry import selected_checks
 
     table = Table("code", "family", "severity", "finds")
-    for s in selected_checks():
+    try:
+        checks = selected_checks()
+    except NetcensusError as e:  # a city's check plugin that fails to load (core.registry)
+        raise _fail(e) from None
+    for s in checks:
         table.add_row(s.code, s.family, str(s.severity), s.summary)
     Console().print(table)
 
