@@ -51,7 +51,15 @@ templates and test cases (see README "Adding a platform";
 
 from __future__ import annotations
 
-from core.platforms import arista_eos, cisco_ios, cisco_nxos, hp_comware, huawei, juniper_junos, linux
+from core.platforms import (
+    arista_eos,
+    cisco_ios,
+    cisco_nxos,
+    hp_comware,
+    huawei,
+    juniper_junos,
+    linux,
+)
 from core.platforms.base import (
     JSON_TEMPLATE,
     Command,

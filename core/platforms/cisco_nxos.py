@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from core.platforms.base import Command, Platform, prefer_json
-from core.platforms.cisco_ios import CISCO_ERRORS, CISCO_PROMPT, CISCO_TERMINAL_SETUP, IS_STATE_RECORD
+from core.platforms.cisco_ios import (
+    CISCO_ERRORS,
+    CISCO_PROMPT,
+    CISCO_TERMINAL_SETUP,
+    IS_STATE_RECORD,
+)
 
 PLATFORM = Platform(
     name="cisco_nxos",

@@ -160,12 +160,13 @@ def test_every_case_folder_is_a_platform_of_the_table() -> None:
 # --- the checks catch what they are for: a made-up platform missing each part ---------------
 
 def _platform(**changes: object) -> Platform:
-    fields: dict[str, object] = dict(
-        name="acme_os", vendor="Acme", netmiko_device_type="acme", ntc_platform="acme", napalm_driver=None,
-        commands=(Command("facts", "show version", None), Command("lldp", "show lldp", "json"),
-                  Command("lldp", "show lldp brief", None, fallback_for="show lldp")),
-        error_markers=("% Bad command",), unknown_command_reply="% Bad command: {command}\n")
-    fields.update(changes)
+    commands = (Command("facts", "show version", None), Command("lldp", "show lldp", "json"),
+                Command("lldp", "show lldp brief", None, fallback_for="show lldp"))
+    fields: dict[str, object] = {
+        "name": "acme_os", "vendor": "Acme", "netmiko_device_type": "acme", "ntc_platform": "acme",
+        "napalm_driver": None, "commands": commands, "error_markers": ("% Bad command",),
+        "unknown_command_reply": "% Bad command: {command}\n", **changes,
+    }
     return Platform(**fields)  # type: ignore[arg-type]
 
 
