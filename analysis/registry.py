@@ -130,7 +130,7 @@ def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> l
     return sorted((s for s in chosen if not matches(s, ignore)), key=lambda s: s.code)
 
 
-def run_checks(ctx: "AuditContext", checks: Iterable[CheckSpec] | None = None) -> list[Finding]:
+def run_checks(ctx: AuditContext, checks: Iterable[CheckSpec] | None = None) -> list[Finding]:
     """Run checks over one audit context; findings come back sorted, duplicates dropped."""
     specs = list(checks) if checks is not None else selected_checks()
     return merge_findings(s.func(ctx) for s in specs)

@@ -31,7 +31,7 @@ class RenderOptions:
     """What a renderer may be told: language and where to print."""
 
     lang: str = "en"  # "en" or "zh"
-    console: "Console | None" = field(default=None, compare=False)
+    console: Console | None = field(default=None, compare=False)
     top: int = 15  # findings shown in summaries
 
 
@@ -67,7 +67,7 @@ def load_builtin_renderers() -> None:
     FORMATS.load()
 
 
-def render(name: str, result: "AuditResult", out_dir: Path, options: RenderOptions) -> list[Path]:
+def render(name: str, result: AuditResult, out_dir: Path, options: RenderOptions) -> list[Path]:
     """Render one format; an unknown name raises :class:`core.registry.UnknownPluginError`
     (a ``LookupError``) listing the known ones."""
     return FORMATS.get(name)(result, out_dir, options)
