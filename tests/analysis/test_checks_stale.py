@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from support.citybuild import city, device, facts
+from support.citybuild import context as build_context
+
 from analysis.checks.stale import stale_devices
 from analysis.context import AuditContext
-from collectors.facts import DeviceFacts
-from inventory.model import Device, Inventory, Site
 
 
 def context(status: str, runs: int, limit: int = 3) -> AuditContext:
-    inv = Inventory(sites={"s": Site(id="s", name="S", district="D")},
-                    devices={"r1": Device(name="r1", host="192.0.2.1", platform="cisco_ios",
-                                          department="it", site="s")})
-    return AuditContext(inv, {"r1": DeviceFacts("r1", "cisco_ios", status=status)},
-                        runs_since_success={"r1": runs}, stale_after_runs=limit)
+    inv = city(devices=[device("r1", "s", host="192.0.2.1")])
+    return build_context(inv, [facts("r1", status=status)], runs_since_success={"r1": runs},
+                         stale_after_runs=limit)
 
 
 def test_device_failing_longer_than_the_limit_is_stale() -> None:

@@ -7,9 +7,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+from support.citybuild import circuit
+from support.citybuild import city as build_city
 
 from analysis.graph import build_graph, site_graph
-from inventory.model import Circuit, CircuitEnd, Inventory, Policy, Room, Site
+from inventory.model import Inventory, Room, Site
 from reports.svg import (
     MAP_HEIGHT,
     MAP_WIDTH,
@@ -23,14 +25,9 @@ from reports.svg import (
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def line(cid: str, a: str, z: str, carrier: str = "China Telecom", kind: str = "mstp", mbps: float = 100) -> Circuit:
-    return Circuit(id=cid, carrier=carrier, kind=kind, department="it", a=CircuitEnd(site=a),
-                   z=CircuitEnd(site=z), bandwidth_mbps=mbps, cost_cny=1000)
-
-
-def city(sites: list[Site], circuits: list[Circuit], rooms: list[Room] = (), central: tuple[str, ...] = ()):
-    inv = Inventory(sites={s.id: s for s in sites}, circuits={c.id: c for c in circuits},
-                    rooms={r.id: r for r in rooms}, policy=Policy(central_rooms=central))
+def city(sites: list[Site], circuits: list, rooms: list[Room] = (), central: tuple[str, ...] = ()):
+    """The inventory (:func:`support.citybuild.city`) and its site graph, as the picture draws it."""
+    inv = build_city(sites=sites, circuits=circuits, rooms=rooms, central_rooms=central)
     return inv, site_graph(build_graph(inv, {}))
 
 
@@ -63,7 +60,7 @@ def test_sites_without_coordinates_join_the_ones_with_them() -> None:
     sites = [Site(id="a", name="A", district="d", coordinates=(30.0, 120.0)),
              Site(id="b", name="B", district="d", coordinates=(30.2, 120.2)),
              Site(id="lost", name="L", district="d")]
-    _, S = city(sites, [line("c1", "a", "lost"), line("c2", "b", "lost")])
+    _, S = city(sites, [circuit("c1", "a", "lost"), circuit("c2", "b", "lost")])
     pos, by_coordinates = site_positions(S)
     assert by_coordinates and inside(pos)
     assert len({pos[s] for s in pos}) == 3
@@ -72,8 +69,8 @@ def test_sites_without_coordinates_join_the_ones_with_them() -> None:
 
 def test_without_coordinates_the_layout_is_seeded_and_readable() -> None:
     sites = [Site(id=f"s{i}", name=f"S{i}", district="d") for i in range(8)]
-    circuits = [line(f"c{i}", f"s{i}", f"s{(i + 1) % 8}") for i in range(8)]
-    circuits.append(line("island-link", "s0", "s0"))  # a loop is ignored
+    circuits = [circuit(f"c{i}", f"s{i}", f"s{(i + 1) % 8}") for i in range(8)]
+    circuits.append(circuit("island-link", "s0", "s0"))  # a loop is ignored
     _, S = city([*sites, Site(id="island", name="I", district="d")], circuits)
     first, by_coordinates = site_positions(S)
     again, _ = site_positions(S)
@@ -109,9 +106,9 @@ def test_large_cities_are_clustered_by_district() -> None:
 
 def test_lines_are_styled_by_carrier_and_kind_and_parallel_lines_do_not_overlap() -> None:
     sites = [Site(id="a", name="A", district="d"), Site(id="b", name="B", district="d")]
-    inv, S = city(sites, [line("t1", "a", "b", "China Telecom", "mstp"),
-                          line("u1", "a", "b", "中国联通", "sdh"),
-                          line("m1", "a", "b", "China Mobile", "mpls_vpn")])
+    inv, S = city(sites, [circuit("t1", "a", "b", carrier="China Telecom", kind="mstp"),
+                          circuit("u1", "a", "b", carrier="中国联通", kind="sdh"),
+                          circuit("m1", "a", "b", carrier="China Mobile", kind="mpls_vpn")])
     circuits = {p.get("data-circuit"): p for p in paths_of(network_svg(S, inv), "nc-circuit")}
     assert set(circuits) == {"t1", "u1", "m1"}
     assert len({p.get("d") for p in circuits.values()}) == 3  # three distinct curves
@@ -127,7 +124,8 @@ def test_proposed_and_flagged_lines_sites_and_room_moves_are_highlighted() -> No
                   yearly_cost_cny=1),
              Room(id="dc", site="a", department="it", racks_total=40, racks_used=1, power_kw=2,
                   yearly_cost_cny=1, role="central")]
-    inv, S = city(sites, [line("go", "a", "b"), line("check", "b", "c"), line("fine", "a", "c")], rooms, ("dc",))
+    inv, S = city(sites, [circuit("go", "a", "b"), circuit("check", "b", "c"), circuit("fine", "a", "c")],
+                  rooms, ("dc",))
     hl = Highlights(cancel_circuits=frozenset({"go"}), flagged_circuits=frozenset({"check"}),
                     flagged_sites=frozenset({"c"}), room_moves={"small": "dc"})
     svg = network_svg(S, inv, highlights=hl)
@@ -152,7 +150,7 @@ def test_seen_links_without_a_line_record_are_drawn_dotted() -> None:
 
 def test_legend_lists_the_carriers_and_kinds_drawn_in_the_readers_language() -> None:
     sites = [Site(id="a", name="A", district="d"), Site(id="b", name="B", district="d")]
-    inv, S = city(sites, [line("t1", "a", "b", "China Telecom", "dark_fibre")])
+    inv, S = city(sites, [circuit("t1", "a", "b", carrier="China Telecom", kind="dark_fibre")])
     labels = PictureLabels(legend="图例", kinds="专线类型", kind_names={"dark_fibre": "裸纤"})
     legend = next(g for g in ET.fromstring(network_svg(S, inv, labels=labels)).iter(f"{SVG}g")
                   if g.get("class") == "nc-legend")
