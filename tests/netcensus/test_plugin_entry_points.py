@@ -114,6 +114,7 @@ def test_a_city_check_runs_beside_the_bundled_ones(site_packages: SitePackages) 
     assert expected  # the example has sites without an address, else this test proves nothing
     assert sorted(f.subjects[0] for f in result.findings) == expected
     assert {f.code for f in result.findings} == {"CTY001"}
+    assert {f.title for f in result.findings} == {f"Site {s} has no street address" for s in expected}
 
 
 def test_the_cli_lists_a_city_check(site_packages: SitePackages) -> None:
