@@ -23,12 +23,13 @@ from typing import Any
 
 import pytest
 import yaml
+from support.citybuild import city, device
 
 from analysis.graph import build_graph
 from collectors.base import RawOutputs
 from collectors.facts import DeviceFacts, Interface, Neighbour, facts_from_dict, facts_to_dict
 from collectors.parse import merge_interfaces, parse_outputs
-from inventory.model import Department, Device, Inventory, Site
+from inventory.model import Inventory
 from netcensus.pipeline import prepare
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -202,10 +203,7 @@ def test_the_precision_citys_eos_text_reads_its_anycast_gateway_as_shared() -> N
 
 
 def inventory(*names: str) -> Inventory:
-    return Inventory(departments={"it": Department(id="it", name="IT")},
-                     sites={"s1": Site(id="s1", name="S1", district="d1")},
-                     devices={n: Device(name=n, host=f"mgmt-{n}", platform="juniper_junos", department="it", site="s1")
-                              for n in names})
+    return city(devices=[device(n, "s1", platform="juniper_junos") for n in names])
 
 
 def junos(name: str, *observed: Interface | Neighbour) -> DeviceFacts:
