@@ -23,7 +23,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from core.errors import NetcensusError
 
@@ -86,23 +86,22 @@ class Register(Generic[T]):
     ``kind`` names a plugin in messages ("check", "report format"); ``group`` is the
     entry-point group of installed plugins; the modules of the package ``builtin`` are
     imported by name on the first lookup (importing them registers the bundled plugins).
-    ``identity`` says
-    which function a plugin is (``module:qualname``): registering the same one again under
-    its name, as a module imported twice does, is no clash. ``from_entry_point`` turns
-    what an entry point loads into the plugin, raising :class:`TypeError` with the reason
-    when it is none.
+    ``identity`` says which function a plugin is (``module:qualname``): registering the
+    same one again under its name, as a module imported twice does, is no clash.
+    ``from_entry_point`` turns what an entry point loads into the plugin, raising
+    :class:`TypeError` with the reason when it is none (default: any callable object).
     """
 
     def __init__(self, kind: str, group: str, builtin: str, *,
                  identity: Callable[[T], str] = qualified_name,
-                 from_entry_point: Callable[[object], T] = _any_callable) -> None:  # type: ignore[assignment]
+                 from_entry_point: Callable[[object], T] | None = None) -> None:
         self.kind = kind
         self.group = group
         self.builtin = builtin
         #: name -> plugin; read it after :meth:`load` (``get`` loads by itself).
         self.available: dict[str, T] = {}
         self._identity = identity
-        self._from_entry_point = from_entry_point
+        self._from_entry_point = from_entry_point or cast(Callable[[object], T], _any_callable)
         self._origins: dict[str, str] = {}
         self._entry_point: str | None = None  # the one being loaded: its plugins register under it
         self._state = "unloaded"  # -> "loading" -> "loaded"

@@ -196,3 +196,18 @@ def test_the_checks_command_reports_a_broken_plugin_without_a_traceback(site_pac
     assert result.exit_code == 2
     assert "Traceback" not in result.output + result.stderr
     assert "qingshan_broken:sites is not a check" in result.stderr
+
+
+def test_two_packages_with_the_same_check_code_are_refused_naming_both(site_packages: SitePackages) -> None:
+    site_packages.install("qingshan-checks", {"qingshan_checks": SITE_CHECK},
+                          {"netcensus.checks": {"CTY001": "qingshan_checks:sites_without_address"}})
+    site_packages.install("wuhan-checks", {"wuhan_checks": SITE_CHECK},
+                          {"netcensus.checks": {"CTY001": "wuhan_checks:sites_without_address"}})
+    with pytest.raises(PluginLoadError) as error:
+        selected_checks()
+    first, second = sorted(("qingshan", "wuhan"))  # entry points load in a stable order
+    assert str(error.value) == (
+        f"entry point CTY001 = {second}_checks:sites_without_address (group netcensus.checks, "
+        f"distribution {second}-checks 1.0): check CTY001 is already taken by "
+        f"{first}_checks:sites_without_address (entry point CTY001 = {first}_checks:sites_without_address "
+        f"(group netcensus.checks, distribution {first}-checks 1.0))")
