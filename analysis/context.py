@@ -32,7 +32,9 @@ class AuditContext:
 
     Checks are pure functions of this object: they read, never mutate, never print. The
     derived analyses (:data:`DERIVED`) are cached properties: the first check that reads
-    one computes it, every later check of the audit reads the same object.
+    one computes it, every later check of the audit reads the same object. So the inputs
+    are set before the first read: a context with other inputs is a new one
+    (``dataclasses.replace``), which derives its own.
     """
 
     inventory: Inventory
