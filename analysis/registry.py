@@ -69,9 +69,9 @@ class CheckSpec:
 
 def _check_of(obj: object) -> CheckSpec:
     """The check an entry point names: a function registered by :func:`check`."""
-    for spec_ in CHECKS.available.values():
-        if spec_.func is obj:
-            return spec_
+    for registered in CHECKS.available.values():
+        if registered.func is obj:
+            return registered
     raise TypeError(f"{qualified_name(obj)} is not a check: decorate it with "
                     "@analysis.registry.check(code, family, severity, name)")
 
