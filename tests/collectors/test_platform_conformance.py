@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import textfsm
 
-from collectors.parsers import PARSERS, CommandParser
+from collectors.parsers import PARSERS, CommandParser, readers_of
 from collectors.parsers.templates import TemplateNotFound, compiled
 from collectors.redact import _RULES_OF_FAMILY
 from core.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform, command_filename
@@ -217,3 +217,8 @@ def test_a_record_start_or_setup_reply_for_no_command_fails_when_the_platform_is
         _platform(record_starts=(("show interfaces", r"^(\S+) is"),))
     with pytest.raises(ValueError, match="acme_os: setup_replies names 'paging off'"):
         _platform(setup_replies=(("paging off", "ok\n"),))
+
+
+def test_a_platform_without_a_readers_module_is_an_error_naming_the_module_to_write() -> None:
+    with pytest.raises(LookupError, match=r"'acme_os' has no readers: write collectors\.parsers\.acme_os"):
+        readers_of("acme_os")
