@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from core.platforms import PLATFORMS
 
-__all__ = ["incomplete_reason", "config_cut", "listing_cut"]
+__all__ = ["config_cut", "incomplete_reason", "listing_cut"]
 
 #: Every configuration names its device (factory defaults too): text without it is no
 #: configuration, cut or whole.
@@ -100,7 +100,7 @@ def _junos_cut(lines: Sequence[str]) -> str | None:
     depth = 0
     for line in lines:
         body = line.strip()
-        if body.startswith("#") or body.startswith("/*") or body.startswith("*"):
+        if body.startswith(("#", "/*", "*")):
             continue  # comments (``## Last commit``, annotations) may hold anything
         body = _without_quoted(body)
         depth += body.count("{") - body.count("}")
