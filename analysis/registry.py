@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from analysis.catalogue import finding_params, finding_text
 from analysis.findings import FAMILIES, Evidence, Finding, Severity
 from core.errors import CheckSelectionError
 from core.registry import Register, qualified_name
@@ -45,22 +46,33 @@ class CheckSpec:
     def finding(
         self,
         subjects: Sequence[str],
-        title: str,
-        recommendation: str,
         evidence: Iterable[Evidence] = (),
         saving_cny_per_year: float | None = None,
         severity: Severity | None = None,
+        *,
+        title: str | None = None,
+        recommendation: str | None = None,
         **args: Any,
     ) -> Finding:
-        """A finding of this check; ``args`` are the message parameters."""
+        """A finding of this check; ``args`` are the message parameters.
+
+        Its title and recommendation are the finding catalogue's English
+        (``analysis/messages/findings.yaml``) filled from ``args``: a missing
+        parameter raises :class:`analysis.catalogue.MissingParameter` naming it.
+        Only a check whose code the catalogue does not hold (a city's own, added by
+        entry point) passes its own English ``title`` and ``recommendation``; its
+        Chinese reports show them too.
+        """
         saving = None if saving_cny_per_year is None else round(float(saving_cny_per_year), 2)
+        params = finding_params(subjects, saving, args)
         return Finding(
             code=self.code,
             family=self.family,
             severity=self.severity if severity is None else severity,
             subjects=tuple(subjects),
-            title=title,
-            recommendation=recommendation,
+            title=title if title is not None else finding_text(self.code, "title", "en", params),
+            recommendation=recommendation if recommendation is not None
+            else finding_text(self.code, "recommendation", "en", params),
             evidence=tuple(evidence),
             saving_cny_per_year=saving,
             args=args,

@@ -166,17 +166,15 @@ def overlapping_prefixes(ctx: AuditContext) -> Iterable[Finding]:
     """Overlapping prefixes between networks that must interconnect over the backbone."""
     pairs = overlapping_pairs(_claims(ctx, ctx.contradicted_isolation), aggregate=ctx.inventory.policy.backbone)
     for (a, b), examples in sorted(pairs.items()):
-        shown = [f"{x.prefix} ({x.network}) / {y.prefix} ({y.network})" for x, y in examples]
         evidence = []
         for x, y in examples:
             evidence += [Evidence(x.source, x.detail), Evidence(y.source, y.detail)]
         yield spec("ADR001").finding(
             subjects=(a, b),
-            title=f"networks {a} and {b} use overlapping addresses: {'; '.join(shown)}",
-            recommendation="Renumber one of them into its department's block of the address plan "
-                           "before they are interconnected over the backbone (or NAT at the boundary).",
             evidence=list(dict.fromkeys(evidence)),
             networks=[a, b], prefixes=[[str(x.prefix), str(y.prefix)] for x, y in examples],
+            overlaps=[{"prefix": str(x.prefix), "network": x.network,
+                       "other_prefix": str(y.prefix), "other_network": y.network} for x, y in examples],
             vrf=examples[0][0].domain or None,
         )
 
@@ -201,7 +199,6 @@ def isolation_contradicted(ctx: AuditContext) -> Iterable[Finding]:
     for net_id, found in sorted(contradicted.items()):
         net = inventory.networks[net_id]
         devices = sorted({o.device for o in found})
-        shown = [f"{o.device} {o.interface} {o.with_prefixlen}" for o in found[:_EXAMPLES]]
         declared = f"VRF {net.vrf}" if net.vrf else "a VRF or MPLS VPN"
         evidence = [Evidence(inventory.source("networks", net_id),
                              f"network {net_id}: isolation logical ({declared})")]
@@ -212,13 +209,10 @@ def isolation_contradicted(ctx: AuditContext) -> Iterable[Finding]:
                                                  f"{_route_text(routed, d)}") for d in devices[:_EXAMPLES]]
         yield spec("ADR004").finding(
             subjects=(net_id,),
-            title=f"network {net_id} is declared isolated in {declared}, but its LAN addresses are in "
-                  f"the global routing table of devices routed to the backbone: {'; '.join(shown)}",
-            recommendation="Move its interfaces into the VRF (or MPLS VPN) the inventory declares, or "
-                           "correct the declared isolation; meanwhile its addresses are judged as "
-                           "interconnecting (ADR001).",
             evidence=evidence,
             network=net_id, vrf=net.vrf, devices=devices, addresses=[o.with_prefixlen for o in found],
+            examples=[{"device": o.device, "interface": o.interface, "address": o.with_prefixlen}
+                      for o in found[:_EXAMPLES]],
         )
 
 
@@ -248,19 +242,9 @@ def duplicate_addresses(ctx: AuditContext) -> Iterable[Finding]:
         # interface in a customer VRF looks global: a PE's end of a customer link is often
         # reused in every VRF. Still worth checking, but not as a certain duplicate.
         unknown = sorted({o.device for o in found if not o.vrf_known})
-        title = f"address {address} is configured on {len(devices)} devices: {', '.join(devices)}"
-        recommendation = ("Give each device its own address from its department's block; a duplicate "
-                          "breaks routing for both as soon as they share the backbone.")
-        extra = {}
-        if unknown:
-            title += f" (the VRFs of {', '.join(unknown)} were not collected)"
-            recommendation = (f"Collect the running configuration of {', '.join(unknown)} to see their VRFs; "
-                              "if the addresses share the global table, " + recommendation[0].lower()
-                              + recommendation[1:])
-            extra["vrf_unknown"] = unknown
+        extra = {"vrf_unknown": unknown} if unknown else {}  # worded as "collect their VRFs first"
         yield spec("ADR002").finding(
             subjects=(str(address),),
-            title=title, recommendation=recommendation,
             evidence=[Evidence(capture_source(o.device), f"{o.device} {o.interface} has {o.with_prefixlen}"
                                + ("" if o.vrf_known else " (VRF not shown by the evidence)")) for o in found],
             severity=Severity.MEDIUM if unknown else None,
@@ -289,17 +273,13 @@ def _duplicate_management_addresses(ctx: AuditContext, capture_source: _CaptureS
             continue
         reported.add(ip)
         address = IPv4Address(ip)
-        where = f"management VRF {found[0].vrf}" if vrf else "the global table"
         yield spec("ADR002").finding(
             subjects=(str(address),),
-            title=f"management address {address} is configured on {len(devices)} devices' management "
-                  f"ports ({where}): {', '.join(devices)}",
-            recommendation="Give each device its own management address: with a duplicate, one of them "
-                           "cannot be reached for management (its traffic is not affected).",
             evidence=[Evidence(capture_source(o.device),
                                f"{o.device} {o.interface} (management) has {o.with_prefixlen}") for o in found],
             severity=Severity.LOW,
             address=str(address), devices=devices, management_vrf=found[0].vrf or "global",
+            vrf=found[0].vrf or None,  # None: the global table
         )
 
 
@@ -362,14 +342,10 @@ def outside_address_plan(ctx: AuditContext) -> Iterable[Finding]:
         blocks = plan.get(department)
         if blocks is None or _inside(blocks, obs.ip):
             continue
-        allocated = ", ".join(allocations[department]) or "nothing"
+        allocated = ", ".join(allocations[department]) or "nothing"  # for the evidence
         address = obs.with_prefixlen
         yield spec("ADR003").finding(
             subjects=(obs.device, address),
-            title=f"{obs.device} {obs.interface} uses {address}, outside "
-                  f"{department}'s allocation ({allocated})",
-            recommendation=f"Renumber into {department}'s block, or amend the address plan if the "
-                           "allocation is out of date.",
             evidence=[Evidence(capture_source(obs.device), f"{obs.device} {obs.interface} has {address}"
                                + (f" (network {net_id})" if net_id else "")),
                       Evidence(policy_source, f"address plan: {department} -> {allocated}")],

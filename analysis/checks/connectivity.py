@@ -220,6 +220,21 @@ def _bfs_parents(tree: nx.Graph, root: object) -> dict[object, object]:
     return parent
 
 
+def edge_key_args(key: str) -> dict[str, str]:
+    """A site-graph edge key as message args (``arg.via.*`` in the finding catalogue words it).
+
+    >>> edge_key_args("circuit:CT-001"), edge_key_args("link:core1:Gi0/1")
+    ({'via': 'circuit', 'id': 'CT-001'}, {'via': 'link', 'device': 'core1', 'port': 'Gi0/1'})
+    """
+    kind, _, rest = key.partition(":")
+    if kind == "link":
+        device, _, port = rest.partition(":")
+        return {"via": "link", "device": device, "port": port}
+    if kind in ("circuit", "l3"):
+        return {"via": kind, "id": rest}
+    return {"via": "other", "id": key}
+
+
 def describe_edge_key(key: str) -> str:
     """A reader's name for a site-graph edge key.
 
@@ -298,9 +313,6 @@ def site_cut_off(ctx: AuditContext) -> Iterable[Finding]:
                   "none of them on the backbone" if peers else "no line or link to any other site")
         yield spec("CON001").finding(
             subjects=(site,),
-            title=f"site {site} ({', '.join(deps) or 'no department'}) has no path to the backbone",
-            recommendation="Connect the site to the unified e-government network (a line to the "
-                           "nearest backbone site), or record why it must stay apart.",
             evidence=[Evidence(ctx.inventory.source("sites", site), f"site {site}: {detail}")],
             site=site, departments=deps, island=peers,
         )
@@ -315,8 +327,8 @@ def critical_single_point(ctx: AuditContext) -> Iterable[Finding]:
     for site, spof in sorted(single_points_of_failure(S, critical, backbone).items()):
         if not spof:
             continue
-        names = [describe_edge_key(k) for b in spof.bridges for k in b.keys]
-        names += [f"site {s}" for s in spof.cut_sites]
+        through = [edge_key_args(k) for b in spof.bridges for k in b.keys]
+        through += [{"via": "site", "site": s} for s in spof.cut_sites]
         evidence = [e for b in spof.bridges for e in _edge_evidence(ctx, b)]
         evidence += [Evidence(ctx.inventory.source("sites", s),
                               f"every path from {site} to the backbone passes through site {s}")
@@ -324,9 +336,7 @@ def critical_single_point(ctx: AuditContext) -> Iterable[Finding]:
         evidence.insert(0, Evidence(ctx.inventory.source("sites", site), f"site {site} is critical"))
         yield spec("CON002").finding(
             subjects=(site,),
-            title=f"critical site {site} reaches the backbone only through {', '.join(names)}",
-            recommendation="Add a second, physically diverse path to the backbone (another carrier or "
-                           "another backbone site); never cancel the lines listed here.",
             evidence=evidence,
             site=site, bridges=[list(b.keys) for b in spof.bridges], cut_sites=list(spof.cut_sites),
+            through=through,
         )

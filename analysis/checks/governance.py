@@ -54,10 +54,6 @@ def built_without_approval(ctx: AuditContext) -> Iterable[Finding]:
             continue
         yield spec("GOV001").finding(
             subjects=(entity.id,),
-            title=f"{entity.kind} {entity.id} of {entity.department} appeared on {entity.appeared}, "
-                  f"after approval became required ({start}), and cites no approval",
-            recommendation="Obtain the city informatization office's approval or stop funding it; "
-                           "record the approval id in the inventory.",
             evidence=[
                 Evidence(inventory.source(entity.section, entity.id),
                          f"{entity.kind} {entity.id}: appeared {entity.appeared}, approval: none"),
@@ -79,19 +75,12 @@ def approval_does_not_cover(ctx: AuditContext) -> Iterable[Finding]:
         approval = inventory.approvals.get(entity.approval or "")
         evidence = [Evidence(inventory.source(entity.section, entity.id),
                              f"{entity.kind} {entity.id}: appeared {entity.appeared}, approval {entity.approval}")]
-        if approval is None:
-            problem = f"cites approval {entity.approval}, which is not in the inventory"
-        else:
+        if approval is not None:
             evidence.append(Evidence(inventory.source("approvals", approval.id),
                                      f"approval {approval.id} dated {approval.date} covers: "
                                      f"{', '.join(approval.covers) or 'nothing'}"))
-            problem = (f"cites approval {approval.id}, which does not cover it" if status == "not_covered"
-                       else f"cites approval {approval.id} dated {approval.date}, after it appeared")
         yield spec("GOV002").finding(
             subjects=(entity.id,),
-            title=f"{entity.kind} {entity.id} {problem}",
-            recommendation="Correct the approval reference, or obtain an approval that names this "
-                           "entity before it is funded.",
             evidence=evidence,
             kind=entity.kind, entity=entity.id, approval=entity.approval, problem=status,
             appeared=str(entity.appeared),
@@ -124,11 +113,8 @@ def independent_website(ctx: AuditContext) -> Iterable[Finding]:
         independent = (not subsite) if subsite is not None else site.independent
         if not independent:
             continue
-        target = f"a sub-site of {portal}" if portal else "a sub-site of the city portal"
         yield spec("GOV003").finding(
             subjects=(site.domain,),
-            title=f"website {site.domain} of {site.department} has its own domain, not {target}",
-            recommendation=f"Move the website to {target} and retire the independent domain.",
             evidence=[Evidence(inventory.source("websites", site.domain),
                                f"website {site.domain}: department {site.department}, "
                                f"hosted in {site.hosted_in or 'unknown'}")],
@@ -273,7 +259,7 @@ def _config_source(ctx: AuditContext, device: str) -> str:
 def website_published_from_device(ctx: AuditContext) -> Iterable[Finding]:
     """Website published by a device's static NAT / port forward of 80/443, not declared."""
     declared = _declared_web_hosts(ctx)
-    portal = ctx.inventory.policy.portal_domain or "the city portal"
+    portal = ctx.inventory.policy.portal_domain
     for name, facts in sorted(ctx.facts.items()):
         if not facts.config:
             continue
@@ -289,12 +275,8 @@ def website_published_from_device(ctx: AuditContext) -> Iterable[Finding]:
             ports = sorted({p for r in rules for p in (r.outside_port, r.inside_port) if p in WEB_PORTS})
             yield spec("GOV004").finding(
                 subjects=(name, inside),
-                title=f"{name} publishes TCP {'/'.join(map(str, ports))} of inside host {inside}: "
-                      "a website that no inventory entry declares",
-                recommendation=f"Declare the website, then move it to a sub-site of {portal} and "
-                               "remove the port forward.",
                 evidence=[Evidence(source, f"line {r.line}: {r.text}") for r in rules],
                 device=name, inside=inside, ports=ports,
                 outside=sorted({r.outside for r in rules}),
-                department=device.department if device else None,
+                department=device.department if device else None, portal=portal,
             )

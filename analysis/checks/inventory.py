@@ -7,6 +7,7 @@ INV003 zombie line, INV004 inter-site link with no circuit record.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from analysis.context import AuditContext
 from analysis.costs import cancellation
@@ -18,19 +19,6 @@ from inventory.model import Circuit
 
 #: Collection outcomes that leave nothing to audit. "partial" is usable: some commands parsed.
 USABLE_STATUSES = ("ok", "partial")
-
-#: What to do about each failed collection status.
-_STATUS_HINTS = {
-    "missing": "collect it (or add its saved outputs to the capture directory)",
-    "auth_failed": "check its credentials profile",
-    "timeout": "check that its management address is reachable from the collector",
-    "refused": "check that SSH is enabled and the port is right",
-    "host_key_mismatch": "verify its SSH host key and update known_hosts if the change is legitimate",
-    "prompt_not_found": "check its platform in the inventory",
-    "command_failed": "check its platform and the collector account's privileges",
-    "parse_failed": "check its platform in the inventory and the saved outputs",
-    "error": "see the error and fix the inventory entry or the collector",
-}
 
 
 def command_source(ctx: AuditContext, device: str, kind: FactKind) -> str:
@@ -62,10 +50,6 @@ def undeclared_devices(ctx: AuditContext) -> Iterator[Finding]:
                     f" port {edge['ports'].get(name, '?')} via {'/'.join(p.upper() for p in protocols)}"))
         yield me.finding(
             subjects=(name,),
-            title=f"{name} is seen as a neighbour of {len(seen_by)} port(s) but is not in the inventory",
-            recommendation=("Declare it in the devices section (site, department, management address, "
-                            "platform) so it is surveyed, or record why it is outside the survey "
-                            "(e.g. a carrier's customer-premises equipment) with a waiver."),
             evidence=evidence,
             device=name, advertised_name=data.get("advertised_name"), address=data.get("address"),
             seen_by=seen_by, site=data.get("site"),
@@ -86,9 +70,6 @@ def devices_without_capture(ctx: AuditContext) -> Iterator[Finding]:
         folder = f"{ctx.captures}/{name}/" if ctx.captures else f"{name}/"
         yield me.finding(
             subjects=(name,),
-            title=f"{name} has no usable capture ({status})",
-            recommendation=f"{_STATUS_HINTS.get(status, _STATUS_HINTS['error']).capitalize()}, "
-                           "then collect it again: until then its links, addresses and lines are unknown.",
             evidence=[Evidence(ctx.inventory.source("devices", name), f"{name} is declared"),
                       Evidence(folder, why)],
             device=name, status=status, error=why,
@@ -108,42 +89,45 @@ def zombie_lines(ctx: AuditContext) -> Iterator[Finding]:
         for end in (c.a, c.z):
             evidence.append(Evidence(command_source(ctx, end.device or "", "interfaces"),
                                      f"{end.device} {end.interface} is down"))
-        saving, recommendation = _zombie_advice(ctx, c)
+        saving, advice = _zombie_advice(ctx, c)
         yield me.finding(
             subjects=(cid,),
-            title=f"Line {cid} ({c.a.site}-{c.z.site}) is billed but down at both ends",
-            recommendation=recommendation,
             evidence=evidence,
             saving_cny_per_year=saving,
             circuit=cid, sites=[c.a.site, c.z.site], yearly_cost_cny=c.yearly_cost_cny,
-            bandwidth_mbps=c.bandwidth_mbps, department=c.department,
+            bandwidth_mbps=c.bandwidth_mbps, department=c.department, **advice,
         )
 
 
-def _zombie_advice(ctx: AuditContext, c: Circuit) -> tuple[float | None, str]:
-    """Saving and recommendation of a zombie line: cancel it, unless it may not be touched."""
-    check_first = "Confirm with the department that the line is really unused"
+def _zombie_advice(ctx: AuditContext, c: Circuit) -> tuple[float | None, dict[str, Any]]:
+    """Saving and advice args of a zombie line: cancel it, unless it may not be touched.
+
+    ``zombie`` names the advice (``arg.zombie.*`` in the finding catalogue).
+    """
     if is_classified(ctx.inventory, c):
-        return None, (f"{check_first}; it belongs to a physically isolated network, so its owner's "
-                      "security officer decides: netcensus never proposes removing such a line.")
+        return None, {"zombie": "classified"}
     authority = authority_of(ctx.inventory, c)
     if authority:
-        return None, f"{check_first}, then raise its cancellation with {authority}, which mandates its network."
-    return c.yearly_cost_cny, f"{check_first}, then {cancellation_advice(c, ctx)}."
+        return None, {"zombie": "mandated", "authority": authority}
+    return c.yearly_cost_cny, {"zombie": "cancel", **cancellation_args(c, ctx)}
 
 
-def cancellation_advice(c: Circuit, ctx: AuditContext) -> str:
-    """How to cancel a line: at its contract end, or now when the early fee costs less."""
+def cancellation_args(c: Circuit, ctx: AuditContext) -> dict[str, Any]:
+    """How to cancel a line, as finding args: at its contract end, or now when the early fee
+    costs less. ``cancel`` names the advice (``arg.cancel.*`` in the finding catalogue):
+    ``early``, ``notice_missed``, ``at_end`` or ``notice``; the others are its facts."""
     plan = cancellation(c, ctx.today)
     if plan.early:
-        return (f"terminate it now: the early-termination fee ({plan.early_termination_cny:,.0f} CNY) is "
-                f"less than the {plan.remaining_cny:,.0f} CNY still owed until {c.contract_end}")
-    if plan.notice_missed:
-        return (f"cancel it: the notice date ({plan.notice_by}) for the contract end on {c.contract_end} "
-                "has passed, so negotiate with the carrier before it renews")
-    if c.contract_end and c.contract_end > ctx.today:
-        return f"cancel it at the contract end on {plan.effective} (give notice by {plan.notice_by})"
-    return f"give notice now: it ends on {plan.effective} after the {c.notice_days}-day notice period"
+        how = "early"
+    elif plan.notice_missed:
+        how = "notice_missed"
+    elif c.contract_end and c.contract_end > ctx.today:
+        how = "at_end"
+    else:
+        how = "notice"
+    return {"cancel": how, "cancel_effective": str(plan.effective), "cancel_notice_by": str(plan.notice_by),
+            "cancel_fee_cny": plan.early_termination_cny, "cancel_owed_cny": plan.remaining_cny,
+            "contract_end": str(c.contract_end) if c.contract_end else None, "notice_days": c.notice_days}
 
 
 @check("INV004", "inventory", Severity.LOW, "unrecorded-link")
@@ -173,9 +157,6 @@ def unrecorded_links(ctx: AuditContext) -> Iterator[Finding]:
     for (a, b), evidence in sorted(seen.items()):
         yield me.finding(
             subjects=(a, b),
-            title=f"Sites {a} and {b} are connected ({len(evidence)} observation(s)) but no line is declared",
-            recommendation=("Declare the line in the circuits section (carrier, bandwidth, cost, end ports), "
-                            "or record that it is the city's own fibre: undeclared lines escape the plan."),
             evidence=evidence,
             sites=[a, b], observations=len(evidence),
         )

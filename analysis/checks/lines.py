@@ -10,9 +10,9 @@ about the same line still reports, with no saving and ``saving_counted_in`` in i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
-from analysis.checks.inventory import cancellation_advice
+from analysis.checks.inventory import cancellation_args
 from analysis.context import AuditContext
 from analysis.costs import downgrade_cost, merge_estimate, standard_mbps
 from analysis.findings import Evidence, Finding, Severity
@@ -60,15 +60,14 @@ def parallel_lines(ctx: AuditContext) -> Iterator[Finding]:
                     saving_counted_in=counted_in)
         if len(kept) > 1:
             est = merge_estimate(kept, exponent)
-            recommendation = (f"Merge {', '.join(c.id for c in kept)} into one {est.bandwidth_mbps:g} Mbit/s line "
-                              f"(about {est.merged_cny:,.0f} CNY/year, priced on {est.reference}'s tariff)"
-                              + (f", shared by {', '.join(departments)}" if len(departments) > 1 else "")
-                              + "; " + "; ".join(f"{c.id}: {cancellation_advice(c, ctx)}" for c in kept
-                                                 if c.id != est.reference) + ".")
             saving: float | None = est.saving_cny
-            args.update(merged_mbps=est.bandwidth_mbps, merged_cny=est.merged_cny, reference=est.reference)
+            args.update(merged_mbps=est.bandwidth_mbps, merged_cny=est.merged_cny, reference=est.reference,
+                        kept=[c.id for c in kept],
+                        shared_by=departments if len(departments) > 1 else None,
+                        cancellations=[{"circuit": c.id, **cancellation_args(c, ctx)}
+                                       for c in kept if c.id != est.reference])
         else:
-            recommendation = _nothing_to_merge(counted_in, kept, a, z)
+            # Other findings already take all lines but one, or all of them: nothing (more) to merge.
             saving = None
             if kept:
                 args.update(kept_line=kept[0].id)
@@ -76,27 +75,10 @@ def parallel_lines(ctx: AuditContext) -> Iterator[Finding]:
                 args.update(all_cancelled_by=counted_in)
         yield me.finding(
             subjects=sorted(ids),
-            title=f"{len(lines)} lines run between {a} and {z} ({', '.join(departments)})",
-            recommendation=recommendation,
             evidence=[_line_evidence(ctx, c) for c in lines],
             saving_cny_per_year=saving,
             **args,
         )
-
-
-def _nothing_to_merge(counted_in: Sequence[str], kept: Sequence[Circuit], a: str, z: str) -> str:
-    """LIN001's advice when other findings already take all lines but one, or all of them.
-
-    >>> _nothing_to_merge(["LIN003:c1", "INV003:c2"], [], "a", "b")
-    'Once LIN003:c1 and INV003:c2 are carried out, no line remains between a and b: nothing to merge.'
-    """
-    proposals = " and ".join(counted_in) if len(counted_in) <= 2 else \
-        ", ".join(counted_in[:-1]) + f" and {counted_in[-1]}"
-    verb = "is" if len(counted_in) == 1 else "are"
-    if not kept:
-        return f"Once {proposals} {verb} carried out, no line remains between {a} and {z}: nothing to merge."
-    return (f"Once {proposals} {verb} carried out, only {kept[0].id} remains between {a} and {z}: "
-            "nothing more to merge.")
 
 
 # --- LIN002 district pairs ----------------------------------------------------------
@@ -135,16 +117,12 @@ def district_pair_lines(ctx: AuditContext) -> Iterator[Finding]:
             continue
         total_mbps = sum(c.bandwidth_mbps for c in lines)
         total_cny = sum(c.yearly_cost_cny for c in lines)
-        where = f"within {da}" if da == dz else f"between {da} and {dz}"
         yield me.finding(
             subjects=(da, dz),
-            title=f"{len(lines)} lines of {len(departments)} departments run {where}",
-            recommendation=(f"Plan shared capacity {where} ({standard_mbps(total_mbps):g} Mbit/s in all: one "
-                            f"shared line or the backbone) for {', '.join(departments)}, instead of one "
-                            "line per department."),
             evidence=[_line_evidence(ctx, c, f", {c.a.site}-{c.z.site}") for c in lines],
             districts=[da, dz], departments=departments, circuits=[c.id for c in lines],
-            bandwidth_mbps=total_mbps, yearly_cost_cny=total_cny,
+            bandwidth_mbps=total_mbps, yearly_cost_cny=total_cny, shared_mbps=standard_mbps(total_mbps),
+            district=da if da == dz else None,  # lines within one district are worded apart
         )
 
 
@@ -166,14 +144,12 @@ def unnecessary_lines(ctx: AuditContext) -> Iterator[Finding]:
                      for path, amount in paths]
         yield me.finding(
             subjects=(cid,),
-            title=(f"Line {cid} ({c.a.site}-{c.z.site}) is not needed: other lines carry its "
-                   f"{reroute.demand_mbps:g} Mbit/s ({basis})"),
-            recommendation=(f"Move its traffic to {paths[0][0] if paths else 'the backbone'} and "
-                            f"{cancellation_advice(c, ctx)}."),
             evidence=evidence,
             saving_cny_per_year=c.yearly_cost_cny,
             circuit=cid, sites=[c.a.site, c.z.site], demand_mbps=reroute.demand_mbps, demand_basis=basis,
             via=[list(p) for p, _ in reroute.route.paths], yearly_cost_cny=c.yearly_cost_cny,
+            path=list(reroute.route.paths[0][0]) if reroute.route.paths else None,
+            **cancellation_args(c, ctx),
         )
 
 
@@ -226,18 +202,9 @@ def underused_lines(ctx: AuditContext) -> Iterator[Finding]:
         saving = None if counted_in or not info.shareable else \
             c.yearly_cost_cny - downgrade_cost(c, suggested, ctx.inventory.policy.tariff_bandwidth_exponent)
         q = f"{policy.underuse_percentile:g}th percentile"
-        if counted_in:
-            advice = f"See {counted_in}, which already proposes a larger change to this line."
-        elif info.authority:
-            advice = f"Ask {info.authority}, which mandates its network, to approve {suggested:g} Mbit/s."
-        else:
-            advice = f"Reduce it to {suggested:g} Mbit/s at the next contract change."
         sources = sorted({s.source.rsplit(":", 1)[0] for s in samples if s.source})
         yield me.finding(
             subjects=(cid,),
-            title=(f"Line {cid} uses {100 * p / c.bandwidth_mbps:.0f}% of its {c.bandwidth_mbps:g} Mbit/s "
-                   f"({q} of {len(samples)} samples)"),
-            recommendation=advice,
             evidence=[_line_evidence(ctx, c)] + [
                 Evidence(src or "utilisation", f"{q} {p:g} Mbit/s over {len(samples)} samples")
                 for src in (sources or [""])],
@@ -245,6 +212,8 @@ def underused_lines(ctx: AuditContext) -> Iterator[Finding]:
             circuit=cid, percentile=policy.underuse_percentile, percentile_mbps=p,
             utilisation=p / c.bandwidth_mbps, samples=len(samples), suggested_mbps=suggested,
             saving_counted_in=[counted_in] if counted_in else [],
+            # the advice: see the larger change, ask the mandating authority, or reduce it
+            proposed_by=counted_in or None, authority=info.authority, bandwidth_mbps=c.bandwidth_mbps,
         )
 
 
@@ -288,22 +257,16 @@ def contract_decisions(ctx: AuditContext) -> Iterator[Finding]:
             continue
         notice_by, days_left = window
         proposed = plan.cancelled_by(cid) or proposals.get(cid)
-        when = (f"notice is due by {notice_by} (in {days_left} days)" if days_left >= 0
-                else f"its notice date {notice_by} passed {-days_left} days ago")
         if proposed:
-            advice = f"{proposed} proposes changing this line: {cancellation_advice(c, ctx)}."
-        elif plan.lines[cid].classified:
-            advice = "Renew unless its owner decides otherwise; it is never merged (classified network)."
+            decision = {"decision": "proposed", **cancellation_args(c, ctx)}
         else:
-            advice = ("Decide before the notice date whether to renew, renegotiate the price or "
-                      "bandwidth, or move the traffic to the backbone.")
+            decision = {"decision": "classified" if plan.lines[cid].classified else "open"}
         yield me.finding(
             subjects=(cid,),
-            title=f"Contract of line {cid} ends on {c.contract_end}: {when}",
-            recommendation=advice,
             evidence=[_line_evidence(ctx, c, f", contract ends {c.contract_end}, {c.notice_days} days' notice")],
-            circuit=cid, contract_end=str(c.contract_end), notice_by=str(notice_by), days_left=days_left,
-            proposed_by=proposed,
+            **{"circuit": cid, "contract_end": str(c.contract_end), "notice_by": str(notice_by),
+               "days_left": days_left, "days_overdue": -days_left if days_left < 0 else None,  # notice missed
+               "proposed_by": proposed, **decision},
         )
 
 
@@ -320,20 +283,10 @@ def mandated_lines(ctx: AuditContext) -> Iterator[Finding]:
             continue
         c = info.circuit
         reasons = plan.mandated_candidates.get(cid, ())
-        why = f": it {_reason_text(reasons)}" if reasons else ""
         yield me.finding(
             subjects=(cid,),
-            title=f"Line {cid} belongs to a network mandated by {info.authority}{why}",
-            recommendation=(f"Raise consolidating it onto the unified network with {info.authority}: "
-                            "netcensus proposes no change to a mandated network without that "
-                            "authority's approval."),
             evidence=[_line_evidence(ctx, c, f", network {c.network or '-'}")],
             circuit=cid, authority=info.authority, reasons=list(reasons),
             potential_saving_cny=c.yearly_cost_cny,
         )
 
-
-def _reason_text(reasons: Iterable[str]) -> str:
-    texts = {"parallel": "runs beside other lines between the same sites",
-             "backbone": "could be carried by the backbone"}
-    return " and ".join(texts[r] for r in reasons)

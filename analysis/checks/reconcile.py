@@ -55,11 +55,6 @@ def declared_observed_mismatch(ctx: AuditContext) -> Iterator[Finding]:
             declared = name if field == "hostname" else device.serial
             yield me.finding(
                 subjects=(name, field),
-                title=f"{name}: the inventory says {field} {declared!r}, the device says {seen!r}",
-                recommendation=(
-                    "Check which is right: the entry may describe another device (a swap or a typo), "
-                    "or the device was renamed or replaced. Correct the inventory or the device; "
-                    "netcensus never overwrites a declared entry."),
                 evidence=[Evidence(ctx.inventory.source("devices", name), f"declared {field}: {declared}"),
                           Evidence(command_source(ctx, name, "facts"), f"observed {field}: {seen}")],
                 device=name, field=field, declared=declared, observed=seen,
@@ -82,11 +77,6 @@ def one_device_declared_twice(ctx: AuditContext) -> Iterator[Finding]:
         hosts = sorted({ctx.inventory.devices[n].host for n in names})
         yield me.finding(
             subjects=(serial,),
-            title=f"serial {serial} answers as {len(names)} declared devices: {', '.join(names)}",
-            recommendation=(
-                "Keep one inventory entry for the device (serial number first, then management "
-                "address, identify it) and remove or correct the others; two entries double its "
-                "links and costs in every plan."),
             evidence=[Evidence(ctx.inventory.source("devices", n),
                                f"{n} at {ctx.inventory.devices[n].host} reports serial {serial}") for n in names],
             serial=serial, devices=names, hosts=hosts,

@@ -46,12 +46,6 @@ def room_to_close(ctx: AuditContext) -> Iterable[Finding]:
                       else "; its power capacity is not declared: check power before moving")
         yield spec("ROM001").finding(
             subjects=(room.id,),
-            title=f"room {room.id} ({room.department}, {room.racks_used} racks) can merge into "
-                  f"{target.id} at {target.site}, {move['hops']} hops away",
-            recommendation=(f"Move {move['racks_moved']} racks into {target.id} and close {room.id}: "
-                            f"one-off {move['migration_cost_cny']:,.0f} CNY, saves "
-                            f"{move['yearly_saving_cny']:,.0f} CNY a year"
-                            + (f", pays back in {payback} years." if payback is not None else ".")),
             evidence=[
                 Evidence(inventory.source("rooms", room.id),
                          f"room {room.id}: {room.racks_used}/{room.racks_total} racks, {room.power_kw} kW, "
@@ -67,6 +61,7 @@ def room_to_close(ctx: AuditContext) -> Iterable[Finding]:
             saving_cny_per_year=move["yearly_saving_cny"],
             room=room.id, into=target.id, racks_moved=move["racks_moved"], hops=move["hops"],
             migration_cost_cny=move["migration_cost_cny"], payback_years=payback,
+            department=room.department, racks_used=room.racks_used, site=target.site,
         )
 
 
@@ -79,9 +74,6 @@ def no_feasible_plan(ctx: AuditContext) -> Iterable[Finding]:
     params = plan["parameters"]
     yield spec("ROM002").finding(
         subjects=("plan",),
-        title=f"no room consolidation plan meets the constraints: {plan['message']}",
-        recommendation="Relax a constraint in policy.room_plan (max_hops, max_rooms_kept, close) "
-                       "or add capacity to a room that may stay.",
         evidence=[Evidence(ctx.inventory.source("policy", "policy"),
                            f"room_plan: max_hops {params['max_hops']}, max_rooms_kept "
                            f"{params['max_rooms_kept']}, close {', '.join(params['close']) or 'none'}")]

@@ -18,9 +18,6 @@ def stale_devices(ctx: AuditContext) -> Iterator[Finding]:
         if device in ctx.inventory.devices and not collected_now and runs + 1 > ctx.stale_after_runs:
             yield me.finding(
                 subjects=(device,),
-                title=f"{device} has not been collected for {runs + 1} runs",
-                recommendation="Check the device's reachability and credentials, or remove it from the "
-                               "inventory if it was decommissioned; its last successful collection is kept.",
                 evidence=[Evidence(ctx.inventory.source("devices", device),
                                    f"{runs + 1} consecutive runs without a successful collection")],
                 device=device, runs=runs + 1, limit=ctx.stale_after_runs,

@@ -117,8 +117,9 @@ def test_finding_text_falls_back_to_english_when_args_or_entry_are_missing(small
 def test_a_variant_is_chosen_by_the_args_the_check_passed() -> None:
     base = dict(circuit="c1", contract_end="2024-03-01", notice_by="2023-12-02", days_left=10)
     proposed = Finding("LIN005", "lines", Severity.MEDIUM, ("c1",), "t", "r",
-                       args={**base, "proposed_by": "LIN003:c1"})
-    undecided = dataclasses.replace(proposed, args={**base, "proposed_by": None})
+                       args={**base, "proposed_by": "LIN003:c1", "decision": "proposed", "cancel": "at_end",
+                             "cancel_effective": "2024-03-01", "cancel_notice_by": "2023-12-02"})
+    undecided = dataclasses.replace(proposed, args={**base, "proposed_by": None, "decision": "open"})
     assert "LIN003:c1 已提出调整该线路的建议" in finding_recommendation(proposed, "zh")
     assert finding_recommendation(undecided, "zh").startswith("请在通知截止日期前决定续约")
 
