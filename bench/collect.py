@@ -38,7 +38,7 @@ USER, PASSWORD = "bench", "bench-only"
 
 def _serve(platform: str, devices: int, latency: float, conn) -> None:  # noqa: ANN001
     """Child process: serve ``devices`` emulated devices until told to stop."""
-    from support.emulator import Emulator, EmulatedDevice
+    from support.emulator import EmulatedDevice, Emulator
 
     outputs = {c.command: f"{platform} answer to {c.command}\n" + "x" * 200 + "\n"
                for c in PLATFORMS[platform].commands}

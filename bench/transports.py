@@ -41,7 +41,7 @@ TRANSPORTS = ("netmiko", "asyncssh")
 
 def _serve(platform: str, first: int, devices: int, latency: float, conn) -> None:  # noqa: ANN001
     """Child process: serve ``devices`` emulated devices, answer CPU-time queries, stop when told."""
-    from support.emulator import Emulator, EmulatedDevice
+    from support.emulator import EmulatedDevice, Emulator
 
     outputs = {c.command: f"{platform} answer to {c.command}\n" + ("x" * 70 + "\n") * 20
                for c in PLATFORMS[platform].commands}
