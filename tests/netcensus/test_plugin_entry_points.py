@@ -211,3 +211,14 @@ def test_two_packages_with_the_same_check_code_are_refused_naming_both(site_pack
         f"distribution {second}-checks 1.0): check CTY001 is already taken by "
         f"{first}_checks:sites_without_address (entry point CTY001 = {first}_checks:sites_without_address "
         f"(group netcensus.checks, distribution {first}-checks 1.0))")
+
+
+def test_chinese_reports_show_a_city_checks_own_english_text(site_packages: SitePackages, tmp_path: Path) -> None:
+    """The bundled catalogue has no entry for a city's code: its Chinese reports keep the check's words."""
+    site_packages.install("qingshan-checks", {"qingshan_checks": SITE_CHECK},
+                          {"netcensus.checks": {"CTY001": "qingshan_checks:sites_without_address"}})
+    result = audit(EXAMPLE, None, select=["CTY001"])
+    written = write_reports(result, tmp_path / "out", "zh")
+    markdown = next(p for p in written if p.suffix == ".md").read_text(encoding="utf-8")
+    for site in sites_without_address():
+        assert f"Site {site} has no street address" in markdown
