@@ -88,7 +88,8 @@ def _findings_table(result: AuditResult, lang: str) -> tuple[list[str], list[lis
         rows.append([
             f.code, _label("severity", str(f.severity), lang), _label("family", f.family, lang),
             _label("status", f.status, lang), f.key, "; ".join(f.subjects),
-            one_line(finding_title(f, lang)), one_line(finding_recommendation(f, lang)), f.saving_cny_per_year,
+            one_line(finding_title(f, lang, result.inventory)),
+            one_line(finding_recommendation(f, lang, result.inventory)), f.saving_cny_per_year,
             "\n".join(f"{e.source}: {e.detail}" for e in f.evidence),
         ])
     return header, rows

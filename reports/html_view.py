@@ -197,7 +197,7 @@ def findings_payload(result: AuditResult, summary: AuditSummary, lang: str) -> d
         sites.update(at)
         rows.append({
             "key": f.key, "code": f.code, "family": f.family, "sev": int(f.severity),
-            "title": finding_title(f, lang), "rec": finding_recommendation(f, lang),
+            "title": finding_title(f, lang, inv), "rec": finding_recommendation(f, lang, inv),
             "depts": list(depts), "sites": list(at),
             "saving": f.saving_cny_per_year, "savingText": money(f.saving_cny_per_year, lang)
             if f.saving_cny_per_year else "",
@@ -324,7 +324,7 @@ def proposal_view(result: AuditResult, summary: AuditSummary, lang: str) -> Prop
     moves = plan_moves(plan)
 
     def reasons(p: Proposal) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(finding_title(by_key[k], lang) for k in p.findings if k in by_key))
+        return tuple(dict.fromkeys(finding_title(by_key[k], lang, inv) for k in p.findings if k in by_key))
 
     lines, rooms = [], []
     for p in summary.proposals:
@@ -357,7 +357,7 @@ def proposal_view(result: AuditResult, summary: AuditSummary, lang: str) -> Prop
                 migration=money(migration, lang) if migration is not None else "—",
                 payback=t("html.label.years", lang, years=f"{payback:g}") if payback is not None else "—"))
     authority = tuple(
-        (f.subjects[0] if f.subjects else "", finding_title(f, lang), finding_recommendation(f, lang),
+        (f.subjects[0] if f.subjects else "", finding_title(f, lang, inv), finding_recommendation(f, lang, inv),
          t("html.proposal.potential", lang, amount_cny=f.args["potential_saving_cny"])
          if isinstance(f.args.get("potential_saving_cny"), (int, float)) else "")
         for f in result.findings if f.code == "LIN006")
@@ -467,6 +467,6 @@ def department_views(result: AuditResult, summary: AuditSummary, lang: str) -> t
                     after_cny=cost.after_cny if cost else 0.0),
             findings=len(found),
             by_severity=tuple((s, t(f"severity.{s}", lang), counts[s]) for s in SEVERITIES if counts[s]),
-            top=tuple((str(f.severity), f.code, finding_title(f, lang)) for f in found[:TOP_PER_DEPARTMENT]),
+            top=tuple((str(f.severity), f.code, finding_title(f, lang, inv)) for f in found[:TOP_PER_DEPARTMENT]),
         ))
     return tuple(views)

@@ -18,6 +18,7 @@ from pathlib import Path
 from analysis.context import AuditResult
 from analysis.findings import Finding
 from analysis.summary import SEVERITIES, AuditSummary, CostLine, summarise, top_findings
+from inventory.model import Inventory
 from reports.i18n import display_name, finding_recommendation, finding_title, has, money, t
 from reports.registry import RenderOptions, renderer
 from reports.text import one_line
@@ -138,7 +139,7 @@ def _top(result: AuditResult, s: AuditSummary, lang: str, n: int) -> list[str]:
     out = [f"## {t('heading.top_findings', lang)}", ""]
     header = ["#", t("label.severity", lang), t("label.code", lang), t("label.title", lang),
               t("label.saving", lang)]
-    rows = [[str(i), t(f"severity.{f.severity}", lang), f.code, md_cell(finding_title(f, lang)),
+    rows = [[str(i), t(f"severity.{f.severity}", lang), f.code, md_cell(finding_title(f, lang, result.inventory)),
              _saving(f, lang)] for i, f in enumerate(top, 1)]
     out += _table(header, rows, align_right=(0, 4))
     live = sum(1 for f in result.findings if f.status != "waived")
@@ -173,20 +174,20 @@ def _families(result: AuditResult, s: AuditSummary, lang: str) -> list[str]:
         out += [t("text.family_count", lang, count=count, saving_cny=saving) if saving > 0
                 else t("text.family_count_no_saving", lang, count=count), ""]
         listed = [f for f in result.findings if f.family == fam]
-        out += [_finding_item(f, lang) for f in listed[:FAMILY_ITEMS]]
+        out += [_finding_item(f, lang, result.inventory) for f in listed[:FAMILY_ITEMS]]
         out.append("")
         if len(listed) > FAMILY_ITEMS:
             out += [t("text.top_more", lang, shown=FAMILY_ITEMS, total=len(listed)), ""]
     return out
 
 
-def _finding_item(f: Finding, lang: str) -> str:
+def _finding_item(f: Finding, lang: str, inventory: Inventory) -> str:
     """One bullet: code, severity, title; then recommendation, saving and evidence lines."""
-    head = f"- **{f.code}** · {t(f'severity.{f.severity}', lang)} · {md_text(finding_title(f, lang))}"
+    head = f"- **{f.code}** · {t(f'severity.{f.severity}', lang)} · {md_text(finding_title(f, lang, inventory))}"
     if f.status != "open":
         head += f" *({t(f'status.{f.status}', lang)})*"
     lines = [head, t("text.labelled", lang, label=t("label.recommendation", lang),
-                     value=md_text(finding_recommendation(f, lang)))]
+                     value=md_text(finding_recommendation(f, lang, inventory)))]
     if f.saving_cny_per_year:
         lines.append(t("text.labelled", lang, label=t("label.saving", lang),
                        value=t("text.per_year", lang, amount=money(f.saving_cny_per_year, lang))))

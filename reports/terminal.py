@@ -71,7 +71,7 @@ def _top_table(result: AuditResult, lang: str, n: int) -> Table:
     for f in top_findings(result.findings, n):
         sev = str(f.severity)
         table.add_row(Text(t(f"severity.{sev}", lang), style=_SEVERITY_STYLE.get(sev, "")), f.code,
-                      Text(one_line(finding_title(f, lang))),
+                      Text(one_line(finding_title(f, lang, result.inventory))),
                       money(f.saving_cny_per_year, lang) if f.saving_cny_per_year else "")
     return table
 
@@ -114,7 +114,7 @@ def _compact_top(result: AuditResult, lang: str, n: int) -> Text:
     for f in top_findings(result.findings, n):
         sev = str(f.severity)
         text.append(f"{f.code} {t(f'severity.{sev}', lang)}", style=_SEVERITY_STYLE.get(sev, ""))
-        text.append(f" {one_line(finding_title(f, lang))}")
+        text.append(f" {one_line(finding_title(f, lang, result.inventory))}")
         if f.saving_cny_per_year:
             text.append(f" ({money(f.saving_cny_per_year, lang)})", style="green")
         text.append("\n")
