@@ -67,6 +67,7 @@ __all__ = [
     "finding_catalogue",
     "finding_params",
     "finding_text",
+    "finding_variant",
     "inventory_names",
     "load_catalogue",
     "money",
@@ -267,6 +268,18 @@ def finding_text(code: str, part: str, lang: str, params: Mapping[str, Any], *,
     placeholders are all there. Raises :class:`MissingParameter` naming the message and
     what it lacks when none fits.
     """
+    return _choose(code, part, lang, params, names, messages)[1]
+
+
+def finding_variant(code: str, part: str, params: Mapping[str, Any], *,
+                    messages: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """The catalogue key :func:`finding_text` words a finding's ``part`` with (in English)."""
+    return _choose(code, part, "en", params, None, messages)[0]
+
+
+def _choose(code: str, part: str, lang: str, params: Mapping[str, Any], names: Names | None,
+            messages: Mapping[str, Mapping[str, str]] | None) -> tuple[str, str]:
+    """``(key, text)`` of the variant that fits ``params`` (rules in :func:`finding_text`)."""
     messages = messages if messages is not None else finding_catalogue()
     keys = variants(code, part, messages)
     if not keys:
@@ -276,11 +289,11 @@ def finding_text(code: str, part: str, lang: str, params: Mapping[str, Any], *,
         for key in keys:
             if all(fits(n) for n in needed[key]):
                 try:
-                    return render(key, lang, params, names=names, messages=messages)
+                    return key, render(key, lang, params, names=names, messages=messages)
                 except MissingParameter:
                     continue
     # No variant fits: render the first to name what it lacks.
-    return render(keys[0], lang, params, names=names, messages=messages)
+    return keys[0], render(keys[0], lang, params, names=names, messages=messages)
 
 
 def render(key: str, lang: str, params: Mapping[str, Any], *, names: Names | None = None,
