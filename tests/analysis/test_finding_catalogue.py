@@ -81,7 +81,7 @@ def _corner_contexts() -> Iterator[tuple[str, AuditContext]]:
 
     # LIN004 underused (plain, mandated, already proposed), LIN005 notice due/missed, decisions
     def samples(cid: str) -> list[UtilisationSample]:
-        return [UtilisationSample(cid, dt.datetime(2026, 5, d, tzinfo=dt.timezone.utc), 1.0, 1.0, "util.csv:1")
+        return [UtilisationSample(cid, dt.datetime(2026, 5, d, tzinfo=dt.UTC), 1.0, 1.0, "util.csv:1")
                 for d in range(1, 29)]
 
     lines = [circuit("u1", "a", "b", mbps=100, contract_end=today + dt.timedelta(days=200)),

@@ -1,9 +1,18 @@
-"""Chinese wording of findings whose check words them several ways (catalogue variants)."""
+"""Chinese wording of findings: the catalogue variants a check chooses, and names, not ids, in every report."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from analysis.context import AuditContext, AuditResult
 from analysis.findings import Finding, Severity
+from analysis.registry import run_checks
 from reports.i18n import finding_recommendation, finding_title
+from reports.registry import RenderOptions, render
 
 
 def _lin001(**args) -> Finding:
@@ -34,3 +43,19 @@ def test_adr002_with_vrfs_not_collected_asks_for_the_configuration_in_chinese():
                 args={"address": "10.9.9.9", "devices": ["pe1", "pe2"], "vrf_unknown": ["pe2"]})
     assert "未采集到 pe2 的 VRF 信息" in finding_title(f, "zh")
     assert "请采集 pe2 的运行配置" in finding_recommendation(f, "zh")
+
+
+def test_every_chinese_report_names_the_sites_and_departments_of_a_real_finding(
+        small_result: AuditResult, tmp_path: Path) -> None:
+    ctx = AuditContext(small_result.inventory, dict(small_result.facts), today=small_result.today)
+    result = dataclasses.replace(small_result, findings=run_checks(ctx))
+    zombie = next(f for f in result.findings if f.code == "INV003")
+    title = finding_title(zombie, "zh", result.inventory)
+    assert title == "专线 CU-002（东区分局、市政府大楼）每年计费 9.6 万元，但两端均处于关闭状态"
+    assert finding_title(zombie, "en", result.inventory) == zombie.title == \
+        "Line CU-002 (east-hq) is billed but down at both ends"  # English keeps the ids, as the JSON does
+    console = Console(file=io.StringIO(), width=400)
+    for fmt in ("markdown", "csv", "html", "terminal"):
+        paths = render(fmt, result, tmp_path / fmt, RenderOptions(lang="zh", console=console))
+        shown = "".join(p.read_text(encoding="utf-8-sig") for p in paths) if paths else console.file.getvalue()
+        assert title in shown, fmt
