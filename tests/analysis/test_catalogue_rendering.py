@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.catalogue import MissingParameter, check_catalogue, finding_text, finding_variant, render
+from analysis.catalogue import (
+    MissingParameter,
+    check_catalogue,
+    finding_text,
+    finding_variant,
+    render,
+)
 
 MESSAGES = {
     "m.money": {"en": "{cost_cny} / {cost_cny:,.0f} CNY", "zh": "{cost_cny} / {cost_cny:,.0f} CNY"},
