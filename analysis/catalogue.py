@@ -140,12 +140,23 @@ def finding_catalogue() -> Mapping[str, Mapping[str, str]]:
 
 def placeholders(text: str) -> set[str]:
     """The parameter names a message uses: ``"{a} {b:,.0f}"`` -> ``{"a", "b"}``."""
+    return set(_placeholders(text))
+
+
+@lru_cache(maxsize=4096)
+def _placeholders(text: str) -> frozenset[str]:
     names = set()
-    for _, field_name, _, _ in string.Formatter().parse(text):
+    for _, field_name, _, _ in _parse(text):
         if field_name is not None:
             # "{circuit.id}" or "{ends[0]}" still need the parameter "circuit" / "ends".
             names.add(field_name.split(".")[0].split("[")[0])
-    return names
+    return frozenset(names)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
+    """``string.Formatter().parse`` of a message, once per text (a city makes many findings)."""
+    return tuple(string.Formatter().parse(text))
 
 
 def check_catalogue(messages: Mapping[str, Mapping[str, str]]) -> list[str]:
@@ -284,7 +295,7 @@ def _choose(code: str, part: str, lang: str, params: Mapping[str, Any], names: N
     keys = variants(code, part, messages)
     if not keys:
         raise MissingParameter(f"no message 'finding.{code}.{part}' in {MESSAGES_DIR}")
-    needed = {k: set().union(*(placeholders(text) for text in messages[k].values())) for k in keys}
+    needed = {k: frozenset().union(*(_placeholders(text) for text in messages[k].values())) for k in keys}
     for fits in (lambda n: n in params and _has_value(params[n]), lambda n: n in params):
         for key in keys:
             if all(fits(n) for n in needed[key]):
@@ -323,7 +334,7 @@ class _Renderer:
         text = entry.get(self.lang) or entry["en"]
         out = []
         try:
-            parsed = list(string.Formatter().parse(text))
+            parsed = _parse(text)
         except ValueError as exc:
             raise MissingParameter(f"message {key!r} has bad placeholder syntax: {exc}") from None
         for literal, field, spec, conversion in parsed:
