@@ -50,7 +50,13 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem or opportunity found by a check."""
+    """One problem or opportunity found by a check.
+
+    ``title`` and ``recommendation`` are English, worded by the finding catalogue
+    (:mod:`analysis.catalogue`) from the code and ``args`` when the check made it
+    (:meth:`analysis.registry.CheckSpec.finding`); reports word them in other
+    languages from the same entry and args.
+    """
 
     code: str
     family: str
@@ -60,7 +66,7 @@ class Finding:
     recommendation: str
     evidence: tuple[Evidence, ...] = ()
     saving_cny_per_year: float | None = None
-    #: Message parameters, so reports can re-word the title in another language.
+    #: Message parameters: the catalogue words the title and recommendation from them.
     args: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     status: str = "open"  # "open", "waived", "unknown" (set by the pipeline, not by checks)
 
