@@ -161,7 +161,7 @@ def _busier_city() -> AuditContext:
 def test_real_check_findings_read_in_chinese() -> None:
     """Every finding the real checks make here has a catalogue text filled from its args.
 
-    When this fails, a check changed its args: update reports/messages/findings.yaml.
+    When this fails, a check changed its args: update analysis/messages/findings.yaml.
     """
     findings = run_checks(_busier_city())
     codes = {f.code for f in findings}
