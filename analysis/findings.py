@@ -6,9 +6,10 @@ A finding's ``key`` (code + subjects) is stable across runs, so history can say
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Mapping
+from typing import Any
 
 
 class Severity(IntEnum):
@@ -21,7 +22,7 @@ class Severity(IntEnum):
     CRITICAL = 4
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         """``"high"`` -> ``Severity.HIGH``; raises ValueError naming the choices."""
         try:
             return cls[text.strip().upper()]

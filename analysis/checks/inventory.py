@@ -148,9 +148,9 @@ def unrecorded_links(ctx: AuditContext) -> Iterator[Finding]:
         if d["kind"] == "link":
             reporter = d["reported_by"][0]
             detail = f"{'/'.join(sorted(p.upper() for p in d['protocols']))} link {ports}"
-            source = command_source(ctx, reporter, sorted(d["protocols"])[0])
+            source = command_source(ctx, reporter, min(d["protocols"]))
         else:
-            reporter = sorted(d["ports"])[0]
+            reporter = min(d["ports"])
             detail = f"shared subnet {d['subnet']}: {ports}"
             source = command_source(ctx, reporter, "interfaces")
         seen.setdefault(pair, []).append(Evidence(source, detail))

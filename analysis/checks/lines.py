@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from analysis.checks.inventory import cancellation_args
 from analysis.context import AuditContext
@@ -56,8 +57,8 @@ def parallel_lines(ctx: AuditContext) -> Iterator[Finding]:
         counted_in = sorted({k for c in lines if (k := plan.cancelled_by(c.id))})
         departments = sorted({c.department for c in lines})
         current = sum(c.yearly_cost_cny for c in lines)
-        args = dict(circuits=ids, sites=[a, z], departments=departments, yearly_cost_cny=current,
-                    saving_counted_in=counted_in)
+        args: dict[str, Any] = {"circuits": ids, "sites": [a, z], "departments": departments,
+                                "yearly_cost_cny": current, "saving_counted_in": counted_in}
         if len(kept) > 1:
             est = merge_estimate(kept, exponent)
             saving: float | None = est.saving_cny
