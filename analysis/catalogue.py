@@ -8,7 +8,7 @@ with ``{name}`` placeholders filled from the args:
 * ``arg.<name>.<value>``: how a text argument ``name`` with the value ``value`` reads
   (``kind="room"`` -> "machine room" / "机房"); such an entry may itself hold
   placeholders, filled from the same args, so an enum-like argument picks a clause
-  (``advice="proposed"`` -> "{proposed_by} proposes changing this line ...");
+  (LIN005's ``decision="proposed"`` -> "{proposed_by} proposes changing this line: {cancel}.");
 * ``item.<name>``: one item of a list argument whose items are mappings, filled from
   the item's keys (over the finding's args), e.g. one line of a merge and its advice.
 
