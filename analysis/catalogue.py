@@ -86,7 +86,7 @@ Names = Callable[[str, str, str], str]
 #: Arguments that hold the id of an inventory thing, by name: the kind of thing
 #: (``"@kind"``: the kind is in the finding's ``kind`` argument, as in GOV001).
 REFERENCE_ARGS: Mapping[str, str] = {
-    "site": "site", "sites": "site",
+    "site": "site", "sites": "site", "into_site": "site",
     "department": "department", "departments": "department", "shared_by": "department",
     "room": "room", "into": "room",
     "network": "network", "networks": "network",

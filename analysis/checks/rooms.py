@@ -61,7 +61,7 @@ def room_to_close(ctx: AuditContext) -> Iterable[Finding]:
             saving_cny_per_year=move["yearly_saving_cny"],
             room=room.id, into=target.id, racks_moved=move["racks_moved"], hops=move["hops"],
             migration_cost_cny=move["migration_cost_cny"], payback_years=payback,
-            department=room.department, racks_used=room.racks_used, site=target.site,
+            department=room.department, racks_used=room.racks_used, into_site=target.site,
         )
 
 

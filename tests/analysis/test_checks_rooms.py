@@ -12,6 +12,7 @@ from support.citybuild import circuit, city, context, room
 from analysis.checks.rooms import no_feasible_plan, room_to_close
 from analysis.registry import run_checks, selected_checks
 from inventory.model import Approval, Policy, RoomPlanPolicy
+from reports.html_view import finding_sites
 
 POLICY_DATE = dt.date(2020, 1, 1)
 
@@ -43,6 +44,16 @@ def test_small_room_near_the_data_centre_is_proposed_for_closure():
     sources = [e.source for e in finding.evidence]
     assert "rooms.yaml:2" in sources and "rooms.yaml:1" in sources  # the room and its target
     assert "0.4 years" in finding.recommendation
+
+
+def test_room_to_close_concerns_the_closed_rooms_site_not_its_targets():
+    # The text names the target's site, but the HTML's site filter lists ROM001 under the
+    # closed room's site only (an arg named ``site`` would add the target's site too).
+    inv = star_city(dc(), room("ra", "a", racks_total=6, racks_used=4, yearly_cost_cny=300_000))
+    (finding,) = room_to_close(context(inv))
+    assert finding.args["into_site"] == "hub"
+    assert finding.title.endswith("can merge into dc at hub, 1 hops away")
+    assert finding_sites(finding, inv) == ("a",)
 
 
 def test_room_whose_move_does_not_pay_back_is_kept():
