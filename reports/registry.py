@@ -39,7 +39,7 @@ Renderer = Callable[["AuditResult", Path, RenderOptions], list[Path]]
 FORMATS: Register[Renderer] = Register("report format", "netcensus.renderers", "reports")
 #: Format name -> renderer, every one registered so far (:func:`load_builtin_renderers`).
 RENDERERS = FORMATS.available
-#: Formats whose renderer never reads ``result.extras["run"]`` or ``["diff"]``.
+#: Formats whose renderer never reads ``result.run`` or ``result.diff`` (what the history store adds).
 HISTORY_FREE: set[str] = set()
 
 
