@@ -34,15 +34,13 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, collapse_addresses
 
 # What the checks share (the address index, contradicted isolation) is derived once per
-# audit by the context; these names stay importable from here.
+# audit by the context (AuditContext.address_index, .contradicted_isolation).
 from analysis.addresses import (
     NetworkIndex,
     Observed,
-    contradicted_isolation,
     global_table_routes,
     interconnects,
     observed_addresses,
-    parse_interface_address,
     parse_prefix,
 )
 from analysis.context import AuditContext
@@ -50,8 +48,7 @@ from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
 from inventory.model import Inventory
 
-__all__ = ["Claim", "NetworkIndex", "Observed", "contradicted_isolation", "interconnects", "observed_addresses",
-           "overlapping_pairs", "parse_interface_address"]
+__all__ = ["Claim", "overlapping_pairs"]
 
 #: Evidence examples kept per finding.
 _EXAMPLES = 3

@@ -15,27 +15,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analysis.approvals import (
-    ApprovalStatus,
-    Governed,
-    approval_status,
-    governed_entities,
-)
+from analysis.approvals import approval_status, governed_entities
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
 from analysis.registry import check, spec
 from inventory.model import Policy, is_ipv4_address
 
 # The approval rule itself is in analysis.approvals (the room plan's score cards use it too).
-__all__ = [
-    "ApprovalStatus",
-    "Governed",
-    "NatRule",
-    "approval_status",
-    "governed_entities",
-    "is_portal_subsite",
-    "published_web_rules",
-]
+__all__ = ["NatRule", "is_portal_subsite", "published_web_rules"]
 
 #: TCP ports that publish a website.
 WEB_PORTS = frozenset({80, 443})
