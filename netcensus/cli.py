@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from core.version import __version__
 from core.errors import InputError, NetcensusError
 from netcensus.cli_exchange import register as _register_exchange
+from netcensus.distributed.cli import register as _register_distributed
 from netcensus.cli_output import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, err
 from netcensus.cli_output import fail as _fail
 
@@ -521,6 +522,7 @@ def _bundled_sample(out: Path, audit_day: dt.date | None, log) -> tuple[Path, Pa
 
 
 _register_exchange(app)
+_register_distributed(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -159,3 +159,88 @@ def start_postgresql() -> PostgreSQLServer:
     server.stop()
     unavailable("postgres did not accept connections within 30 s")
     raise AssertionError("unreachable")
+
+
+# --- Redis (the RQ broker of the distributed collection) ------------------------------------
+
+
+@dataclass
+class RedisServer:
+    """A throwaway redis-server with persistence (append-only file, fsync on every write).
+
+    ``restart()`` kills it (SIGKILL: no goodbye) and starts it again on the same port and
+    data folder: what a broker restarted mid-run looks like to its clients.
+    """
+
+    root: Path
+    port: int
+    binds: tuple[str, ...]
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def url_for(self, address: str) -> str:
+        """The URL a client reaches the broker by through ``address`` (one of its binds)."""
+        return f"redis://{address}:{self.port}/0"
+
+    def start(self) -> None:
+        """Start (again) and wait until it answers PING."""
+        conf = self.root / "redis.conf"
+        conf.write_text(
+            f"port {self.port}\nbind {' '.join(self.binds)}\nprotected-mode no\ndir {self.root}\n"
+            "appendonly yes\nappendfsync always\nsave \"\"\ndaemonize no\nlogfile redis.log\n",
+            encoding="utf-8")
+        self.process = subprocess.Popen([shutil.which("redis-server") or "redis-server", str(conf)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = (self.root / "redis.log")
+                unavailable(f"redis-server exited at start: {log.read_text(errors='replace')[-500:] if log.exists() else ''}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(64).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        unavailable("redis-server did not answer within 20 s")
+
+    def kill(self) -> None:
+        """SIGKILL the server (its data stays in the append-only file)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def restart(self, down_s: float = 1.0) -> None:
+        self.kill()
+        time.sleep(down_s)
+        self.start()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def data_files(self) -> list[Path]:
+        """Every file the server persisted (append-only files, snapshots)."""
+        return [p for p in self.root.rglob("*")
+                if p.is_file() and p.name not in ("redis.conf", "redis.log")]
+
+
+def start_redis(binds: tuple[str, ...] = ("127.0.0.1",)) -> RedisServer:
+    """A redis-server on a free port, listening on ``binds`` only; skip (fail under CI) without one."""
+    if shutil.which("redis-server") is None:
+        unavailable("redis-server is not installed (Debian: redis-server)")
+    server = RedisServer(root=Path(tempfile.mkdtemp(prefix="netcensus-redis-")), port=free_port(), binds=binds)
+    server.start()
+    return server
