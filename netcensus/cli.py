@@ -355,7 +355,11 @@ def history(
     if isinstance(spec, Path) and not spec.exists():
         raise _fail(f"no history store at {store}")
     try:
-        runs = open_store(spec).runs()
+        db = open_store(spec)
+        try:
+            runs = db.runs()
+        finally:
+            db.close()
     except NetcensusError as e:
         raise _fail(e) from None
     table = Table("run", "started", "devices", "failed", "degraded", "open findings", "inventory")
@@ -382,7 +386,10 @@ def diff(
         raise _fail(f"no history store at {store}")
     try:
         db = open_store(spec)
-        a, b = db.run(db.resolve(run_a)), db.run(db.resolve(run_b))
+        try:
+            a, b = db.run(db.resolve(run_a)), db.run(db.resolve(run_b))
+        finally:
+            db.close()
     except NetcensusError as e:
         raise _fail(e) from None
     d = diff_runs(a, b)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Union
 
-from netcensus.store import SQLiteStore, StoreLock
+from netcensus.store import SQLiteStore, StoreError, StoreLock
 from netcensus.store_postgresql import PostgresStore, describe_dsn, is_postgresql, resolve_dsn
 
 AnyStore = Union[SQLiteStore, PostgresStore]
@@ -26,10 +26,10 @@ def store_label(spec: Path | str) -> str:
     """How a store is named in messages and reports: a path, or a DSN without its password."""
     if not is_postgresql(spec):
         return str(spec)
-    text = str(spec)
-    if text in ("postgresql", "postgres", "postgresql://", "postgres://"):
+    try:
+        return describe_dsn(resolve_dsn(str(spec)))
+    except StoreError:  # not given (yet): opening the store says why
         return "postgresql (DSN from the environment)"
-    return describe_dsn(text)
 
 
 def open_store(spec: Path | str, archives: Path | None = None) -> AnyStore:

@@ -11,10 +11,12 @@ A missing binary skips the tests with the reason, or fails them when ``CI=true``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -97,12 +99,18 @@ class PostgreSQLServer:
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its folder."""
         if self.process.poll() is None:
-            self.process.terminate()  # SIGTERM: "smart" shutdown; SIGINT would be "fast"
+            # SIGINT is the "fast" shutdown (ends the sessions still open); to the process group,
+            # since runuser (as root) does not pass it on to postgres.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGINT)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while (self.root / "data" / "postmaster.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # postgres itself is still writing its shutdown checkpoint
         shutil.rmtree(self.root, ignore_errors=True)
 
 
