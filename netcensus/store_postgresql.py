@@ -214,8 +214,15 @@ class PostgresStore:
 
     def __init__(self, dsn: str, archives: Path | str):
         import psycopg
+        from psycopg.conninfo import conninfo_to_dict
 
         self._psycopg = psycopg
+        try:
+            conninfo_to_dict(dsn)
+        except psycopg.Error:  # libpq's message quotes the text around the mistake: maybe the password
+            raise StoreError("cannot open the history store: its connection string is neither a "
+                             "postgresql:// URL nor libpq's key=value form (not shown: it may hold a password)"
+                             ) from None
         self.dsn_shown = describe_dsn(dsn)
         self._secrets = [s for s in (dsn_password(dsn), dsn) if s]
         self.archive_dir = Path(archives)
@@ -447,20 +454,19 @@ class PostgresStore:
         """Keep the newest ``keep_runs`` runs (and every device's last success); return removed ids."""
         if keep_runs < 1:
             raise StoreError("--keep-runs must be at least 1")
-        with self._errors("write"):
-            with self.conn.transaction():
-                doomed = [r[0] for r in self.conn.execute(
-                    "SELECT id FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT %s)"
-                    " AND id NOT IN (SELECT run_id FROM last_success) ORDER BY id", (keep_runs,))]
-                if not doomed:
-                    return []
-                archives = [r[0] for r in self.conn.execute(
-                    "SELECT archive FROM runs WHERE id = ANY(%s)", (doomed,)) if r[0]]
-                self.conn.execute("DELETE FROM runs WHERE id = ANY(%s)", (doomed,))
-                self.conn.execute(
-                    "DELETE FROM configs WHERE digest NOT IN (SELECT config_digest FROM device_runs"
-                    " WHERE config_digest IS NOT NULL) AND digest NOT IN (SELECT config_digest FROM"
-                    " last_success WHERE config_digest IS NOT NULL)")
+        with self._errors("write"), self.conn.transaction():
+            doomed = [r[0] for r in self.conn.execute(
+                "SELECT id FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT %s)"
+                " AND id NOT IN (SELECT run_id FROM last_success) ORDER BY id", (keep_runs,))]
+            if not doomed:
+                return []
+            archives = [r[0] for r in self.conn.execute(
+                "SELECT archive FROM runs WHERE id = ANY(%s)", (doomed,)) if r[0]]
+            self.conn.execute("DELETE FROM runs WHERE id = ANY(%s)", (doomed,))
+            self.conn.execute(
+                "DELETE FROM configs WHERE digest NOT IN (SELECT config_digest FROM device_runs"
+                " WHERE config_digest IS NOT NULL) AND digest NOT IN (SELECT config_digest FROM"
+                " last_success WHERE config_digest IS NOT NULL)")
         for name in archives:
             (self.archive_dir / name).unlink(missing_ok=True)
         return doomed

@@ -12,12 +12,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Union
-
 from netcensus.store import SQLiteStore, StoreError, StoreLock
 from netcensus.store_postgresql import PostgresStore, describe_dsn, is_postgresql, resolve_dsn
 
-AnyStore = Union[SQLiteStore, PostgresStore]
+AnyStore = SQLiteStore | PostgresStore
 
 __all__ = ["AnyStore", "is_postgresql", "locked_store", "open_store", "store_label"]
 

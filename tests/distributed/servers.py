@@ -137,7 +137,7 @@ def start_postgresql() -> PostgreSQLServer:
     done = subprocess.run(
         _as(runner, str(bindir / "initdb"), "-D", str(data), "-U", user, f"--pwfile={pwfile}",
             "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"),
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120, check=False)
     pwfile.unlink()
     if done.returncode:
         shutil.rmtree(root, ignore_errors=True)

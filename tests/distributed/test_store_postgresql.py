@@ -303,7 +303,8 @@ def test_the_dsn_password_appears_in_no_output_report_or_error(city: SampleCity,
     # Every way it can go wrong: a wrong database, a bad connection string, a lock held, a
     # password on the command line, a DSN file others can read.
     wrong_db = dsn.rsplit("/", 1)[0] + "/no_such_db"
-    for bad in (wrong_db, f"host=127.0.0.1 port={server.port} password={password} user"):
+    for bad in (wrong_db, f"host=127.0.0.1 port={server.port} password={password} user",
+                f"host=127.0.0.1 port={server.port} user={server.user} {password}"):  # a typo libpq would quote
         monkeypatch.setenv(DSN_ENV, bad)
         code, _, text = audit(copy, out, "--store", "postgresql")
         assert code == 2 and "history store" in text
