@@ -35,6 +35,7 @@ from rq import Queue, Retry, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
+from rq.results import Result
 
 from collectors.manifest import DeviceRecord, Manifest, now, read_manifest, tool_versions
 from core.errors import InputError, Problem
@@ -71,6 +72,7 @@ class ShardOutcome:
     status: str = "queued"  # queued, started, done, failed
     attempts: int = 0
     host: str | None = None
+    worker: str | None = None  # the RQ worker that ran its last attempt
     error: str | None = None
 
 
@@ -129,7 +131,7 @@ def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions
                 _forget(redis, outcome)
             redis.delete(inventory_key)
         record = {name: {"queue": queue_name(o.shard.key), "devices": len(o.shard.devices), "status": o.status,
-                         "attempts": o.attempts, "host": o.host, "error": o.error}
+                         "attempts": o.attempts, "host": o.host, "worker": o.worker, "error": o.error}
                   for name, o in outcomes.items()}
         manifest = merge_manifests(started, now(), tool_versions(),
                                    {"distributed": {"by": options.by, "broker": redact_url(redis_label),
@@ -195,6 +197,7 @@ def _wait(redis: Redis, outcomes: dict[str, ShardOutcome], options: DispatchOpti
                                   f"(attempt {attempts} of {options.retries + 1})", markup=False, highlight=False)
                 outcome.attempts = max(outcome.attempts, attempts)
                 status = job.get_status(refresh=False)
+                outcome.worker = job.worker_name or outcome.worker
                 if status == JobStatus.FINISHED:
                     _take(outcome, job.return_value(), inventory, out_dir, merged, failed, console)
                     del pending[name]
@@ -275,7 +278,10 @@ def _forget(redis: Redis, outcome: ShardOutcome) -> None:
         return
     if job.get_status(refresh=False) in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED):
         return  # still to run or running (the dispatcher was stopped): its worker needs it
-    job.delete()
+    try:
+        job.delete()
+    except ValueError:  # RQ trips over the expired record of a dead worker's attempt
+        redis.delete(job.key, Result.get_key(job.id))
 
 
 @contextmanager
