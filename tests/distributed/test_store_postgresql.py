@@ -259,6 +259,68 @@ def test_a_failing_run_leaves_nothing_recorded(city: SampleCity, dsn: str, tmp_p
     assert run_job(job).run_id == 2  # and no run id was used up by the failures
 
 
+KILLED_AFTER_COMMIT = textwrap.dedent("""
+    import os, sys, time
+    sys.path[:0] = [{root!r}, {here!r}]
+    from pathlib import Path
+    from netcensus.store_postgresql import PostgresStore
+    from test_store_postgresql import make_run
+    real_replace = os.replace
+
+    def pause_before_the_archive_rename(src, dst, *args, **kwargs):
+        if Path(src).name.startswith(".pending-"):
+            print("committed", flush=True)  # the run is committed; its archive keeps its temporary name
+            time.sleep(300)
+        return real_replace(src, dst, *args, **kwargs)
+
+    os.replace = pause_before_the_archive_rename
+    store = PostgresStore({dsn!r}, Path({archives!r}))
+    with store.lock():
+        store.record(make_run(1), captures=Path({caps!r}))
+""")
+
+
+def test_a_run_killed_between_commit_and_archive_rename_keeps_its_archive(dsn: str, tmp_path: Path) -> None:
+    """A real SIGKILL after the run's COMMIT: its lock goes with its session, and the next run
+    finishes the archive's rename instead of deleting the file the recorded run names."""
+    caps = tmp_path / "caps" / "r1"
+    caps.mkdir(parents=True)
+    (caps / "show_running-config.txt").write_text("hostname r1\n")
+    archives = tmp_path / "pg.runs"
+    script = KILLED_AFTER_COMMIT.format(root=str(ROOT), here=str(Path(__file__).parent), dsn=dsn,
+                                        archives=str(archives), caps=str(tmp_path / "caps"))
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "committed"
+        proc.send_signal(signal.SIGKILL)
+    (archives / ".pending-killed-mid-write.tar.gz").write_bytes(b"half")  # a run killed earlier still
+    store = PostgresStore(dsn, archives)
+    try:
+        with store.lock():  # free again: the killed run's session ended with it
+            store.clean_pending()  # what the next run does first
+            (run,) = store.runs()
+            assert store.run(run.id).archive == f"run-{run.id}.tar.gz"
+            assert sorted(p.name for p in archives.iterdir()) == [f"run-{run.id}.tar.gz"]
+    finally:
+        store.close()
+
+
+def test_configs_stored_under_older_rules_are_redacted_again(dsn: str, tmp_path: Path) -> None:
+    secret = "enable secret 5 $1$abcdefgh$xyz\n"
+    store = PostgresStore(dsn, tmp_path / "a")
+    try:
+        store.record(make_run(1, config="hostname r1\n" + secret))
+        # As if stored by a netcensus whose rules missed it: the text as it was, the rules' mark older.
+        store.conn.execute("UPDATE redaction SET rules = 'older rules'")
+        assert "abcdefgh" not in store.run(1).configs["r1"]  # read through every family's rules meanwhile
+        assert store.redact_configs({"r1": "ios", "r2": "ios"}) == 1
+        assert store.redact_configs({"r1": "ios", "r2": "ios"}) == 0  # once per rule change
+        stored = [bytes(t).decode() for (t,) in store.conn.execute("SELECT text FROM configs")]
+        assert stored and not [t for t in stored if "abcdefgh" in t]
+        assert store.last_success("r1")[2] == store.run(1).configs["r1"]
+    finally:
+        store.close()
+
+
 # -- migrations ---------------------------------------------------------------------------------
 def test_migrations_bring_an_older_store_up_and_a_newer_one_is_refused(dsn: str, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
