@@ -238,7 +238,6 @@ class PostgresStore:
         except BaseException:
             self.conn.close()
             raise
-        self._locked = False
 
     # -- messages -----------------------------------------------------------------------
     def _scrub(self, e: BaseException | str) -> str:
@@ -300,11 +299,9 @@ class PostgresStore:
                        if holder else "unknown")
                 raise StoreError(f"another netcensus run holds the store lock on {self.dsn_shown} ({who}); "
                                  "wait for it to finish")
-        self._locked = True
         try:
             yield self
         finally:
-            self._locked = False
             with contextlib.suppress(self._psycopg.Error):
                 self.conn.execute("SELECT pg_advisory_unlock(%s)", (RUN_LOCK,))
 
