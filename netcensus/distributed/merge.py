@@ -81,7 +81,7 @@ def unpack(shard: str, archive_b64: str, devices: Iterable[str], captures: Path)
     manifest = manifest_from_json(shard, manifest_text)
     stray = set(manifest.devices) - wanted
     if stray:
-        raise ShardResultError(f"shard {shard}: manifest records devices of no this shard: {sorted(stray)[:5]}")
+        raise ShardResultError(f"shard {shard}: manifest records devices of another shard: {sorted(stray)[:5]}")
     for name in wanted:
         folder = device_dir(captures, name)
         if folder.is_dir() and not folder.is_symlink():
