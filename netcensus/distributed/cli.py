@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from redis.exceptions import RedisError
 
 from core.errors import InputError, NetcensusError
 from netcensus.cli_output import err
@@ -53,7 +54,7 @@ def worker(
                    sessions=sessions, heartbeat_s=heartbeat, grace_s=grace, burst=burst, name=name)
     except (InputError, NetcensusError) as e:
         raise _fail(e) from None
-    except OSError as e:  # redis unreachable at start, after the client's retries
+    except (OSError, RedisError) as e:  # the broker unreachable, after the client's retries
         raise _fail(f"broker {redact_url(url)}: {e.__class__.__name__}") from None
 
 
@@ -81,7 +82,16 @@ def dispatch(
         "--max-failed", metavar="N|N%", help="Exit 3 (degraded) when more devices than this were not collected.")] = None,
     audit: Annotated[bool, typer.Option("--audit", help="Then audit the merged captures (as `netcensus audit --captures`).")] = False,
     reports: Annotated[Path, typer.Option("--reports", help="Output folder of the audit's reports.")] = Path("netcensus-out"),
-    store: Annotated[Optional[str], typer.Option("--store", help="History store (default REPORTS/history.sqlite).")] = None,
+    store: Annotated[Optional[str], typer.Option("--store", help=(
+        "History store: a SQLite file (default REPORTS/history.sqlite) or postgresql://... (see audit --store)."))] = None,
+    archives: Annotated[Optional[Path], typer.Option(
+        "--archives", help="Capture archive folder of a PostgreSQL store (default REPORTS/history.runs).")] = None,
+    baseline: Annotated[Optional[str], typer.Option(
+        "--baseline", help="Diff against this run: 'last', 'previous' or a run id.")] = None,
+    keep_runs: Annotated[int, typer.Option("--keep-runs", min=1, help="Runs kept in the history store.")] = 30,
+    on_new_findings: Annotated[Optional[str], typer.Option(
+        "--on-new-findings", help="Command to run with the JSON report's path when there are new findings.")] = None,
+    lang: Annotated[str, typer.Option("--lang", metavar="en|zh", help="Report language.")] = "en",
     fail_on: Annotated[Optional[str], typer.Option(
         "--fail-on", metavar="info|low|medium|high|critical",
         help="Exit 1 if an open finding is at or above this severity.")] = None,
@@ -100,9 +110,12 @@ def dispatch(
     from netcensus.distributed.dispatch import DispatchOptions, dispatch as run_dispatch
     from netcensus.distributed.shards import read_site_groups
     from netcensus.job import EXIT_DEGRADED, AuditJob, parse_max_failed, run_job
+    from netcensus.stores import is_postgresql
 
     url = redis_url(redis)
     log = _logger(quiet)
+    if lang not in ("en", "zh"):
+        raise _fail(f"--lang must be en or zh, not {lang!r}")
     try:
         threshold = Severity.parse(fail_on) if fail_on else None
         audit_day = dt.date.fromisoformat(today) if today else None
@@ -120,8 +133,8 @@ def dispatch(
         limit = parse_max_failed(max_failed if max_failed is not None or audit else "0", len(attempted))
     except (InputError, NetcensusError) as e:
         raise _fail(e) from None
-    except OSError as e:  # the broker unreachable after the client's retries, a full disk
-        raise _fail(f"dispatch to {redact_url(url)}: {e.__class__.__name__}: {_first_line(e)}") from None
+    except (OSError, RedisError) as e:  # the broker unreachable after the client's retries, a full disk
+        raise _fail(f"dispatch to {redact_url(url)}: {e.__class__.__name__}: {redact_url(_first_line(e))}") from None
     failed = sorted(run.failed)
     shards_failed = sorted(n for n, o in run.shards.items() if o.status != "done")
     log(f"captures merged into {out} ({len(attempted)} devices in {len(run.shards)} shard(s), "
@@ -133,15 +146,16 @@ def dispatch(
                 f"{max_failed or 0}: {', '.join(failed[:10])}{' ...' if len(failed) > 10 else ''}")
             raise typer.Exit(EXIT_DEGRADED)
         return
-    job = AuditJob(inventory=inventory, captures=out, out=reports, today=audit_day,
-                   store=(Path(store) if store and "://" not in store else store),  # type: ignore[arg-type]
-                   max_failed=max_failed, fail_on=threshold)
+    job = AuditJob(inventory=inventory, captures=out, out=reports, lang=lang, today=audit_day,
+                   store=store if store is None or is_postgresql(store) else Path(store), archives=archives,
+                   baseline=baseline, keep_runs=keep_runs, max_failed=max_failed, fail_on=threshold,
+                   on_new_findings=on_new_findings)
     try:
         outcome = run_job(job, log)
     except (InputError, NetcensusError) as e:
         raise _fail(e) from None
     if not quiet:
-        log(f"run {outcome.run_id} recorded in {job.store_path}; {len(outcome.result.findings)} finding(s); "
+        log(f"run {outcome.run_id} recorded in {job.store_label}; {len(outcome.result.findings)} finding(s); "
             f"reports in {reports.resolve()}/")
     if outcome.diff is not None and (not quiet or outcome.diff.new):
         d = outcome.diff
