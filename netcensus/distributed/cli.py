@@ -133,6 +133,9 @@ def dispatch(
         limit = parse_max_failed(max_failed if max_failed is not None or audit else "0", len(attempted))
     except (InputError, NetcensusError) as e:
         raise _fail(e) from None
+    except KeyboardInterrupt:
+        err.print("dispatch interrupted: its shards were cancelled, nothing merged", markup=False)
+        raise typer.Exit(130) from None
     except (OSError, RedisError) as e:  # the broker unreachable after the client's retries, a full disk
         raise _fail(f"dispatch to {redact_url(url)}: {e.__class__.__name__}: {redact_url(_first_line(e))}") from None
     failed = sorted(run.failed)

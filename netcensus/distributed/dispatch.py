@@ -126,6 +126,11 @@ def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions
         failed: dict[str, DeviceRecord] = {}
         try:
             _wait(redis, outcomes, options, console, inventory, out_dir, merged_shards, failed)
+        except KeyboardInterrupt:  # Ctrl-C: the queued shards are nobody's now
+            for outcome in outcomes.values():
+                if outcome.status in ("queued", "started"):
+                    _cancel(redis, outcome)
+            raise
         finally:
             for outcome in outcomes.values():  # results hold captures: do not leave them in the broker
                 _forget(redis, outcome)
