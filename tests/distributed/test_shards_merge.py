@@ -16,7 +16,9 @@ from core.errors import InputError
 from inventory.model import Department, Device, Inventory, Site
 from netcensus.distributed.broker import redact_url
 from netcensus.distributed.merge import ShardResultError, merge_manifests, not_collected, unpack
-from netcensus.distributed.shard_job import ENV_CREDENTIALS_FILE, ENV_HOST_KEYS, ENV_KNOWN_HOSTS, worker_options
+from netcensus.distributed.shard_job import (
+    ENV_CREDENTIALS_FILE, ENV_HOST_KEYS, ENV_KNOWN_HOSTS, shard_inventory, worker_options,
+)
 from netcensus.distributed.shards import (
     inventory_from_payload, inventory_payload, plan_shards, read_site_groups, routing_keys,
 )
@@ -167,12 +169,19 @@ def test_a_worker_takes_files_and_host_keys_from_its_own_host_never_from_the_req
            ENV_HOST_KEYS: "strict"}
     requested = {"command_timeout_s": 30.0, "transport": "asyncssh",
                  "credentials_file": "/tmp/evil.yaml", "host_keys": "off", "known_hosts": "/dev/null"}
-    options = worker_options(requested, ["core[1]", "r2"], env)
+    options = worker_options(requested, env)
     assert options.command_timeout_s == 30.0 and options.transport == "asyncssh"
     assert options.credentials_file == Path("/etc/netcensus/credentials.yaml")
     assert options.known_hosts == Path("/etc/netcensus/known_hosts") and options.host_keys == "strict"
     assert options.prompt is False  # a worker has no terminal to ask on
-    assert options.filters.devices == ("core[[]1]", "r2")  # names, not glob patterns
+
+
+def test_a_shard_collects_exactly_its_devices() -> None:
+    inv = _inventory()
+    shard = shard_inventory(inv, ["r2", "r4"])
+    assert list(shard.devices) == ["r2", "r4"] and shard.sites == inv.sites
+    with pytest.raises(ValueError, match="r9"):
+        shard_inventory(inv, ["r2", "r9"])
 
 
 def test_broker_urls_in_messages_hide_the_password() -> None:
