@@ -272,7 +272,7 @@ def _reason(job: Job) -> str:
 def _cancel(redis: Redis, outcome: ShardOutcome) -> None:
     try:
         Job.fetch(outcome.job_id, connection=redis, serializer=SERIALIZER).cancel()
-    except Exception:  # already gone or finished meanwhile: nothing to stop
+    except Exception:  # noqa: BLE001, S110 - already gone or finished meanwhile: nothing to stop
         pass
 
 

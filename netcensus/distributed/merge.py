@@ -48,7 +48,7 @@ def unpack(shard: str, archive_b64: str, devices: Iterable[str], captures: Path)
     wanted = set(devices)
     try:
         data = base64.b64decode(archive_b64, validate=True)
-        tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
+        tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115 - closed by the with below
     except (binascii.Error, tarfile.TarError, ValueError) as exc:
         raise ShardResultError(f"shard {shard}: unreadable result ({exc})") from None
     files: dict[str, bytes] = {}

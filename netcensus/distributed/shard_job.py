@@ -129,7 +129,7 @@ class _Progress:
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="shard-progress", daemon=True)
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> _Progress:  # noqa: PYI034 - as netcensus.collect._CtrlC
         if self.job is not None:
             self.thread.start()
         return self
@@ -152,5 +152,5 @@ class _Progress:
                 self.job.meta["done"] = done
                 try:
                     self.job.save_meta()
-                except Exception:  # progress is cosmetic: never fail the shard for it
+                except Exception:  # noqa: BLE001, S110 - progress is cosmetic: never fail the shard for it
                     pass

@@ -122,10 +122,9 @@ class Province:
             cmd += ["--credentials", str(credentials_file)]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("NETCENSUS_")}
         full_env.update(env or {}, PYTHONPATH=str(REPO))
-        log = open(self.root / f"worker-{name}.log", "w")  # the child keeps its own descriptor
-        process = subprocess.Popen(["ip", "netns", "exec", self.namespaces[letter], *cmd], env=full_env,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
+        with open(self.root / f"worker-{name}.log", "w") as log:  # the child keeps its own descriptor
+            process = subprocess.Popen(["ip", "netns", "exec", self.namespaces[letter], *cmd], env=full_env,
+                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.workers[name] = process
         return process
 

@@ -101,7 +101,7 @@ def test_dispatch_then_audit_from_the_command_line(broker: RedisServer, city, tm
 
 
 def test_a_shard_no_worker_takes_leaves_its_devices_not_collected(broker: RedisServer, city, tmp_path: Path) -> None:
-    inventory, known_hosts, names = city
+    inventory, known_hosts, _names = city
     worker = _worker(broker, "north", known_hosts, ENV)  # nobody serves "south"
     result = _run_dispatch(broker, inventory, tmp_path / "captures", "--wait", "8")
     _stop(worker)
@@ -117,7 +117,7 @@ def test_a_shard_no_worker_takes_leaves_its_devices_not_collected(broker: RedisS
 
 
 def test_a_worker_without_credentials_refuses_its_shard_once(broker: RedisServer, city, tmp_path: Path) -> None:
-    inventory, known_hosts, names = city
+    inventory, known_hosts, _names = city
     north = _worker(broker, "north", known_hosts, ENV)
     south = _worker(broker, "south", known_hosts, {})  # this host was never given the credentials
     result = _run_dispatch(broker, inventory, tmp_path / "captures", "--wait", "60", "--max-failed", "2")
