@@ -16,7 +16,9 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
+import subprocess
 import tarfile
 import threading
 import time
@@ -51,6 +53,11 @@ def province(tmp_path_factory: pytest.TempPathFactory):
         unavailable("the province lab needs ip (Debian: iproute2)")
     if shutil.which("redis-server") is None:
         unavailable("redis-server is not installed (Debian: redis-server)")
+    probe = f"nc8probe{os.getpid()}"
+    made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True, timeout=30)
+    if made.returncode:
+        unavailable(f"cannot create network namespaces here: {made.stderr.strip()}")
+    subprocess.run(["ip", "netns", "del", probe], capture_output=True, timeout=30)
     lab = Province(tmp_path_factory.mktemp("province"))
     broker: RedisServer | None = None
     try:
@@ -163,8 +170,14 @@ def test_merged_audit_equals_a_single_host_collection(province, reference, tmp_p
     assert dumps, "the watcher saw no broker data"
     for blob in dumps:
         assert PASSWORD.encode() not in blob
-    for path in broker.data_files():
-        assert PASSWORD.encode() not in path.read_bytes(), path
+    layers: list[bytes] = []
+    for path in broker.data_files():  # every write the broker ever took, results included
+        data = path.read_bytes()
+        layers.append(data)
+        for token in re.findall(rb"[A-Za-z0-9+/=]{100,}", data):
+            layers += _unpacked(token)
+    assert any(b'"credentials_profile"' in layer for layer in layers), "no shard manifest was unpacked"
+    assert not [layer for layer in layers if PASSWORD.encode() in layer]
     assert not [k for k in connect(broker.url).keys("netcensus:inventory:*")]
 
 
