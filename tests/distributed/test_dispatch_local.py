@@ -131,3 +131,50 @@ def test_a_worker_without_credentials_refuses_its_shard_once(broker: RedisServer
         assert manifest["devices"][name]["status"] == "missing"
         assert "NETCENSUS_DEFAULT_PASSWORD" in manifest["devices"][name]["error"]
     assert PASSWORD not in json.dumps(manifest) and USER not in shard["error"]
+
+
+def test_a_shard_whose_worker_dies_with_no_retry_left_leaves_its_devices_not_collected(
+        broker: RedisServer, tmp_path: Path) -> None:
+    import io
+    import signal
+    import threading
+    import time
+
+    from rich.console import Console
+    from rq import Queue
+    from rq.registry import StartedJobRegistry
+
+    from netcensus.distributed.broker import SERIALIZER, queue_name
+    from netcensus.distributed.dispatch import DispatchOptions, DispatchRun, dispatch
+    from province import _descendants
+    from sshdevices import inventory_for
+
+    slow = {n: emulated(write_device_folder("cisco_ios", tmp_path / "served" / n), "cisco_ios", latency_s=0.5)
+            for n in ("slow1", "slow2")}
+    with Emulator(slow.values()) as emu:
+        known_hosts = tmp_path / "known_hosts"
+        known_hosts.write_text("".join(emu.known_hosts_line(n) + "\n" for n in slow))
+        inventory = inventory_for({n: ("cisco_ios", emu.port(n), "netmiko") for n in slow})  # district "central"
+        worker = _worker(broker, "central", known_hosts, ENV)
+        result: dict[str, DispatchRun] = {}
+        options = DispatchOptions(retries=0, wait_s=60, poll_s=0.2, collect={"command_timeout_s": 10.0})
+        thread = threading.Thread(target=lambda: result.update(run=dispatch(
+            inventory, tmp_path / "captures", options, connect(broker.url), Console(file=io.StringIO()))))
+        thread.start()
+        registry = StartedJobRegistry(queue=Queue(queue_name("central"), connection=connect(broker.url),
+                                                  serializer=SERIALIZER))
+        deadline = time.monotonic() + 30
+        while not registry.get_job_ids(cleanup=False) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # the shard is collecting now
+        for pid in [worker.pid, *_descendants(worker.pid)]:
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        thread.join(timeout=60)
+    run = result["run"]
+    shard = run.shards["central"]
+    assert (shard.status, shard.attempts) == ("failed", 1), shard
+    assert "worker died" in (shard.error or ""), shard.error
+    for name in slow:
+        record = run.manifest.devices[name]
+        assert record.status == "missing" and "shard central failed: its worker died" in (record.error or "")
