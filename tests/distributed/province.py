@@ -84,7 +84,7 @@ class Province:
             mine = [d for d in inventory.devices.values() if self.district_of[d.name] == letter]
             batch = "".join(f"address add {d.host}/32 dev lo\n" for d in mine)
             subprocess.run(["ip", "-n", ns, "-batch", "-"], input=batch, text=True, check=True, timeout=30)
-            routes = "".join(f"route add {d.host}/32 via {self.inside[letter]}\n" for d in mine)
+            routes = "".join(f"route replace {d.host}/32 via {self.inside[letter]}\n" for d in mine)
             subprocess.run(["ip", "-batch", "-"], input=routes, text=True, check=True, timeout=30)
             self.routes += [d.host for d in mine]
             config = self.root / f"emulate-{letter}.json"
