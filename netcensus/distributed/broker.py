@@ -19,7 +19,7 @@ from rq.serializers import JSONSerializer
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 URL_ENV = "NETCENSUS_REDIS_URL"
 QUEUE_PREFIX = "netcensus."
-INVENTORY_KEY = "netcensus:inventory:{digest}"
+INVENTORY_KEY = "netcensus:inventory:{run}:{digest}"  # per dispatch: two at once never share one
 #: RQ's pickle serializer would let anyone who can write to the broker run code on every
 #: collector host; job arguments and results are plain JSON instead.
 SERIALIZER = JSONSerializer

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import secrets
+import shutil
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.results import Result
 
+from collectors.capture import device_dir
 from collectors.manifest import DeviceRecord, Manifest, now, read_manifest, tool_versions
 from core.errors import InputError, Problem
 from inventory.model import Inventory
@@ -117,9 +119,9 @@ def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions
     with _exclusive(out_dir):
         started = now()
         digest, text = inventory_payload(inventory)
-        inventory_key = INVENTORY_KEY.format(digest=digest)
-        redis.set(inventory_key, text, ex=int(options.shard_timeout_s * (options.retries + 1) + 3600))
         run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+        inventory_key = INVENTORY_KEY.format(run=run_id, digest=digest)
+        redis.set(inventory_key, text, ex=int(options.shard_timeout_s * (options.retries + 1) + 3600))
         outcomes = _enqueue(redis, shards, digest, options, run_id)
         _warn_idle_queues(redis, {s.key for s in shards}, console)
         merged_shards: dict[str, Manifest] = {}
@@ -152,7 +154,7 @@ def _enqueue(redis: Redis, shards: list[Shard], digest: str, options: DispatchOp
     outcomes: dict[str, ShardOutcome] = {}
     for shard in shards:
         queue = Queue(queue_name(shard.key), connection=redis, serializer=SERIALIZER)
-        request = {"format": FORMAT, "shard": shard.name, "key": shard.key, "inventory": digest,
+        request = {"format": FORMAT, "run": run_id, "shard": shard.name, "key": shard.key, "inventory": digest,
                    "devices": list(shard.devices), "options": dict(options.collect)}
         job = queue.enqueue(
             JOB_FUNCTION, request, job_id=f"netcensus-{run_id}-{shard.name.replace('#', '-')}",
@@ -191,7 +193,7 @@ def _wait(redis: Redis, outcomes: dict[str, ShardOutcome], options: DispatchOpti
                 try:
                     job = Job.fetch(outcome.job_id, connection=redis, serializer=SERIALIZER)
                 except NoSuchJobError:
-                    _give_up(outcome, inventory, failed, "its job vanished from the broker", console)
+                    _give_up(outcome, inventory, failed, "its job vanished from the broker", console, out_dir)
                     del pending[name]
                     continue
                 # RQ counts retries down: each one put the shard back on its queue once more.
@@ -208,7 +210,7 @@ def _wait(redis: Redis, outcomes: dict[str, ShardOutcome], options: DispatchOpti
                     del pending[name]
                 elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
                     _give_up(outcome, inventory, failed, f"{_reason(job)} after {outcome.attempts} attempt(s)",
-                             console)
+                             console, out_dir)
                     del pending[name]
                 else:
                     outcome.status = "started" if status == JobStatus.STARTED else "queued"
@@ -220,7 +222,7 @@ def _wait(redis: Redis, outcomes: dict[str, ShardOutcome], options: DispatchOpti
                     _cancel(redis, outcome)
                     _give_up(outcome, inventory, failed,
                              f"no result within --wait {options.wait_s:g} s (queue {queue_name(outcome.shard.key)})",
-                             console)
+                             console, out_dir)
                     del pending[name]
             if pending:
                 time.sleep(options.poll_s)
@@ -230,17 +232,17 @@ def _take(outcome: ShardOutcome, result: Any, inventory: Inventory, out_dir: Pat
           merged: dict[str, Manifest], failed: dict[str, DeviceRecord], console: Console) -> None:
     name = outcome.shard.name
     if not isinstance(result, dict) or result.get("format") != FORMAT:
-        _give_up(outcome, inventory, failed, "its worker answered in an unknown format", console)
+        _give_up(outcome, inventory, failed, "its worker answered in an unknown format", console, out_dir)
         return
     outcome.host = result.get("host")
     if result.get("error") or not result.get("archive"):
         _give_up(outcome, inventory, failed, f"worker {outcome.host}: {result.get('error') or 'no captures'}",
-                 console)
+                 console, out_dir)
         return
     try:
         captures = unpack(name, result["archive"], outcome.shard.devices, out_dir)
     except ShardResultError as exc:
-        _give_up(outcome, inventory, failed, str(exc), console)
+        _give_up(outcome, inventory, failed, str(exc), console, out_dir)
         return
     merged[name] = captures.manifest
     for device in outcome.shard.devices:  # asked for, yet absent from the shard's manifest
@@ -250,8 +252,14 @@ def _take(outcome: ShardOutcome, result: Any, inventory: Inventory, out_dir: Pat
 
 
 def _give_up(outcome: ShardOutcome, inventory: Inventory, failed: dict[str, DeviceRecord], reason: str,
-             console: Console) -> None:
+             console: Console, out_dir: Path) -> None:
+    """Record the shard's devices as not collected, and remove their folders of an earlier run:
+    an audit must not read last night's files as tonight's (the manifest says "missing")."""
     outcome.status, outcome.error = "failed", reason
+    for device in outcome.shard.devices:
+        folder = device_dir(out_dir, device)
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
     console.print(f"shard {outcome.shard.name} failed: {reason}; its {len(outcome.shard.devices)} device(s) "
                   "are recorded as not collected", markup=False, highlight=False, soft_wrap=True)
     for device in outcome.shard.devices:

@@ -59,7 +59,8 @@ def collect_shard(request: dict[str, Any]) -> dict[str, Any]:
     if request.get("format") != FORMAT:
         return _answer(request, error=f"request format {request.get('format')!r}, this worker reads {FORMAT}")
     digest = str(request["inventory"])
-    text = job.connection.get(INVENTORY_KEY.format(digest=digest)) if job is not None else None
+    key = INVENTORY_KEY.format(run=request.get("run"), digest=digest)
+    text = job.connection.get(key) if job is not None else None
     if text is None:
         return _answer(request, error=f"inventory {digest[:12]} is no longer in the broker")
     try:

@@ -102,6 +102,9 @@ def test_dispatch_then_audit_from_the_command_line(broker: RedisServer, city, tm
 
 def test_a_shard_no_worker_takes_leaves_its_devices_not_collected(broker: RedisServer, city, tmp_path: Path) -> None:
     inventory, known_hosts, _names = city
+    stale = tmp_path / "captures" / "s1" / "show_version.txt"  # from last night's run
+    stale.parent.mkdir(parents=True)
+    stale.write_text("Cisco IOS Software, last night\n")
     worker = _worker(broker, "north", known_hosts, ENV)  # nobody serves "south"
     result = _run_dispatch(broker, inventory, tmp_path / "captures", "--wait", "8")
     _stop(worker)
@@ -113,6 +116,7 @@ def test_a_shard_no_worker_takes_leaves_its_devices_not_collected(broker: RedisS
         assert records[name]["status"] == "missing"
         assert records[name]["error"].startswith("not collected: shard south failed: no result within --wait 8 s")
     assert "shard south failed" in result.output
+    assert not stale.parent.exists()  # an audit must not read last night's files as tonight's
     assert not connect(broker.url).keys("rq:job:netcensus-*"), "a finished dispatch leaves no job in the broker"
 
 
