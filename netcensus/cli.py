@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from core.version import __version__
 from core.errors import InputError, NetcensusError
 from netcensus.cli_exchange import register as _register_exchange
+from netcensus.distributed.cli import register as _register_distributed
 from netcensus.cli_output import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, err
 from netcensus.cli_output import fail as _fail
 
@@ -255,8 +256,12 @@ def audit(
     ignore: Annotated[Optional[list[str]], typer.Option(
         metavar="CODE[,CODE...]", help="Skip these check codes or families (comma-separated or repeated).")] = None,
     today: Annotated[Optional[str], typer.Option(help="Audit date YYYY-MM-DD (default: today).")] = None,
-    store: Annotated[Optional[Path], typer.Option(
-        help="History store (SQLite). Default: OUT/history.sqlite.")] = None,
+    store: Annotated[Optional[str], typer.Option(help=(
+        "History store: a SQLite file (default OUT/history.sqlite), or postgresql://user@host/db "
+        "(no password here: 'postgresql' alone reads the DSN from $NETCENSUS_STORE_DSN or the 0600 "
+        "file named by $NETCENSUS_STORE_DSN_FILE)."))] = None,
+    archives: Annotated[Optional[Path], typer.Option(
+        help="Capture archive folder of a PostgreSQL store (default OUT/history.runs).")] = None,
     baseline: Annotated[Optional[str], typer.Option(
         help="Diff against this run: 'last', 'previous' or a run id.")] = None,
     keep_runs: Annotated[int, typer.Option(min=1, help="Runs kept in the history store.")] = 30,
@@ -307,7 +312,8 @@ def audit(
             log("collection interrupted: auditing what was collected")
     _check_captures_option(inventory, captures, inventory_only, select or (), ignore or ())
     job = AuditJob(inventory=inventory, captures=captures, out=out, lang=lang, select=select or (),
-                   ignore=ignore or (), today=audit_day, store=store, baseline=baseline,
+                   ignore=ignore or (), today=audit_day, store=_store_spec(store), archives=archives,
+                   baseline=baseline,
                    keep_runs=keep_runs, max_failed=max_failed, fail_on=threshold,
                    on_new_findings=on_new_findings, stale_after_runs=stale_after,
                    cache=cache, use_cache=not no_cache, utilisation=utilisation)
@@ -324,7 +330,7 @@ def audit(
         from reports.registry import RenderOptions, render
 
         render("terminal", outcome.result, out, RenderOptions(lang=lang, console=Console()))
-        print(f"\nRun {outcome.run_id} recorded in {job.store_path}")
+        print(f"\nRun {outcome.run_id} recorded in {job.store_label}")
         print(f"Reports written to {out.resolve()}/")
         for path in outcome.written:
             print(f"  {path}")
@@ -341,17 +347,23 @@ def audit(
 
 @app.command()
 def history(
-    store: Annotated[Path, typer.Option(help="History store.")] = DEFAULT_OUT / "history.sqlite",
+    store: Annotated[str, typer.Option(help="History store: a SQLite file or postgresql://... (see audit --store).")
+                     ] = str(DEFAULT_OUT / "history.sqlite"),
 ) -> None:
     """List the recorded runs."""
     from rich.table import Table
 
-    from netcensus.store import SQLiteStore
+    from netcensus.stores import open_store
 
-    if not store.exists():
+    spec = _store_spec(store)
+    if isinstance(spec, Path) and not spec.exists():
         raise _fail(f"no history store at {store}")
     try:
-        runs = SQLiteStore(store).runs()
+        db = open_store(spec)
+        try:
+            runs = db.runs()
+        finally:
+            db.close()
     except NetcensusError as e:
         raise _fail(e) from None
     table = Table("run", "started", "devices", "failed", "degraded", "open findings", "inventory")
@@ -365,18 +377,23 @@ def history(
 def diff(
     run_a: Annotated[str, typer.Argument(help="Baseline run: id, 'previous' or 'last'.")],
     run_b: Annotated[str, typer.Argument(help="Compared run: id, 'previous' or 'last'.")],
-    store: Annotated[Path, typer.Option(help="History store.")] = DEFAULT_OUT / "history.sqlite",
+    store: Annotated[str, typer.Option(help="History store: a SQLite file or postgresql://... (see audit --store).")
+                     ] = str(DEFAULT_OUT / "history.sqlite"),
     format: Annotated[str, typer.Option("--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
 ) -> None:
     """Show what changed between two recorded runs."""
     from netcensus.history import diff_runs
-    from netcensus.store import SQLiteStore
+    from netcensus.stores import open_store
 
-    if not store.exists():
+    spec = _store_spec(store)
+    if isinstance(spec, Path) and not spec.exists():
         raise _fail(f"no history store at {store}")
     try:
-        db = SQLiteStore(store)
-        a, b = db.run(db.resolve(run_a)), db.run(db.resolve(run_b))
+        db = open_store(spec)
+        try:
+            a, b = db.run(db.resolve(run_a)), db.run(db.resolve(run_b))
+        finally:
+            db.close()
     except NetcensusError as e:
         raise _fail(e) from None
     d = diff_runs(a, b)
@@ -476,6 +493,15 @@ def _check_captures_option(inventory: Path, captures: Path | None, inventory_onl
                     "over SSH first, or --inventory-only to audit the declarations alone")
 
 
+def _store_spec(store: str | None) -> Path | str | None:
+    """``--store``: a PostgreSQL URL stays text (a Path would fold its ``//``); else a SQLite file."""
+    from netcensus.stores import is_postgresql
+
+    if store is None:
+        return None
+    return store if is_postgresql(store) else Path(store)
+
+
 def _comma_list(values: list[str] | None) -> list[str] | None:
     """``--select A,B --select C`` -> ``[A, B, C]``: repeated and comma-separated both work."""
     if values is None:
@@ -507,6 +533,7 @@ def _bundled_sample(out: Path, audit_day: dt.date | None, log) -> tuple[Path, Pa
 
 
 _register_exchange(app)
+_register_distributed(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -25,7 +25,8 @@ from core.errors import NetcensusError, OutputError
 from netcensus.forkshare import PROCESSES, Forked, in_background, share_out
 from netcensus.history import RunDiff, diff_runs, run_record, stored_samples
 from netcensus.pipeline import SHARE_MIN_DEVICES, audit, paused_gc
-from netcensus.store import SQLiteStore, StoreError, StoreLock
+from netcensus.store import StoreError
+from netcensus.stores import AnyStore, is_postgresql, locked_store, store_label
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_DEGRADED = 0, 1, 2, 3
 
@@ -43,7 +44,7 @@ class AuditJob:
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
     today: dt.date | None = None
-    store: Path | None = None  # default: <out>/history.sqlite
+    store: Path | str | None = None  # default: <out>/history.sqlite; or postgresql://... (netcensus.stores)
     baseline: str | None = None  # "last", "previous" or a run id
     keep_runs: int = 30
     max_failed: str | None = None  # "5" devices or "10%"
@@ -54,10 +55,18 @@ class AuditJob:
     use_cache: bool = True
     utilisation: Path | None = None  # NMS utilisation CSV for LIN003/LIN004
     collector: Collector | None = field(default=None, compare=False)
+    archives: Path | None = None  # capture archives of a PostgreSQL store; default <out>/history.runs
 
     @property
-    def store_path(self) -> Path:
-        return self.store or self.out / "history.sqlite"
+    def store_path(self) -> Path | str:
+        if self.store is not None and is_postgresql(self.store):
+            return str(self.store)
+        return Path(self.store) if self.store else self.out / "history.sqlite"
+
+    @property
+    def store_label(self) -> str:
+        """The store as messages and reports name it (never a password)."""
+        return store_label(self.store_path)
 
     @property
     def cache_dir(self) -> Path | None:
@@ -119,10 +128,7 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
     loading = time.perf_counter()
     inventory = load_inventory_cached(job.inventory, job.cache_dir)
     loaded_s = time.perf_counter() - loading
-    with StoreLock(Path(f"{job.store_path}.lock")) as lock:
-        if lock.stale_pid:
-            log(f"cleared a stale lock left by pid {lock.stale_pid} (a killed run)")
-        store = SQLiteStore(job.store_path)
+    with locked_store(job.store_path, job.archives or job.out / "history.runs", log) as store:
         archive = None
         try:
             store.clean_pending()
@@ -172,7 +178,7 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
                     platforms = {n: d.platform for n, d in result.inventory.devices.items()}
                     diff = diff_runs(base, current, platforms=platforms)
                     result.diff = diff.to_dict()
-                result.run = RunInfo(run_id, degraded, tuple(failed), str(job.store_path))
+                result.run = RunInfo(run_id, degraded, tuple(failed), job.store_label)
                 rendering = time.perf_counter()
                 writer.render(result)
                 render_s = time.perf_counter() - rendering
@@ -196,7 +202,7 @@ def _audit_record_report(job: AuditJob, writer: ReportWriter, log: Log) -> JobOu
     return JobOutcome(result, run_id, diff, degraded, failed, written, code)
 
 
-def _baseline(store: SQLiteStore, ref: str | None, log: Log) -> int | None:
+def _baseline(store: AnyStore, ref: str | None, log: Log) -> int | None:
     """The baseline run's id; a first run asked for ``last`` or ``previous`` has none (not an error:
     a nightly job is set up with ``--baseline last`` before its first night)."""
     if ref is None:

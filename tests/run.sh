@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: sets up what the tests need on a fresh machine, then runs pytest.
-#   bash tests/run.sh            # default suite (+ ssh, lab, browser tests when possible)
+#   bash tests/run.sh            # default suite (+ ssh, lab, browser, distributed tests when possible)
 #   bash tests/run.sh -m slow    # extra pytest arguments are passed on
 # Creates .venv (or reuses it), installs the project with its test extra and, when run as
-# root on Debian, the system packages for the venv and the SSH, LLDP-lab and browser tests.
+# root on Debian, the system packages for the venv and the SSH, LLDP-lab, browser and
+# distributed (redis-server, PostgreSQL) tests.
 # With CI=true (.ci/run sets it) nothing may be quietly left out: a package that cannot be
 # installed stops the run, and tests whose real-output fixtures are missing fail, not skip.
 set -euo pipefail
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
-  for pkg in python3-venv lldpd openssh-server chromium fonts-wqy-microhei iproute2; do
+  for pkg in python3-venv lldpd openssh-server chromium fonts-wqy-microhei iproute2 redis-server postgresql; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
   if [ "${#need[@]}" -gt 0 ]; then

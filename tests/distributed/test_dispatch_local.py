@@ -1,0 +1,184 @@
+"""`netcensus dispatch` and `netcensus worker` on one machine: a real redis-server, workers as
+separate processes, emulated devices on 127.0.0.1. Needs no root (the namespace tests do).
+
+Shows the command line end to end (dispatch, merge, the one audit recorded), and the two ways
+a shard ends without captures: no worker took it before --wait, and a worker whose host
+lacks the credentials (refused once, not retried, the reason in the manifest). Either way
+its devices are "not collected", as a single-host run leaves a device it never reached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from support.emulator import Emulator
+from netcensus.cli import app
+from netcensus.distributed.broker import connect
+
+from servers import RedisServer, start_redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "live_ssh"))
+from sshdevices import ENV, PASSWORD, USER, emulated, write_device_folder  # noqa: E402
+
+pytestmark = pytest.mark.distributed
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def broker():
+    server = start_redis()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def city(tmp_path: Path):
+    """Four emulated IOS devices in two districts, and an inventory folder naming them."""
+    names = {"n1": "north", "n2": "north", "s1": "south", "s2": "south"}
+    devices = {n: emulated(write_device_folder("cisco_ios", tmp_path / "served" / n), "cisco_ios") for n in names}
+    with Emulator(devices.values()) as emu:
+        inventory = tmp_path / "inventory"
+        inventory.mkdir()
+        (inventory / "departments.yaml").write_text("departments:\n  - id: it\n    name: IT office\n    kind: municipal\n")
+        (inventory / "sites.yaml").write_text("sites:\n  - id: hall\n    name: City hall\n    district: north\n"
+                                              "  - id: depot\n    name: Depot\n    district: south\n")
+        (inventory / "devices.yaml").write_text("devices:\n" + "".join(
+            f"  - name: {n}\n    host: \"127.0.0.1\"\n    port: {emu.port(n)}\n    platform: cisco_ios\n"
+            f"    department: it\n    site: {'hall' if d == 'north' else 'depot'}\n" for n, d in names.items()))
+        known_hosts = tmp_path / "known_hosts"
+        known_hosts.write_text("".join(emu.known_hosts_line(n) + "\n" for n in names))
+        yield inventory, known_hosts, names
+
+
+def _worker(broker: RedisServer, queue: str, known_hosts: Path, env: dict[str, str], *extra: str
+            ) -> subprocess.Popen:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NETCENSUS_")}
+    with open(known_hosts.parent / f"worker-{queue}.log", "a") as log:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "netcensus.cli", "worker", "--queue", queue, "--redis", broker.url,
+             "--known-hosts", str(known_hosts), "--heartbeat", "1", "--grace", "2", *extra],
+            env={**clean, **env, "PYTHONPATH": str(REPO)}, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _stop(*workers: subprocess.Popen) -> None:
+    """SIGTERM: RQ's warm shutdown (a job in progress would be finished first)."""
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=60)
+
+
+def _run_dispatch(broker: RedisServer, inventory: Path, out: Path, *args: str):
+    return CliRunner().invoke(app, ["dispatch", str(inventory), "--out", str(out), "--redis", broker.url,
+                                    "--connect-timeout", "5", "--command-timeout", "10", *args],
+                              env={"NETCENSUS_DEFAULT_PASSWORD": ""})
+
+
+def test_dispatch_then_audit_from_the_command_line(broker: RedisServer, city, tmp_path: Path) -> None:
+    inventory, known_hosts, names = city
+    workers = [_worker(broker, q, known_hosts, ENV) for q in ("north", "south")]
+    result = _run_dispatch(broker, inventory, tmp_path / "captures", "--audit", "--reports", str(tmp_path / "reports"),
+                           "--today", "2026-12-01", "--wait", "60")
+    _stop(*workers)
+    assert result.exit_code in (0, 1), result.output
+    manifest = json.loads((tmp_path / "captures" / "manifest.json").read_text())
+    assert {n: r["status"] for n, r in manifest["devices"].items()} == {n: "ok" for n in names}
+    assert {s: r["status"] for s, r in manifest["options"]["shards"].items()} == {"north": "done", "south": "done"}
+    assert (tmp_path / "reports" / "history.sqlite").is_file()
+    assert (tmp_path / "reports" / "netcensus-report.json").is_file()
+    report = json.loads((tmp_path / "reports" / "netcensus-report.json").read_text())
+    assert report  # the audit of the merged folder ran and wrote its report
+    assert PASSWORD not in result.output and PASSWORD not in (tmp_path / "captures" / "manifest.json").read_text()
+
+
+def test_a_shard_no_worker_takes_leaves_its_devices_not_collected(broker: RedisServer, city, tmp_path: Path) -> None:
+    inventory, known_hosts, _names = city
+    stale = tmp_path / "captures" / "s1" / "show_version.txt"  # from last night's run
+    stale.parent.mkdir(parents=True)
+    stale.write_text("Cisco IOS Software, last night\n")
+    worker = _worker(broker, "north", known_hosts, ENV)  # nobody serves "south"
+    result = _run_dispatch(broker, inventory, tmp_path / "captures", "--wait", "8")
+    _stop(worker)
+    assert result.exit_code == 3, result.output  # degraded: devices not collected (default --max-failed 0)
+    manifest = json.loads((tmp_path / "captures" / "manifest.json").read_text())
+    records = manifest["devices"]
+    assert records["n1"]["status"] == records["n2"]["status"] == "ok"
+    for name in ("s1", "s2"):
+        assert records[name]["status"] == "missing"
+        assert records[name]["error"].startswith("not collected: shard south failed: no result within --wait 8 s")
+    assert "shard south failed" in result.output
+    assert not stale.parent.exists()  # an audit must not read last night's files as tonight's
+    assert not connect(broker.url).keys("rq:job:netcensus-*"), "a finished dispatch leaves no job in the broker"
+
+
+def test_a_worker_without_credentials_refuses_its_shard_once(broker: RedisServer, city, tmp_path: Path) -> None:
+    inventory, known_hosts, _names = city
+    north = _worker(broker, "north", known_hosts, ENV)
+    south = _worker(broker, "south", known_hosts, {})  # this host was never given the credentials
+    result = _run_dispatch(broker, inventory, tmp_path / "captures", "--wait", "60", "--max-failed", "2")
+    _stop(north, south)
+    assert result.exit_code == 0, result.output  # 2 not collected, --max-failed 2
+    manifest = json.loads((tmp_path / "captures" / "manifest.json").read_text())
+    shard = manifest["options"]["shards"]["south"]
+    assert (shard["status"], shard["attempts"]) == ("failed", 1)  # a setup problem: not retried
+    assert "NETCENSUS_DEFAULT_USERNAME" in shard["error"]  # says what to set on that host
+    for name in ("s1", "s2"):
+        assert manifest["devices"][name]["status"] == "missing"
+        assert "NETCENSUS_DEFAULT_PASSWORD" in manifest["devices"][name]["error"]
+    assert PASSWORD not in json.dumps(manifest) and USER not in shard["error"]
+
+
+def test_a_shard_whose_worker_dies_with_no_retry_left_leaves_its_devices_not_collected(
+        broker: RedisServer, tmp_path: Path) -> None:
+    import io
+    import signal
+    import threading
+    import time
+
+    from rich.console import Console
+    from rq import Queue
+    from rq.registry import StartedJobRegistry
+
+    from netcensus.distributed.broker import SERIALIZER, queue_name
+    from netcensus.distributed.dispatch import DispatchOptions, DispatchRun, dispatch
+    from province import _descendants
+    from sshdevices import inventory_for
+
+    slow = {n: emulated(write_device_folder("cisco_ios", tmp_path / "served" / n), "cisco_ios", latency_s=0.5)
+            for n in ("slow1", "slow2")}
+    with Emulator(slow.values()) as emu:
+        known_hosts = tmp_path / "known_hosts"
+        known_hosts.write_text("".join(emu.known_hosts_line(n) + "\n" for n in slow))
+        inventory = inventory_for({n: ("cisco_ios", emu.port(n), "netmiko") for n in slow})  # district "central"
+        worker = _worker(broker, "central", known_hosts, ENV)
+        result: dict[str, DispatchRun] = {}
+        options = DispatchOptions(retries=0, wait_s=60, poll_s=0.2, collect={"command_timeout_s": 10.0})
+        thread = threading.Thread(target=lambda: result.update(run=dispatch(
+            inventory, tmp_path / "captures", options, connect(broker.url), Console(file=io.StringIO()))))
+        thread.start()
+        registry = StartedJobRegistry(queue=Queue(queue_name("central"), connection=connect(broker.url),
+                                                  serializer=SERIALIZER))
+        deadline = time.monotonic() + 30
+        while not registry.get_job_ids(cleanup=False) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # the shard is collecting now
+        for pid in [worker.pid, *_descendants(worker.pid)]:
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        thread.join(timeout=60)
+    run = result["run"]
+    shard = run.shards["central"]
+    assert (shard.status, shard.attempts) == ("failed", 1), shard
+    assert "worker died" in (shard.error or ""), shard.error
+    for name in slow:
+        record = run.manifest.devices[name]
+        assert record.status == "missing" and "shard central failed: its worker died" in (record.error or "")
