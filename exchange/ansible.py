@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from exchange.hosts import DeviceDefaults, DeviceImport, host_to_device
-from exchange.platform_names import ansible_network_os
+from exchange.platform_names import ansible_network_cli, ansible_network_os
 from exchange.writer import write_text_atomic
 from inventory.model import Device, Inventory
 from core.errors import InputError, Problem
@@ -45,7 +45,6 @@ _HEADER = ("# Written by netcensus export ansible. No credentials: Ansible takes
            "# configuration (ansible-vault, --ask-pass, environment variables).\n")
 #: The connection plugin of the platforms an Ansible network collection serves.
 NETWORK_CLI = "ansible.netcommon.network_cli"
-_WITHOUT_COLLECTION = {"hp_comware"}
 
 
 def export_ansible(inventory: Inventory, out_file: Path | str) -> Path:
@@ -73,7 +72,7 @@ def _host_vars(device: Device, inventory: Inventory) -> dict[str, Any]:
     variables: dict[str, Any] = {"ansible_host": device.host, "ansible_port": device.port}
     if network_os:
         variables["ansible_network_os"] = network_os
-        if device.platform not in _WITHOUT_COLLECTION:
+        if ansible_network_cli(device.platform):
             variables["ansible_connection"] = NETWORK_CLI
     else:  # a plain host (linux): ssh, and our platform for the way back
         variables["netcensus_platform"] = device.platform

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from core.platforms import PLATFORMS, Platform
 
-__all__ = ["UNSUPPORTED", "ansible_network_os", "napalm_driver", "nornir_platform", "our_circuit_kind",
-           "our_platform", "our_role", "unsupported_reason"]
+__all__ = ["UNSUPPORTED", "ansible_network_cli", "ansible_network_os", "napalm_driver", "nornir_platform",
+           "our_circuit_kind", "our_platform", "our_role", "unsupported_reason"]
 
 #: Spellings we recognise but cannot survey, with the reason (shown to the user).
 UNSUPPORTED: dict[str, str] = {
@@ -116,6 +116,16 @@ def ansible_network_os(platform: str) -> str | None:
     """
     known = PLATFORMS.get(platform)
     return known.ansible_network_os if known else None
+
+
+def ansible_network_cli(platform: str) -> bool:
+    """Whether an Ansible collection serves our platform over ``network_cli``.
+
+    >>> ansible_network_cli("cisco_ios"), ansible_network_cli("hp_comware")
+    (True, False)
+    """
+    known = PLATFORMS.get(platform)
+    return bool(known and known.ansible_network_os and known.ansible_network_cli)
 
 
 #: Words in another tool's device role (a NetBox role slug, a group name) -> our role.

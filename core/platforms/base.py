@@ -59,6 +59,9 @@ class Platform:
     aliases: tuple[str, ...] = ()
     #: The fully qualified ``ansible_network_os`` written into an Ansible inventory; None: none.
     ansible_network_os: str | None = None
+    #: Whether an Ansible collection serves it over ``ansible.netcommon.network_cli`` (the
+    #: export then writes that ``ansible_connection``); False: no collection exists.
+    ansible_network_cli: bool = True
 
     # --- Interface roles (collectors.normalise.interface_role) ---
     #: Regular expression matching the whole (canonical) name of a port built for management.

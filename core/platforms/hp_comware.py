@@ -28,6 +28,7 @@ PLATFORM = Platform(
     terminal_setup=("screen-length disable",),
     aliases=("comware", "h3c", "h3c_comware", "hpe_comware", "hp_comware_ssh"),
     ansible_network_os="hp_comware",
+    ansible_network_cli=False,  # no Ansible collection for Comware: no connection plugin
     management_ports=r"^M-GigabitEthernet\d+(?:/\d+)*$",
     redaction="vrp_comware",
     config_last_line="return",
