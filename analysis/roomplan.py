@@ -186,11 +186,6 @@ class RoomPlan:
         }
 
 
-def _compatible(source: RoomSpec, target: RoomSpec) -> bool:
-    """Isolation rule: physically isolated equipment only with physically isolated rooms."""
-    return (source.isolation == "physical") == (target.isolation == "physical")
-
-
 def room_distances(graph: nx.Graph, rooms: Sequence[RoomSpec], cutoff: int) -> np.ndarray:
     """Hops between the rooms' sites on ``graph``, room by room (``rooms`` order).
 
@@ -248,6 +243,7 @@ def candidate_targets(
     ids = np.array([r.id for r in rooms], dtype=object)
     spare = np.array([r.spare_racks for r in rooms], dtype=np.int64)
     spare_kw = np.array([np.inf if r.spare_power_kw is None else r.spare_power_kw for r in rooms])
+    # Isolation: physically isolated equipment only into physically isolated rooms, and back.
     physical = np.array([r.isolation == "physical" for r in rooms], dtype=bool)
     open_target = np.array([r.id not in params.close for r in rooms], dtype=bool)
     id_rank = np.argsort(np.argsort(ids.astype(str))) if len(rooms) else np.zeros(0, np.intp)
