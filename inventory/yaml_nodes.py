@@ -55,7 +55,6 @@ _SCALAR_CONSTRUCTORS = {
     _TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
     _TAG + "timestamp": yaml.constructor.SafeConstructor.construct_yaml_timestamp,
 }
-_COLLECTION_TAGS = {MappingNode: _TAG + "map", SequenceNode: _TAG + "seq"}  # (and lazy ones below)
 
 
 # --------------------------------------------------------------------------- files
