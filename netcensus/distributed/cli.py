@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from redis.exceptions import RedisError
 
 from core.errors import InputError, NetcensusError
 from netcensus.cli_output import err
@@ -42,6 +41,8 @@ def worker(
 ) -> None:
     """Collect the shards of the given queues on this collector host (an RQ worker)."""
     from netcensus.distributed.broker import redact_url, redis_url
+    from redis.exceptions import RedisError  # here, not at the top: every other command starts without redis
+
     from netcensus.distributed.worker import run_worker
 
     if accept_new_host_keys and no_host_key_check:
@@ -106,6 +107,8 @@ def dispatch(
     """
     from analysis.findings import Severity
     from inventory.loader import load_inventory
+    from redis.exceptions import RedisError  # here, not at the top: every other command starts without redis
+
     from netcensus.distributed.broker import connect, redact_url, redis_url
     from netcensus.distributed.dispatch import DispatchOptions, dispatch as run_dispatch
     from netcensus.distributed.shards import read_site_groups
