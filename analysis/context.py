@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -47,7 +48,7 @@ class AuditContext:
     stale_after_runs: int = 3
     #: circuit id -> utilisation samples (analysis.measurements.UtilisationSample), for
     #: LIN004 and LIN003's measured demand; empty when no counters were collected
-    utilisation: Mapping[str, Sequence["UtilisationSample"]] = field(default_factory=dict)
+    utilisation: Mapping[str, Sequence[UtilisationSample]] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> nx.MultiGraph:

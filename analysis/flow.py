@@ -25,6 +25,7 @@ direction, and routes of different lines never cancel each other out.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
@@ -145,7 +146,7 @@ class SpareCapacity:
             path = self._augmenting_path(s, t, flow, tiers)
             if path is None:
                 return None
-            arcs = list(zip(path, path[1:]))
+            arcs = list(itertools.pairwise(path))
             step = min([remaining] + [self.spare(u, v, tiers) - flow.get((u, v), 0.0) for u, v in arcs])
             for u, v in arcs:
                 flow[(u, v)] = flow.get((u, v), 0.0) + step
@@ -248,7 +249,7 @@ def _decompose(s: Node, t: Node, flows: dict[Pair, float]) -> tuple[tuple[tuple[
             seen.add(step)
         if path[-1] != t:
             break
-        arcs = list(zip(path, path[1:]))
+        arcs = list(itertools.pairwise(path))
         amount = min(left[a] for a in arcs)
         for a in arcs:
             left[a] -= amount

@@ -586,7 +586,7 @@ def site_graph(G: nx.MultiGraph, *, without: Iterable[str] = ()) -> nx.MultiGrap
     """
     dropped = set(without)
     S = nx.MultiGraph()
-    for node, data in G.nodes(data=True):
+    for _node, data in G.nodes(data=True):
         if data.get("kind") == "site":
             S.add_node(data["id"], **{k: v for k, v in data.items() if k != "kind"})
     for u, v, key, data in G.edges(keys=True, data=True):

@@ -118,7 +118,7 @@ class PlanParameters:
     mip_rel_gap: float = 1e-4
 
     @classmethod
-    def from_policy(cls, room_plan: object, **overrides: object) -> "PlanParameters":
+    def from_policy(cls, room_plan: object, **overrides: object) -> PlanParameters:
         """Parameters from an ``inventory.model.RoomPlanPolicy`` (plus overrides)."""
         values = {
             "migration_cost_per_rack_cny": room_plan.migration_cost_per_rack_cny,  # type: ignore[attr-defined]
@@ -404,10 +404,10 @@ def _solve_part(
             continue
         sources = [pairs[c - n_y][0] for c in incoming]
         racks = [(c, float(_room(part, index, s).racks_used)) for c, s in zip(incoming, sources, strict=True)]
-        add_row(racks + [(index[r.id], -float(r.spare_racks))], -np.inf, 0.0)
+        add_row([*racks, (index[r.id], -float(r.spare_racks))], -np.inf, 0.0)
         if r.spare_power_kw is not None:
             power = [(c, _room(part, index, s).power_kw) for c, s in zip(incoming, sources, strict=True)]
-            add_row(power + [(index[r.id], -r.spare_power_kw)], -np.inf, 0.0)
+            add_row([*power, (index[r.id], -r.spare_power_kw)], -np.inf, 0.0)
     if params.max_rooms_kept is not None:
         add_row([(index[r.id], 1.0) for r in part], 0.0, float(params.max_rooms_kept))
 

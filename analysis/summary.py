@@ -375,8 +375,16 @@ def _proposals(inv: Inventory, findings: list[Finding]) -> tuple[tuple[Proposal,
 class _Tally:
     """Mutable accumulator of one scope's costs, frozen into a :class:`CostLine`."""
 
-    __slots__ = ("lines_cny", "rooms_cny", "lines_saving", "rooms_saving",
-                 "lines", "rooms", "lines_removed", "rooms_closed")
+    __slots__ = (
+        "lines",
+        "lines_cny",
+        "lines_removed",
+        "lines_saving",
+        "rooms",
+        "rooms_closed",
+        "rooms_cny",
+        "rooms_saving",
+    )
 
     def __init__(self) -> None:
         self.lines_cny = self.rooms_cny = self.lines_saving = self.rooms_saving = 0.0

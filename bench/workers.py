@@ -92,7 +92,7 @@ def _start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
         try:
             if connect(url).ping():
                 return process, url
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:
             time.sleep(0.1)
     process.kill()
     raise SystemExit("redis-server did not start")

@@ -95,7 +95,7 @@ class Manifest:
 
 def now() -> str:
     """The current UTC time, ISO 8601, to the second."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def tool_versions() -> dict[str, str]:

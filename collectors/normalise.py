@@ -161,7 +161,7 @@ def interface_name(name: str) -> str:
     '0050.5683.1234'
     """
     text = name.strip() if name else ""
-    if not text or _JUNOS.match(text) or _NATIVE_LOWER.match(text) and "/" not in text:
+    if not text or _JUNOS.match(text) or (_NATIVE_LOWER.match(text) and "/" not in text):
         return text
     match = _SPLIT.match(text)
     if match is None:

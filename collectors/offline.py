@@ -35,7 +35,6 @@ from collectors.manifest import MANIFEST_NAME
 from core.platforms import PLATFORMS, Platform, command_filename
 from inventory.model import Device
 
-
 #: A folder with an entry changed less than this long ago gets no fingerprint: file
 #: times come from a coarse clock, so a file rewritten in place within one tick, to the
 #: same size, would keep them (git's "racy clean" problem, solved the same way).

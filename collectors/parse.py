@@ -43,17 +43,17 @@ import textfsm
 from collectors.base import RawOutputs
 from collectors.completeness import incomplete_reason
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
+from collectors.napalm_facts import facts_from_napalm, is_napalm
 from collectors.normalise import canonical_interfaces, device_name, without_known_unmasked
 from collectors.parsers import PARSERS
 from collectors.parsers.base import CommandParser, Fragment, ParseError
 from collectors.parsers.juniper_junos import without_context_lines
 from collectors.parsers.structured import holds_json, load_json_output
 from collectors.parsers.templates import TemplateNotFound, parse_text
-from collectors.napalm_facts import facts_from_napalm, is_napalm
-from core.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
 from collectors.redact import redact_config
+from core.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
 
-__all__ = ["parse_outputs", "merge_interfaces", "merge_neighbours"]
+__all__ = ["merge_interfaces", "merge_neighbours", "parse_outputs"]
 
 #: Device errors come back at the top of the output; deeper down, the same words
 #: may be ordinary text (a login banner in a configuration).

@@ -57,7 +57,7 @@ class OutputError(NetcensusError):
     """An audit could not write its reports, store or cache (a full disk, a read-only folder)."""
 
     @classmethod
-    def from_os_error(cls, error: OSError, folder: object) -> "OutputError":
+    def from_os_error(cls, error: OSError, folder: object) -> OutputError:
         """``cannot write <file, else folder>: <reason>``, for a message without a traceback."""
         return cls(f"cannot write {error.filename or folder}: {error.strerror or error}; the previous "
                    "reports stay in place and the history store is consistent")

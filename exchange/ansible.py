@@ -32,11 +32,11 @@ from typing import Any
 
 import yaml
 
+from core.errors import InputError, Problem
 from exchange.hosts import DeviceDefaults, DeviceImport, host_to_device
 from exchange.platform_names import ansible_network_cli, ansible_network_os
 from exchange.writer import write_text_atomic
 from inventory.model import Device, Inventory
-from core.errors import InputError, Problem
 
 __all__ = ["export_ansible", "import_ansible"]
 

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pynetbox
 import requests
 
+from core.errors import InputError, InventoryError, Problem
 from exchange.netbox_map import NetboxData, Note, map_netbox
 from exchange.writer import sections_yaml, write_text_atomic
 from inventory.loader import load_inventory
-from core.errors import InputError, InventoryError, Problem
 
 __all__ = ["NETBOX_FILE", "NetboxReport", "fetch_netbox", "import_netbox"]
 

@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
+from core.errors import InputError, Problem
 from exchange.hosts import DeviceDefaults, DeviceImport, Skipped, host_to_device
 from exchange.platform_names import napalm_driver, nornir_platform
 from exchange.writer import write_text_atomic
 from inventory.model import Device, Inventory
-from core.errors import InputError, Problem
 
 __all__ = ["export_nornir", "import_nornir"]
 

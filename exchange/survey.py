@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from core.errors import InputError, Problem
 from exchange.survey_merge import ImportReport, merge_into
 from exchange.survey_read import WorkbookRead, read_workbook
 from exchange.survey_schema import CARRIERS, SHEETS, Lang
 from exchange.survey_workbook import build_workbook
 from inventory.model import Entity, Id, Inventory
-from core.errors import InputError, Problem
 
 __all__ = ["SHARED_WORKBOOK", "ImportReport", "export_surveys", "import_surveys", "write_survey_template"]
 

@@ -21,12 +21,12 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
+from core.errors import InputError, InventoryError, Problem
 from exchange.survey_read import Record, WorkbookRead
 from exchange.survey_schema import SHEETS, SHEETS_BY_SECTION
 from exchange.writer import SECTION_ORDER, entity_data, sections_yaml, write_text_atomic
 from inventory.loader import YAML_SUFFIXES, load_inventory, read_inventory
 from inventory.model import SECTIONS
-from core.errors import InputError, InventoryError, Problem
 
 __all__ = ["SURVEY_FOLDER", "ImportReport", "merge_into"]
 

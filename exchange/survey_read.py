@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.errors import Problem
 from exchange.survey_schema import (
     BOOLEAN_WORDS,
     INSTRUCTIONS_SHEET,
@@ -33,7 +34,6 @@ from exchange.survey_schema import (
     choices_text,
 )
 from inventory.model import SECTIONS
-from core.errors import Problem
 
 __all__ = ["Record", "WorkbookRead", "convert_cell", "read_workbook"]
 

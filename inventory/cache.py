@@ -20,9 +20,9 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 import inventory as inventory_package
 from inventory.loader import load_inventory

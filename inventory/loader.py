@@ -38,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from core.errors import InventoryError, Problem
 from inventory.locations import Item, Problems
 from inventory.messages import CREDENTIALS_MESSAGE, looks_like_credential
 from inventory.model import SECTIONS, Inventory, Policy, Source
@@ -45,7 +46,6 @@ from inventory.references import CHECKS, Refs, check_policy, register_ids
 from inventory.sections import EXTENSION_PREFIX, Raw, read_file
 from inventory.validation import validate
 from inventory.yaml_nodes import YAML_SUFFIXES, compose, decode, yaml_files, yaml_problem
-from core.errors import InventoryError, Problem
 
 __all__ = ["CREDENTIALS_MESSAGE", "EXTENSION_PREFIX", "YAML_SUFFIXES", "load_inventory",
            "looks_like_credential", "read_inventory"]

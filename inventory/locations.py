@@ -15,8 +15,8 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from inventory.model import Entity
 from core.errors import Problem
+from inventory.model import Entity
 
 __all__ = ["MAX_LISTED", "Item", "LineMap", "Problems", "node_line", "problem_order"]
 
@@ -30,7 +30,7 @@ class LineMap:
     the deepest location above it that has one, down to the entry's first line.
     """
 
-    __slots__ = ("start", "lines", "keys", "texts")
+    __slots__ = ("keys", "lines", "start", "texts")
 
     def __init__(self, start: int):
         self.start = start  # 1-based, as every line here

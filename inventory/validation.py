@@ -93,7 +93,7 @@ def _validation_message(error: dict[str, Any], model: type[BaseModel], item: Ite
         return f"must be a finite number{got}"
     if kind == "float_type" and isinstance(given, int) and not isinstance(given, bool):
         return f"is too large to be a number{got}"  # an integer past the float range
-    if kind.startswith("date") or kind.startswith("datetime"):
+    if kind.startswith(("date", "datetime")):
         detail = error.get("ctx", {}).get("error")
         return f"must be a date YYYY-MM-DD{got}" + (f": {detail}" if detail else "")
     if kind in {"int_parsing", "int_type", "int_from_float"}:

@@ -9,19 +9,19 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from typer import _click as click
 from typer.core import TyperGroup
 
-from core.version import __version__
 from core.errors import InputError, NetcensusError
+from core.version import __version__
 from netcensus.cli_exchange import register as _register_exchange
-from netcensus.distributed.cli import register as _register_distributed
-from netcensus.cli_output import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, err
+from netcensus.cli_output import EXIT_FINDINGS, EXIT_OK, err
 from netcensus.cli_output import fail as _fail
+from netcensus.distributed.cli import register as _register_distributed
 
 
 class _Group(TyperGroup):
@@ -127,17 +127,17 @@ AcceptNewHostKeys = Annotated[bool, typer.Option(
     "--accept-new-host-keys",
     help="Trust unknown host keys on first use and record them (a changed key is still refused).")]
 NoHostKeyCheck = Annotated[bool, typer.Option("--no-host-key-check", help="Do not check SSH host keys at all.")]
-KnownHosts = Annotated[Optional[Path], typer.Option(
+KnownHosts = Annotated[Path | None, typer.Option(
     "--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts).")]
-CredentialsFile = Annotated[Optional[Path], typer.Option(
+CredentialsFile = Annotated[Path | None, typer.Option(
     "--credentials-file", help="Credentials file outside the repository, mode 0600.")]
 ConnectTimeout = Annotated[float, typer.Option("--connect-timeout", min=0.1, help="Seconds to connect.")]
 CommandTimeout = Annotated[float, typer.Option("--command-timeout", min=0.1,
                                                help="Seconds for one command's output.")]
-TransportOption = Annotated[Optional[str], typer.Option(
+TransportOption = Annotated[str | None, typer.Option(
     "--transport", metavar="netmiko|napalm|asyncssh",
     help="Collect every device through this transport (default: each device's own 'transport').")]
-MaxFailed = Annotated[Optional[str], typer.Option(
+MaxFailed = Annotated[str | None, typer.Option(
     "--max-failed", metavar="N|N%",
     help="Exit 3 (degraded) when more devices than this (a count or a percentage) could not be collected.")]
 
@@ -147,11 +147,11 @@ def collect(
     inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
     out: Annotated[Path, typer.Option("--out", help="Capture directory to write.")],
     workers: Workers = 20,
-    department: Annotated[Optional[list[str]], typer.Option(help="Only these departments.")] = None,
-    site: Annotated[Optional[list[str]], typer.Option(help="Only these sites.")] = None,
-    role: Annotated[Optional[list[str]], typer.Option(help="Only these roles.")] = None,
-    platform: Annotated[Optional[list[str]], typer.Option(help="Only these platforms.")] = None,
-    device: Annotated[Optional[list[str]], typer.Option(help="Only these devices (names or globs).")] = None,
+    department: Annotated[list[str] | None, typer.Option(help="Only these departments.")] = None,
+    site: Annotated[list[str] | None, typer.Option(help="Only these sites.")] = None,
+    role: Annotated[list[str] | None, typer.Option(help="Only these roles.")] = None,
+    platform: Annotated[list[str] | None, typer.Option(help="Only these platforms.")] = None,
+    device: Annotated[list[str] | None, typer.Option(help="Only these devices (names or globs).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip devices already collected in OUT.")] = False,
     accept_new_host_keys: AcceptNewHostKeys = False,
     no_host_key_check: NoHostKeyCheck = False,
@@ -204,7 +204,8 @@ def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=N
     from typing import get_args
 
     from inventory.model import Transport
-    from netcensus.collect import CollectOptions, DeviceFilter, collect as run_collect
+    from netcensus.collect import CollectOptions, DeviceFilter
+    from netcensus.collect import collect as run_collect
 
     if accept_new_host_keys and no_host_key_check:
         raise NetcensusError("--accept-new-host-keys and --no-host-key-check exclude each other")
@@ -225,9 +226,9 @@ def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=N
 
 @app.command()
 def audit(
-    inventory: Annotated[Optional[Path], typer.Argument(
+    inventory: Annotated[Path | None, typer.Argument(
         help="Inventory directory. Omitted: audit the bundled sample city.")] = None,
-    captures: Annotated[Optional[Path], typer.Option(help=(
+    captures: Annotated[Path | None, typer.Option(help=(
         "Capture directory: saved outputs (one sub-folder per device) or a configuration backup "
         "folder (Oxidized, RANCID: one file per device)."))] = None,
     inventory_only: Annotated[bool, typer.Option("--inventory-only", help=(
@@ -246,34 +247,34 @@ def audit(
     transport: TransportOption = None,
     format: Annotated[str, typer.Option(
         "--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
-    fail_on: Annotated[Optional[str], typer.Option(
+    fail_on: Annotated[str | None, typer.Option(
         metavar="info|low|medium|high|critical",
         help="Exit 1 if an open finding (a new one, with --baseline) is at or above this severity.")] = None,
     lang: Annotated[str, typer.Option(metavar="en|zh", help="Report language.")] = "en",
-    select: Annotated[Optional[list[str]], typer.Option(
+    select: Annotated[list[str] | None, typer.Option(
         metavar="CODE[,CODE...]",
         help="Run only these check codes or families (comma-separated or repeated).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(
+    ignore: Annotated[list[str] | None, typer.Option(
         metavar="CODE[,CODE...]", help="Skip these check codes or families (comma-separated or repeated).")] = None,
-    today: Annotated[Optional[str], typer.Option(help="Audit date YYYY-MM-DD (default: today).")] = None,
-    store: Annotated[Optional[str], typer.Option(help=(
+    today: Annotated[str | None, typer.Option(help="Audit date YYYY-MM-DD (default: today).")] = None,
+    store: Annotated[str | None, typer.Option(help=(
         "History store: a SQLite file (default OUT/history.sqlite), or postgresql://user@host/db "
         "(no password here: 'postgresql' alone reads the DSN from $NETCENSUS_STORE_DSN or the 0600 "
         "file named by $NETCENSUS_STORE_DSN_FILE)."))] = None,
-    archives: Annotated[Optional[Path], typer.Option(
+    archives: Annotated[Path | None, typer.Option(
         help="Capture archive folder of a PostgreSQL store (default OUT/history.runs).")] = None,
-    baseline: Annotated[Optional[str], typer.Option(
+    baseline: Annotated[str | None, typer.Option(
         help="Diff against this run: 'last', 'previous' or a run id.")] = None,
     keep_runs: Annotated[int, typer.Option(min=1, help="Runs kept in the history store.")] = 30,
     max_failed: MaxFailed = None,
     stale_after: Annotated[int, typer.Option(min=1, help="Runs without collection before a device is stale.")] = 3,
-    cache: Annotated[Optional[Path], typer.Option(
+    cache: Annotated[Path | None, typer.Option(
         help="Cache folder: parsed facts and the validated inventory (default OUT/.facts-cache).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-parse every capture.")] = False,
-    utilisation: Annotated[Optional[Path], typer.Option(
+    utilisation: Annotated[Path | None, typer.Option(
         help="Line utilisation CSV from the NMS (circuit,time,in_mbps,out_mbps) for LIN003/LIN004.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only problems (for cron).")] = False,
-    on_new_findings: Annotated[Optional[str], typer.Option(
+    on_new_findings: Annotated[str | None, typer.Option(
         help="Command to run with the JSON report's path when there are new findings.")] = None,
 ) -> None:
     """Run the whole pipeline, record the run in the history store, write the reports."""
@@ -421,11 +422,11 @@ def diff(
 @app.command()
 def whatif(
     inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
-    captures: Annotated[Optional[Path], typer.Option(help="Capture directory (saved outputs).")] = None,
-    cancel: Annotated[Optional[list[str]], typer.Option(help="Circuit id to cancel (repeatable).")] = None,
-    close: Annotated[Optional[list[str]], typer.Option(help="Room id to close (repeatable).")] = None,
+    captures: Annotated[Path | None, typer.Option(help="Capture directory (saved outputs).")] = None,
+    cancel: Annotated[list[str] | None, typer.Option(help="Circuit id to cancel (repeatable).")] = None,
+    close: Annotated[list[str] | None, typer.Option(help="Room id to close (repeatable).")] = None,
     format: Annotated[str, typer.Option("--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
-    today: Annotated[Optional[str], typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
+    today: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
 ) -> None:
     """Test a proposal before making it: which sites lose their backup or are cut off, and the saving.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,7 +31,7 @@ def _load(inventory: Path):  # noqa: ANN202
 def survey_template(
     out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
     lang: Annotated[str, typer.Option(metavar="zh|en", help="Headers and instructions.")] = "zh",
-    department: Annotated[Optional[str], typer.Option(help="Pre-fill for this department id.")] = None,
+    department: Annotated[str | None, typer.Option(help="Pre-fill for this department id.")] = None,
 ) -> None:
     """Write an empty survey workbook (调查表) for departments to fill in."""
     from exchange import write_survey_template
@@ -130,10 +130,10 @@ def _defaults(department: str | None, site: str | None, room: str | None, creden
     return DeviceDefaults(department=department, site=site, room=room, credentials=credentials)
 
 
-_Department = Annotated[Optional[str], typer.Option(help="Department for hosts that do not say.")]
-_Site = Annotated[Optional[str], typer.Option(help="Site for hosts that do not say.")]
-_Room = Annotated[Optional[str], typer.Option(help="Room for hosts that do not say.")]
-_Credentials = Annotated[Optional[str], typer.Option(help="Credential profile name for hosts that do not say.")]
+_Department = Annotated[str | None, typer.Option(help="Department for hosts that do not say.")]
+_Site = Annotated[str | None, typer.Option(help="Site for hosts that do not say.")]
+_Room = Annotated[str | None, typer.Option(help="Room for hosts that do not say.")]
+_Credentials = Annotated[str | None, typer.Option(help="Credential profile name for hosts that do not say.")]
 _Out = Annotated[Path, typer.Option("--out", help="YAML file to write (e.g. INVENTORY/devices-imported.yaml).")]
 
 

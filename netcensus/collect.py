@@ -48,12 +48,18 @@ from collectors.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyMode, HostKeyPolicy
 from collectors.live.progress import Reporter, reporter_for
 from collectors.live.session import SessionSettings
 from collectors.manifest import (
-    DeviceRecord, Manifest, complete_devices, now, read_manifest, tool_versions, write_manifest,
+    DeviceRecord,
+    Manifest,
+    complete_devices,
+    now,
+    read_manifest,
+    tool_versions,
+    write_manifest,
 )
 from collectors.napalm_facts import GETTERS, KEY_PREFIX, napalm_filename
+from core.errors import InputError, Problem
 from core.platforms import PLATFORMS
 from inventory.model import Device, Inventory, Transport
-from core.errors import InputError, Problem
 
 __all__ = ["CollectOptions", "CollectionRun", "DeviceFilter", "collect", "select_devices",
            "with_manifest_status"]

@@ -56,7 +56,7 @@ class Forked(Generic[R]):
         die_with_parent(parent)  # a killed audit must not leave its workers behind
         try:
             send.send(("ok", work()))
-        except BaseException:  # noqa: BLE001 - everything is reported to the parent
+        except BaseException:
             send.send(("error", traceback.format_exc()))
 
     def result(self) -> R:

@@ -36,7 +36,7 @@ def run_record(result: AuditResult, *, degraded: bool = False) -> RunRecord:
     """What the history keeps of one audit: statuses, redacted configs, findings, entities."""
     return RunRecord(
         started=result.started.isoformat(timespec="seconds"),
-        finished=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         inventory=result.inventory_path,
         captures=result.captures_path,
         inventory_digest=inventory_digest(result.inventory),

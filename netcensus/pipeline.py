@@ -10,10 +10,10 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from analysis.context import REPORTED, AuditContext, AuditResult
 from analysis.findings import Finding
@@ -209,7 +209,7 @@ def prepare(
             from netcensus.collect import with_manifest_status
 
             facts = with_manifest_status(facts, collector.captures)
-    now = samples_from_facts(inventory, facts, sampled_at or dt.datetime.now(dt.timezone.utc))
+    now = samples_from_facts(inventory, facts, sampled_at or dt.datetime.now(dt.UTC))
     return AuditContext(inventory, facts, today=today or dt.date.today(),
                         captures=Path(captures_path) if captures_path else None,
                         runs_since_success=runs_since_success or {}, stale_after_runs=stale_after_runs,
@@ -241,7 +241,7 @@ def audit(
     :class:`core.errors.CheckSelectionError` on an unknown check.
     """
     timings: dict[str, float] = {}
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     checks = selected_checks(select, ignore)  # fail fast on a bad --select
     with paused_gc():
         context_options.setdefault("sampled_at", started)
@@ -275,7 +275,7 @@ def _captures_folder(captures_path: Path | str) -> Path:
 class _NoCaptures:
     """A collector for an audit without captures: every device is 'missing'."""
 
-    def collect(self, device):  # noqa: ANN001, ANN201
+    def collect(self, device):  # noqa: ANN001
         from collectors.base import RawOutputs
 
         return RawOutputs(device.name, device.platform, status="missing", error="no captures given")

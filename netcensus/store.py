@@ -34,11 +34,19 @@ from pathlib import Path
 from typing import Protocol
 
 from collectors.redact import RULES_DIGEST, redact_config
-from netcensus.archive_redaction import (
-    MAX_FILE_BYTES, Listing, add_listing, archive_mark, fsync_dir, migrate_archive, open_marked, platform_of,
-    read_archive_mark, redact_capture,
-)
 from core.errors import NetcensusError
+from netcensus.archive_redaction import (
+    MAX_FILE_BYTES,
+    Listing,
+    add_listing,
+    archive_mark,
+    fsync_dir,
+    migrate_archive,
+    open_marked,
+    platform_of,
+    read_archive_mark,
+    redact_capture,
+)
 
 SCHEMA_VERSION = 3
 #: A capture file larger than this is not archived (listed as left out instead).
@@ -172,8 +180,8 @@ class Store(Protocol):
     """What the pipeline needs from a history store."""
 
     def record(self, run: RunRecord, captures: Path | None = None, *,
-               archive: "PendingArchive | None" = None, platforms: Platforms | None = None) -> int: ...
-    def start_archive(self, captures: Path, platforms: Platforms | None = None) -> "PendingArchive": ...
+               archive: PendingArchive | None = None, platforms: Platforms | None = None) -> int: ...
+    def start_archive(self, captures: Path, platforms: Platforms | None = None) -> PendingArchive: ...
     def run(self, run_id: int) -> RunRecord: ...
     def last_run_id(self) -> int | None: ...
     def runs(self) -> list[RunSummary]: ...
@@ -709,7 +717,7 @@ def captures_signature(captures: Path, platforms: Platforms | None = None) -> st
     return h.hexdigest()
 
 
-def _hash_entry(h: "hashlib._Hash", arcname: str, kind: int, data: bytes) -> None:
+def _hash_entry(h: hashlib._Hash, arcname: str, kind: int, data: bytes) -> None:
     h.update(f"{arcname}\0{kind}\0{len(data)}\0".encode())
     h.update(data)
 
@@ -743,7 +751,7 @@ def _entry_content(arcname: str, path: str, info: os.stat_result, platforms: Pla
     return None
 
 
-def _hash_content(h: "hashlib._Hash", arcname: str, info: os.stat_result, data: bytes, platform: str) -> None:
+def _hash_content(h: hashlib._Hash, arcname: str, info: os.stat_result, data: bytes, platform: str) -> None:
     """A file is hashed with its platform (its redaction depends on it); a folder or link without."""
     name = f"{arcname}\0{platform}" if stat.S_ISREG(info.st_mode) else arcname
     _hash_entry(h, name, stat.S_IFMT(info.st_mode), data)
@@ -816,7 +824,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 def _explain(e: BaseException) -> str:
     text = str(e)
-    if isinstance(e, OSError) and e.errno == 28 or "disk is full" in text or "database or disk is full" in text:
+    if (isinstance(e, OSError) and e.errno == 28) or "disk is full" in text or "database or disk is full" in text:
         return "the disk is full"
     if "readonly" in text or "read-only" in text or isinstance(e, PermissionError):
         return "the store is read-only (check the path's permissions)"
@@ -835,7 +843,7 @@ class StoreLock:
     stale_pid: int | None = field(default=None, init=False)
     _fd: int | None = field(default=None, init=False, repr=False)
 
-    def acquire(self) -> "StoreLock":
+    def acquire(self) -> StoreLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -853,7 +861,7 @@ class StoreLock:
             with contextlib.suppress(ValueError):
                 self.stale_pid = int(previous[0][4:])  # its holder died without releasing it
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid={os.getpid()} started={dt.datetime.now(dt.timezone.utc).isoformat()}\n".encode(), 0)
+        os.pwrite(fd, f"pid={os.getpid()} started={dt.datetime.now(dt.UTC).isoformat()}\n".encode(), 0)
         self._fd = fd
         return self
 
@@ -864,7 +872,7 @@ class StoreLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "StoreLock":
+    def __enter__(self) -> StoreLock:
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:

@@ -35,8 +35,16 @@ from typing import Any
 from collectors.redact import RULES_DIGEST, redact_config
 from netcensus.archive_redaction import fsync_dir
 from netcensus.store import (
-    PendingArchive, Platforms, RunRecord, RunSummary, StoreError, _Aborted, _archive_captures, _archive_worker,
-    digest, redact_archives,
+    PendingArchive,
+    Platforms,
+    RunRecord,
+    RunSummary,
+    StoreError,
+    _Aborted,
+    _archive_captures,
+    _archive_worker,
+    digest,
+    redact_archives,
 )
 
 #: Migrations: MIGRATIONS[n] takes a store from schema version n to n + 1 (one transaction each).
@@ -137,7 +145,7 @@ def describe_dsn(dsn: str) -> str:
         from psycopg.conninfo import conninfo_to_dict
 
         parts = conninfo_to_dict(dsn)
-    except Exception:  # noqa: BLE001 - an unparseable DSN is shown as nothing of itself
+    except Exception:
         return "postgresql://(unreadable connection string)"
     user = f"{parts['user']}@" if parts.get("user") else ""
     port = f":{parts['port']}" if parts.get("port") else ""
@@ -150,7 +158,7 @@ def dsn_password(dsn: str) -> str | None:
         from psycopg.conninfo import conninfo_to_dict
 
         return conninfo_to_dict(dsn).get("password") or None
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 

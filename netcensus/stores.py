@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
 from netcensus.store import SQLiteStore, StoreError, StoreLock
 from netcensus.store_postgresql import PostgresStore, describe_dsn, is_postgresql, resolve_dsn
 

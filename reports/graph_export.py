@@ -124,13 +124,13 @@ def _graphml_parts(G: nx.MultiGraph) -> tuple[Row, list[tuple[str, Row]], list[t
     graph = _flatten([dict(G.graph)])[0]
     nodes = []
     node_items = list(G.nodes(data=True))
-    for (node, _), attrs in zip(node_items, _flatten(d for _, d in node_items)):
+    for (node, _), attrs in zip(node_items, _flatten(d for _, d in node_items), strict=False):
         # Gephi and yEd's property mapper show a "label"; give every node a readable one.
         attrs.setdefault("label", str(attrs.get("name") or attrs.get("id") or ids[node]))
         nodes.append((ids[node], attrs))
     edge_items = list(G.edges(keys=True, data=True))
     edges = [(ids[u], ids[v], _xml_text(str(key)), attrs)
-             for (u, v, key, _), attrs in zip(edge_items, _flatten(d for *_, d in edge_items))]
+             for (u, v, key, _), attrs in zip(edge_items, _flatten(d for *_, d in edge_items), strict=False)]
     return graph, nodes, edges
 
 
@@ -250,7 +250,7 @@ def _write_graphs(result: AuditResult, out_dir: Path, fmt: str,
     """Write the citywide and the site graph with one writer, under the format's file names."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / name for name in FILES[fmt]]
-    for G, path in zip((result.graph, result.site_graph), paths):
+    for G, path in zip((result.graph, result.site_graph), paths, strict=False):
         write(G, path)
     return paths
 

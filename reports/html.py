@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> Markup:
     """An inline asset (CSS or JS) checked to be safe as XML text of its element."""
     text = (TEMPLATES / name).read_text(encoding="utf-8")

@@ -18,9 +18,9 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from analysis.context import AuditResult
-from core.version import __version__
 from analysis.findings import Finding
 from analysis.summary import summarise
+from core.version import __version__
 from reports.registry import RenderOptions, renderer
 
 __all__ = ["FILENAME", "SCHEMA_VERSION", "dumps", "jsonable", "render_json", "report_dict"]

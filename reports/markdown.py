@@ -62,7 +62,7 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align_right: Se
     rule = ["---:" if i in align_right else "---" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _surveyed(s: AuditSummary, lang: str) -> list[str]:
@@ -112,7 +112,7 @@ def _costs(s: AuditSummary, lang: str) -> list[str]:
 def _counts(s: AuditSummary, lang: str) -> list[str]:
     out = [f"## {t('heading.counts', lang)}", ""]
     if not s.findings_total:
-        return out + [t("text.no_findings", lang), ""]
+        return [*out, t("text.no_findings", lang), ""]
     out += [t("text.findings_total", lang, total=s.findings_total, open=s.by_status.get("open", 0),
               waived=s.by_status.get("waived", 0)), ""]
     header = [t("label.family", lang), *(t(f"severity.{sev}", lang) for sev in SEVERITIES), t("label.total", lang)]

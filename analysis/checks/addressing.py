@@ -264,7 +264,7 @@ def _duplicate_management_addresses(ctx: AuditContext, capture_source: _CaptureS
     groups: dict[tuple[int, str], list[Observed]] = {}
     for obs in observed_addresses(ctx.facts, plane="management", unmasked=True):
         groups.setdefault((obs.ip, (obs.vrf or "").lower()), []).append(obs)
-    for (ip, vrf), found in sorted(groups.items()):
+    for (ip, _vrf), found in sorted(groups.items()):
         devices = sorted({o.device for o in found})
         if len(devices) < 2 or ip in reported:
             continue

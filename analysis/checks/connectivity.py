@@ -256,10 +256,7 @@ def _edge_evidence(ctx: AuditContext, bridge: Bridge) -> list[Evidence]:
     out = []
     for key in bridge.keys:
         kind, _, rest = key.partition(":")
-        if kind == "circuit":
-            source = ctx.inventory.source("circuits", rest)
-        else:
-            source = f"graph edge {key}"
+        source = ctx.inventory.source("circuits", rest) if kind == "circuit" else f"graph edge {key}"
         out.append(Evidence(source, f"{describe_edge_key(key)} is the only connection "
                                     f"between {bridge.sites[0]} and {bridge.sites[1]}"))
     return out

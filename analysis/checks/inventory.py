@@ -138,7 +138,7 @@ def unrecorded_links(ctx: AuditContext) -> Iterator[Finding]:
     loose_pairs = {c.site_pair for c in ctx.inventory.circuits.values()
                    if not (c.a.interface and c.z.interface and c.a.device and c.z.device)}
     seen: dict[tuple[str, str], list[Evidence]] = {}
-    for u, v, key, d in sorted(S.edges(keys=True, data=True), key=lambda e: e[2]):
+    for u, v, _key, d in sorted(S.edges(keys=True, data=True), key=lambda e: e[2]):
         if d.get("kind") not in ("link", "l3") or d.get("circuit"):
             continue
         pair = (u, v) if u <= v else (v, u)

@@ -38,7 +38,7 @@ def merge_groups(ctx: AuditContext) -> dict[tuple[str, str], list[Circuit]]:
     """Lines that may be merged, by site pair: two or more, neither classified nor mandated."""
     plan = ctx.line_plan
     groups: dict[tuple[str, str], list[Circuit]] = {}
-    for cid, info in sorted(plan.lines.items()):
+    for _cid, info in sorted(plan.lines.items()):
         a, z = info.circuit.site_pair
         if a != z and info.shareable:
             groups.setdefault((a, z), []).append(info.circuit)
@@ -103,7 +103,7 @@ def district_pair_lines(ctx: AuditContext) -> Iterator[Finding]:
     policy = ctx.inventory.policy.lines
     backbone = ctx.inventory.policy.backbone
     groups: dict[tuple[str, str], list[Circuit]] = {}
-    for cid, info in sorted(plan.lines.items()):
+    for _cid, info in sorted(plan.lines.items()):
         c = info.circuit
         sa, sz = ctx.inventory.sites.get(c.a.site), ctx.inventory.sites.get(c.z.site)
         if not info.shareable or (backbone and c.network == backbone) or sa is None or sz is None \

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextlib
 import re
 import threading
 from collections.abc import Callable, Coroutine
@@ -285,7 +286,7 @@ async def _open_cli(channel: Channel, platform: Platform, creds: Credentials, ti
         await channel.read_until(is_prompt, timeout)
         channel.write("")  # a fresh prompt alone: a banner line cannot pass for it
         prompt = (await channel.read_until(is_prompt, timeout)).rsplit("\n", 1)[-1].rstrip()
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise PromptNotFound() from None
     if creds.secret and platform.enable_command and prompt.endswith(">"):
         channel.write(platform.enable_command)
@@ -352,10 +353,8 @@ class EventLoop:
             loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
         if loop is None or thread is None:
             return
-        try:
+        with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(_cancel_others(), loop).result(timeout=5)
-        except Exception:  # noqa: S110 - best effort: the loop stops below either way
-            pass
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=5)
         if not thread.is_alive():

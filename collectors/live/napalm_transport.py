@@ -10,8 +10,8 @@ from collectors.facts import CommandProblem
 from collectors.live.errors import DeviceError, classify
 from collectors.live.session import Attempt, SessionCollector, SessionSettings, connecting
 from collectors.napalm_facts import GETTERS, output_key
-from core.platforms import Platform
 from collectors.redact import redact_config
+from core.platforms import Platform
 from inventory.model import Device
 
 

@@ -66,7 +66,7 @@ class LogReporter:
         self.console = console
 
     def _log(self, message: str) -> None:
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         # soft_wrap: a log line stays one line whatever the width
         self.console.print(f"{stamp} {message}", markup=False, highlight=False, soft_wrap=True)
 

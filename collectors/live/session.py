@@ -16,8 +16,8 @@ from collectors.facts import CommandProblem
 from collectors.hostkeys import HostKeyPolicy, server_key
 from collectors.live.errors import DeviceError, classify
 from collectors.parsers.structured import readable_json
-from core.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
 from collectors.redact import redact_config
+from core.platforms import JSON_TEMPLATE, PLATFORMS, Command, Platform
 from inventory.model import Device
 
 

@@ -149,7 +149,7 @@ def _known_table(doc: Any, table: str, *empty_markers: str) -> Mapping[str, Any]
     at all, or only the count NX-OS sends beside an empty table); a :class:`ParseError` for
     any other shape: a reply we do not know must never read as "nothing there"."""
     obj = json_object(doc, table)
-    if table in obj or table == "TABLE_intf" and "TABLE_vrf" in obj:
+    if table in obj or (table == "TABLE_intf" and "TABLE_vrf" in obj):
         return obj
     if not obj or (set(obj) <= set(empty_markers) and str(obj.get("neigh_count", "0")).strip() in ("0", "")):
         return None
@@ -165,7 +165,7 @@ def read_addresses(doc: Any) -> Fragment:
     only if every ``TABLE_vrf`` row names the same one.
     """
     obj = _known_table(doc, "TABLE_intf")
-    if obj is None or "TABLE_intf" not in obj and "TABLE_vrf" in obj:  # VRFs without an IP interface
+    if obj is None or ("TABLE_intf" not in obj and "TABLE_vrf" in obj):  # VRFs without an IP interface
         return Fragment()
     rows = nxos_rows(obj, "TABLE_intf", "ROW_intf")
     vrf_names = [_text(vrf, "vrf-name-out") for vrf in nxos_rows(obj, "TABLE_vrf", "ROW_vrf")]

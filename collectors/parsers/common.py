@@ -201,7 +201,7 @@ def brief_interface(raw_name: str, address: str, *, link: str, protocol: str, vr
     if not name:
         return None
     link_word = (link or "").strip().lower()
-    admin_down = link_word.startswith("*") or "admin" in link_word or link_word.startswith("disabled")
+    admin_down = link_word.startswith(("*", "disabled")) or "admin" in link_word
     address = (address or "").strip()
     masked = ipv4_interfaces([address]) if "/" in address else ()
     unmasked: tuple[str, ...] = ()

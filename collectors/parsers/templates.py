@@ -52,7 +52,7 @@ class _ScreenedTextFSM(textfsm.TextFSM):
             name: _screen([rule.regex for rule in rules]) for name, rules in self.states.items()
         }
 
-    def _CheckLine(self, line: str) -> None:  # noqa: N802 (TextFSM's name)
+    def _CheckLine(self, line: str) -> None:
         screen = self._screens.get(self._cur_state_name)
         if screen is None:
             super()._CheckLine(line)
@@ -101,7 +101,7 @@ class _Compiled:
         with self.lock:
             self.fsm.Reset()
             rows = self.fsm.ParseText(text)
-            return [dict(zip(self.header, row)) for row in rows]
+            return [dict(zip(self.header, row, strict=False)) for row in rows]
 
 
 def _ntc_template_dir() -> Path:
@@ -121,7 +121,7 @@ def _ntc_index() -> tuple[Path, clitable.IndexTable]:
     return folder, table.index
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compiled(ntc_platform: str, template: str) -> _Compiled:
     """The compiled template for a platform's command (cached).
 

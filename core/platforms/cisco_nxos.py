@@ -33,7 +33,7 @@ PLATFORM = Platform(
                 fallback_for="show cdp neighbors detail | json"),
         Command("config", "show running-config", None),
     ),
-    error_markers=CISCO_ERRORS + ("% Invalid command", "% Permission denied"),
+    error_markers=(*CISCO_ERRORS, "% Invalid command", "% Permission denied"),
     prompt_pattern=CISCO_PROMPT,
     terminal_setup=CISCO_TERMINAL_SETUP,
     enable_command="enable",

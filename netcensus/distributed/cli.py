@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ from core.errors import InputError, NetcensusError
 from netcensus.cli_output import err
 from netcensus.cli_output import fail as _fail
 
-RedisOption = Annotated[Optional[str], typer.Option(
+RedisOption = Annotated[str | None, typer.Option(
     "--redis", metavar="URL",
     help="Broker URL (default: $NETCENSUS_REDIS_URL, else redis://127.0.0.1:6379/0). Prefer the "
          "environment for a URL with a password: options show in the process list.")]
@@ -23,10 +23,10 @@ def worker(
     queue: Annotated[list[str], typer.Option(
         "--queue", metavar="KEY", help="Routing key (district, department...) whose shards to collect; repeatable.")],
     redis: RedisOption = None,
-    credentials: Annotated[Optional[Path], typer.Option(
+    credentials: Annotated[Path | None, typer.Option(
         "--credentials", "--credentials-file",
         help="Credentials file on this host, mode 0600 (or NETCENSUS_<PROFILE>_* variables).")] = None,
-    known_hosts: Annotated[Optional[Path], typer.Option(
+    known_hosts: Annotated[Path | None, typer.Option(
         "--known-hosts", help="known_hosts file of this host (default ~/.ssh/known_hosts).")] = None,
     accept_new_host_keys: Annotated[bool, typer.Option(
         "--accept-new-host-keys", help="Trust unknown host keys on first use and record them.")] = False,
@@ -37,12 +37,12 @@ def worker(
     grace: Annotated[int, typer.Option("--grace", min=1, metavar="S", help=(
         "Seconds without heartbeat after which a shard counts as abandoned and is retried elsewhere."))] = 60,
     burst: Annotated[bool, typer.Option("--burst", help="Stop when the queues are empty.")] = False,
-    name: Annotated[Optional[str], typer.Option("--name", help="Worker name (default host.pid).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Worker name (default host.pid).")] = None,
 ) -> None:
     """Collect the shards of the given queues on this collector host (an RQ worker)."""
-    from netcensus.distributed.broker import redact_url, redis_url
     from redis.exceptions import RedisError  # here, not at the top: every other command starts without redis
 
+    from netcensus.distributed.broker import redact_url, redis_url
     from netcensus.distributed.worker import run_worker
 
     if accept_new_host_keys and no_host_key_check:
@@ -64,39 +64,39 @@ def dispatch(
     out: Annotated[Path, typer.Option("--out", help="Capture directory the shards are merged into.")],
     by: Annotated[str, typer.Option("--by", metavar="district|department|site|site-group",
                                     help="Routing key: one queue per value.")] = "district",
-    site_groups: Annotated[Optional[Path], typer.Option(
+    site_groups: Annotated[Path | None, typer.Option(
         "--site-groups", help="YAML {group: [site, ...]} for --by site-group.")] = None,
     redis: RedisOption = None,
     chunk: Annotated[int, typer.Option("--chunk", min=1, help="At most this many devices per job.")] = 2000,
     retries: Annotated[int, typer.Option("--retries", min=0, help=(
         "Times a shard whose worker died (or crashed) is put back on its queue."))] = 2,
-    wait: Annotated[Optional[float], typer.Option("--wait", min=1, metavar="S", help=(
+    wait: Annotated[float | None, typer.Option("--wait", min=1, metavar="S", help=(
         "Give up on shards without a result after S seconds (their devices: not collected)."))] = None,
     shard_timeout: Annotated[int, typer.Option("--shard-timeout", min=10, metavar="S",
                                                help="A shard running longer is stopped.")] = 4 * 3600,
     connect_timeout: Annotated[float, typer.Option("--connect-timeout", min=0.1, help="Seconds to connect.")] = 10.0,
     command_timeout: Annotated[float, typer.Option("--command-timeout", min=0.1,
                                                    help="Seconds for one command's output.")] = 60.0,
-    transport: Annotated[Optional[str], typer.Option(
+    transport: Annotated[str | None, typer.Option(
         "--transport", metavar="netmiko|napalm|asyncssh", help="Collect every device through this transport.")] = None,
-    max_failed: Annotated[Optional[str], typer.Option(
+    max_failed: Annotated[str | None, typer.Option(
         "--max-failed", metavar="N|N%", help="Exit 3 (degraded) when more devices than this were not collected.")] = None,
     audit: Annotated[bool, typer.Option("--audit", help="Then audit the merged captures (as `netcensus audit --captures`).")] = False,
     reports: Annotated[Path, typer.Option("--reports", help="Output folder of the audit's reports.")] = Path("netcensus-out"),
-    store: Annotated[Optional[str], typer.Option("--store", help=(
+    store: Annotated[str | None, typer.Option("--store", help=(
         "History store: a SQLite file (default REPORTS/history.sqlite) or postgresql://... (see audit --store)."))] = None,
-    archives: Annotated[Optional[Path], typer.Option(
+    archives: Annotated[Path | None, typer.Option(
         "--archives", help="Capture archive folder of a PostgreSQL store (default REPORTS/history.runs).")] = None,
-    baseline: Annotated[Optional[str], typer.Option(
+    baseline: Annotated[str | None, typer.Option(
         "--baseline", help="Diff against this run: 'last', 'previous' or a run id.")] = None,
     keep_runs: Annotated[int, typer.Option("--keep-runs", min=1, help="Runs kept in the history store.")] = 30,
-    on_new_findings: Annotated[Optional[str], typer.Option(
+    on_new_findings: Annotated[str | None, typer.Option(
         "--on-new-findings", help="Command to run with the JSON report's path when there are new findings.")] = None,
     lang: Annotated[str, typer.Option("--lang", metavar="en|zh", help="Report language.")] = "en",
-    fail_on: Annotated[Optional[str], typer.Option(
+    fail_on: Annotated[str | None, typer.Option(
         "--fail-on", metavar="info|low|medium|high|critical",
         help="Exit 1 if an open finding is at or above this severity.")] = None,
-    today: Annotated[Optional[str], typer.Option(help="Audit date YYYY-MM-DD (default: today).")] = None,
+    today: Annotated[str | None, typer.Option(help="Audit date YYYY-MM-DD (default: today).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only problems (for timers).")] = False,
 ) -> None:
     """Split the inventory into shards by --by, collect them on the workers, merge into --out.
@@ -105,12 +105,13 @@ def dispatch(
     3 degraded (more than --max-failed devices not collected; default with --audit: the
     audit's own --max-failed rule, without: 0 devices).
     """
-    from analysis.findings import Severity
-    from inventory.loader import load_inventory
     from redis.exceptions import RedisError  # here, not at the top: every other command starts without redis
 
+    from analysis.findings import Severity
+    from inventory.loader import load_inventory
     from netcensus.distributed.broker import connect, redact_url, redis_url
-    from netcensus.distributed.dispatch import DispatchOptions, dispatch as run_dispatch
+    from netcensus.distributed.dispatch import DispatchOptions
+    from netcensus.distributed.dispatch import dispatch as run_dispatch
     from netcensus.distributed.shards import read_site_groups
     from netcensus.job import EXIT_DEGRADED, AuditJob, parse_max_failed, run_job
     from netcensus.stores import is_postgresql

@@ -24,7 +24,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -278,10 +278,8 @@ def _reason(job: Job) -> str:
 
 
 def _cancel(redis: Redis, outcome: ShardOutcome) -> None:
-    try:
+    with suppress(Exception):
         Job.fetch(outcome.job_id, connection=redis, serializer=SERIALIZER).cancel()
-    except Exception:  # noqa: BLE001, S110 - already gone or finished meanwhile: nothing to stop
-        pass
 
 
 def _forget(redis: Redis, outcome: ShardOutcome) -> None:

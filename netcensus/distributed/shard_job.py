@@ -14,6 +14,7 @@ redacted before they leave: :func:`netcensus.collect.collect` writes only redact
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import io
 import json
@@ -130,7 +131,7 @@ class _Progress:
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="shard-progress", daemon=True)
 
-    def __enter__(self) -> _Progress:  # noqa: PYI034 - as netcensus.collect._CtrlC
+    def __enter__(self) -> _Progress:
         if self.job is not None:
             self.thread.start()
         return self
@@ -151,7 +152,5 @@ class _Progress:
             if done != last:
                 last = done
                 self.job.meta["done"] = done
-                try:
+                with contextlib.suppress(Exception):
                     self.job.save_meta()
-                except Exception:  # noqa: BLE001, S110 - progress is cosmetic: never fail the shard for it
-                    pass

@@ -140,7 +140,7 @@ def classified_devices(city: City, book: AddressBook) -> None:
     city.roles["classified_p2p"] = quarters[0].subnets(new_prefix=30)
     hub = site_of(city, "jiyao")
     city.roles["classified_routers"] = {}
-    for sid, lan in zip(_classified_sites(city), quarters[1:]):
+    for sid, lan in zip(_classified_sites(city), quarters[1:], strict=False):
         router = new_device(city, f"{sid}-cls-r1", "huawei", "router", sid, "jiyao")
         switch = new_device(city, f"{sid}-cls-s1", "hp_comware", "access", sid, "jiyao")
         for dev in (router, switch):

@@ -152,7 +152,7 @@ def test_duplicates_of_a_contradicted_network_are_duplicates():
     def with_same_gateway(ctx):
         hr = ctx.facts["hr-r1"]
         ctx.facts = {**ctx.facts, "hr-r1": dataclasses.replace(
-            hr, interfaces=hr.interfaces + (itf("Vlan21", addresses=["10.5.1.1/24"]),))}
+            hr, interfaces=(*hr.interfaces, itf("Vlan21", addresses=["10.5.1.1/24"])))}
         return ctx
 
     assert keys(duplicate_addresses(with_same_gateway(logical_city()))) == ["ADR002:10.5.1.1"]

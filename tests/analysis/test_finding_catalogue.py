@@ -76,7 +76,7 @@ def _corner_contexts() -> Iterator[tuple[str, AuditContext]]:
     observed = [facts("r1", itf("Gi0/0")), facts("r2", itf("Gi0/0")), facts("r3", itf("Gi0/0"))]
     observed = [dataclasses.replace(f, info=DeviceInfo(serial="S1")) for f in observed]
     observed += [facts(f"down-{s}", status=s, error=f"{s} here") for s in statuses]
-    inv = city(devices=devices + [device("gone", "b")])
+    inv = city(devices=[*devices, device("gone", "b")])
     yield "devices", context(inv, observed, today=today, runs_since_success={"gone": 5}, stale_after_runs=3)
 
     # LIN004 underused (plain, mandated, already proposed), LIN005 notice due/missed, decisions

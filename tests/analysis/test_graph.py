@@ -105,7 +105,7 @@ def test_a_neighbour_advertising_a_devices_own_hostname_is_that_device():
         "hub1": facts("hub1", lldp("Gi0/1", "HOSP2-CORE-01", "GE1/0/1")),
         "hosp2-core1": dataclasses.replace(hosp, info=DeviceInfo(hostname="HOSP2-CORE-01")),  # its sysname
     })
-    ((u, v, _, data),) = edges_of(G, "link")
+    ((u, v, _, _data),) = edges_of(G, "link")
     assert {u, v} == {"device:hub1", "device:hosp2-core1"} and "device:hosp2-core-01" not in G
 
 

@@ -14,21 +14,19 @@ import os
 import shutil
 from pathlib import Path
 
-
 import pytest
+from capture_helpers import make_device
 from typer.testing import CliRunner
 
 import collectors.offline as offline
 from collectors.base import RawOutputs
 from collectors.offline import OfflineCollector, without_rancid_header
 from collectors.parse import parse_outputs
-from core.platforms import PLATFORMS, command_filename
 from collectors.redact import redact_config
+from core.platforms import PLATFORMS, command_filename
 from netcensus.cache import FactsCache
 from netcensus.cli import app
 from netcensus.pipeline import collect_facts
-
-from capture_helpers import make_device
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases"

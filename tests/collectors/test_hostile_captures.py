@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 import pytest
+from capture_helpers import make_device
 from typer.testing import CliRunner
 
 import collectors.offline as offline
@@ -28,12 +28,9 @@ from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
 from core.platforms import PLATFORMS, command_filename
-from inventory.model import Device
 from netcensus.cache import FactsCache
 from netcensus.cli import app
 from netcensus.pipeline import collect_facts
-
-from capture_helpers import make_device
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases"
@@ -206,12 +203,12 @@ def _fail_opening(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def denied(path: object) -> bool:
         return os.fspath(path).endswith(name) if isinstance(path, (str, os.PathLike)) else False
 
-    def os_open(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def os_open(path, *args, **kwargs):
         if denied(path):
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_os_open(path, *args, **kwargs)
 
-    def open_(file, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def open_(file, *args, **kwargs):
         if denied(file):
             raise PermissionError(13, "Permission denied", os.fspath(file))
         return real_open(file, *args, **kwargs)

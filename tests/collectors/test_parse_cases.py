@@ -25,8 +25,8 @@ from collectors.capture import output_path
 from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
-from core.platforms import PLATFORMS
 from collectors.redact import redact_config
+from core.platforms import PLATFORMS
 from inventory.model import Device
 
 CASES = Path(__file__).resolve().parent / "cases"

@@ -166,7 +166,7 @@ def test_parsing_is_pure() -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(platform=st.sampled_from(sorted(PLATFORMS) + ["nonsense"]),
+@given(platform=st.sampled_from([*sorted(PLATFORMS), "nonsense"]),
        text=st.text(max_size=400) | st.sampled_from(["", "\x00\xff", "Neighbor index :1\nSystem name :x"]))
 def test_parse_outputs_never_raises(platform: str, text: str) -> None:
     commands = [c.command for c in PLATFORMS[platform].commands] if platform in PLATFORMS else ["show version"]
@@ -192,7 +192,6 @@ def test_comware_version_of_hpe_branded_switches(text: str, model: str, version:
 
 # --- evidence, strength order, central normalisation --------------------------------------
 
-from dataclasses import replace  # noqa: E402
 
 from collectors.facts import GLOBAL_VRF  # noqa: E402
 from collectors.napalm_facts import output_key  # noqa: E402

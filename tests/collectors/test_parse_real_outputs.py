@@ -402,7 +402,7 @@ def interface_blocks(text: str, names: list[str]) -> dict[str, str]:
         starts.append((name, match.start()))
         cursor = match.end()
     blocks: dict[str, str] = {}
-    for (name, start), (_, end) in zip(starts, starts[1:] + [("", len(text))], strict=True):
+    for (name, start), (_, end) in zip(starts, [*starts[1:], ("", len(text))], strict=True):
         blocks.setdefault(name, text[start:end])
     return blocks
 

@@ -20,10 +20,10 @@ from collectors.capture import TMP_SUFFIX
 from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
+from collectors.parsers.arista_eos_json import read_interfaces as eos_interfaces
 from collectors.parsers.base import ParseError
 from collectors.parsers.cisco_nxos_json import read_addresses
 from collectors.parsers.cisco_nxos_json import read_interfaces as nxos_interfaces
-from collectors.parsers.arista_eos_json import read_interfaces as eos_interfaces
 from collectors.parsers.juniper_junos_json import read_interfaces as junos_interfaces
 from collectors.parsers.structured import NoJSONDocument, load_json_output
 from core.platforms import PLATFORMS, Command, Platform, command_filename

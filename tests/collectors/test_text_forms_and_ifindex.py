@@ -58,7 +58,7 @@ def scanned(text: str) -> dict[str, dict[str, Any]]:
     block, each with the prefix length of its Destination (none: /32)."""
     out: dict[str, dict[str, Any]] = {}
     heads = list(_HEADING.finditer(text))
-    for head, nxt in zip(heads, heads[1:] + [None], strict=True):
+    for head, nxt in zip(heads, [*heads[1:], None], strict=True):
         block = text[head.start():nxt.start() if nxt else len(text)]
         index = re.search(r"SNMP ifIndex:? (\d+)", block)
         addresses = []
@@ -211,7 +211,7 @@ def junos(name: str, *observed: Interface | Neighbour) -> DeviceFacts:
                        neighbours=tuple(o for o in observed if isinstance(o, Neighbour)))
 
 
-def links(G) -> list[dict[str, Any]]:  # noqa: ANN001
+def links(G) -> list[dict[str, Any]]:
     return [d for _, _, d in G.edges(data=True) if d["kind"] == "link"]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the emulator is test-only code
 
-from support.emulator import EmulatedDevice, Emulator  # noqa: E402 - after the path line above
+from support.emulator import EmulatedDevice, Emulator
 
 #: The lab-only login, from the environment (not argv: the process list shows argv).
 USER, PASSWORD = os.environ["LAB_USER"], os.environ["LAB_PASSWORD"]

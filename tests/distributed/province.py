@@ -13,6 +13,7 @@ Everything is torn down by recorded process ids and namespace names.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -132,10 +133,8 @@ class Province:
         """SIGKILL a worker and every process under it (its job process): a collector host dies."""
         process = self.workers[name]
         for pid in [process.pid, *_descendants(process.pid)]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         process.wait(timeout=10)
 
     def in_namespace(self, letter: str, *cmd: str) -> subprocess.CompletedProcess[str]:
@@ -188,7 +187,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _wait(ready, what: str, log: Path, timeout: float) -> None:  # noqa: ANN001
+def _wait(ready, what: str, log: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ready():

@@ -162,7 +162,7 @@ def start_postgresql() -> PostgreSQLServer:
 
             with psycopg.connect(server.dsn(), connect_timeout=2):
                 return server
-        except Exception:  # noqa: BLE001 - not accepting connections yet
+        except Exception:
             time.sleep(0.2)
     server.stop()
     unavailable("postgres did not accept connections within 30 s")

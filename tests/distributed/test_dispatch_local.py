@@ -16,16 +16,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from servers import RedisServer, start_redis
+from support.emulator import Emulator
 from typer.testing import CliRunner
 
-from support.emulator import Emulator
 from netcensus.cli import app
 from netcensus.distributed.broker import connect
 
-from servers import RedisServer, start_redis
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "live_ssh"))
-from sshdevices import ENV, PASSWORD, USER, emulated, write_device_folder  # noqa: E402
+from sshdevices import ENV, PASSWORD, USER, emulated, write_device_folder
 
 pytestmark = pytest.mark.distributed
 REPO = Path(__file__).resolve().parents[2]
@@ -144,14 +143,14 @@ def test_a_shard_whose_worker_dies_with_no_retry_left_leaves_its_devices_not_col
     import threading
     import time
 
+    from province import _descendants
     from rich.console import Console
     from rq import Queue
     from rq.registry import StartedJobRegistry
+    from sshdevices import inventory_for
 
     from netcensus.distributed.broker import SERIALIZER, queue_name
     from netcensus.distributed.dispatch import DispatchOptions, DispatchRun, dispatch
-    from province import _descendants
-    from sshdevices import inventory_for
 
     slow = {n: emulated(write_device_folder("cisco_ios", tmp_path / "served" / n), "cisco_ios", latency_s=0.5)
             for n in ("slow1", "slow2")}

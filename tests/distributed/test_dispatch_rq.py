@@ -12,6 +12,7 @@ cannot reach another district's devices; the broker never holds the password.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import io
 import json
@@ -26,17 +27,16 @@ import zlib
 from pathlib import Path
 
 import pytest
+from province import DISTRICTS, PASSWORD, USER, Province
 from redis import Redis
 from rich.console import Console
+from servers import RedisServer, start_redis, unavailable
 
 from collectors.manifest import read_manifest
 from netcensus.collect import CollectOptions, collect
 from netcensus.distributed.broker import connect, queue_name
 from netcensus.distributed.dispatch import DispatchOptions, DispatchRun, dispatch
 from netcensus.job import AuditJob, run_job
-
-from province import DISTRICTS, PASSWORD, USER, Province
-from servers import RedisServer, start_redis, unavailable
 
 pytestmark = pytest.mark.distributed
 
@@ -248,12 +248,12 @@ def _shard_progress(redis: Redis, key: str) -> int:
     for job_id in registry.get_job_ids(cleanup=False):
         try:
             done = max(done, int(Job.fetch(job_id, connection=redis, serializer=SERIALIZER).meta.get("done") or 0))
-        except Exception:  # noqa: BLE001, S112 - finished between the two calls
+        except Exception:
             continue
     return done
 
 
-def _wait_until(condition, what: str, timeout: float) -> None:  # noqa: ANN001
+def _wait_until(condition, what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -304,15 +304,11 @@ def _unpacked(value: bytes, depth: int = 0) -> list[bytes]:
     layers: list[bytes] = []
     for text in _json_strings(value):
         layers.append(text.encode("utf-8", errors="replace"))
-    try:
+    with contextlib.suppress(ValueError):
         layers.append(base64.b64decode(value, validate=True))
-    except ValueError:
-        pass
     for opener in (zlib.decompress, gzip.decompress):
-        try:
+        with contextlib.suppress(zlib.error, OSError, EOFError):
             layers.append(opener(value))
-        except (zlib.error, OSError, EOFError):
-            pass
     try:
         with tarfile.open(fileobj=io.BytesIO(value)) as tar:
             layers += [tar.extractfile(m).read() for m in tar if m.isfile()]  # type: ignore[union-attr]

@@ -17,10 +17,18 @@ from inventory.model import Department, Device, Inventory, Site
 from netcensus.distributed.broker import redact_url
 from netcensus.distributed.merge import ShardResultError, merge_manifests, not_collected, unpack
 from netcensus.distributed.shard_job import (
-    ENV_CREDENTIALS_FILE, ENV_HOST_KEYS, ENV_KNOWN_HOSTS, shard_inventory, worker_options,
+    ENV_CREDENTIALS_FILE,
+    ENV_HOST_KEYS,
+    ENV_KNOWN_HOSTS,
+    shard_inventory,
+    worker_options,
 )
 from netcensus.distributed.shards import (
-    inventory_from_payload, inventory_payload, plan_shards, read_site_groups, routing_keys,
+    inventory_from_payload,
+    inventory_payload,
+    plan_shards,
+    read_site_groups,
+    routing_keys,
 )
 
 

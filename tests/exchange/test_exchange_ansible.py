@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import InputError
 from exchange import DeviceDefaults, export_ansible, import_ansible
 from inventory.model import Inventory
-from core.errors import InputError
 
 INVENTORY = """\
 all:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from netbox_server import FakeNetbox
 
+from core.errors import InputError
 from exchange import import_netbox
 from exchange.netbox_map import NetboxData, map_netbox
 from inventory.loader import load_inventory
-from core.errors import InputError
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 

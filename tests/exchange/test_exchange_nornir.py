@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from nornir import InitNornir
 
+from core.errors import InputError
 from exchange import DeviceDefaults, export_nornir, import_nornir, write_yaml
 from inventory.loader import load_inventory
 from inventory.model import Inventory
-from core.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "inventory"
 

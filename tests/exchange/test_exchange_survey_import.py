@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from exchange_helpers import SurveyBook, column_letter, small_department
 
+from core.errors import InputError
 from exchange import import_surveys
 from inventory.loader import load_inventory
-from core.errors import InputError
 
 
 def _problems(paths: list[Path], out: Path) -> list:

@@ -8,9 +8,9 @@ import pytest
 from exchange_helpers import column_letter
 from openpyxl import load_workbook
 
+from core.errors import InputError
 from exchange import import_surveys, write_survey_template
 from exchange.survey_schema import SHEETS_BY_SECTION
-from core.errors import InputError
 
 ENTITY_SHEETS_ZH = ["部门", "站点", "机房", "网络", "设备", "专线", "网站", "审批"]
 ENTITY_SHEETS_EN = ["Departments", "Sites", "Rooms", "Networks", "Devices", "Leased lines", "Websites", "Approvals"]

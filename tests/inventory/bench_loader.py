@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from inventory_citygen import write_city  # noqa: E402
+from inventory_citygen import write_city
 
-from inventory.loader import load_inventory  # noqa: E402
+from inventory.loader import load_inventory
 
 
 def main(devices: int = 10_000, runs: int = 3) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import InventoryError, Problem
 from inventory.loader import load_inventory
 from inventory.model import Inventory
-from core.errors import InventoryError, Problem
 
 #: A minimal valid inventory; each test adds one broken file next to it.
 BASE = """\

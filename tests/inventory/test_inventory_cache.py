@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from inventory_helpers import BASE, InventoryDir, line_of
 
 import inventory.cache as inventory_cache
+from core.errors import InventoryError
 from inventory.cache import KEEP_ENTRIES, cache_key, load_inventory_cached
 from inventory.loader import load_inventory
-from inventory_helpers import BASE, InventoryDir, line_of
-from core.errors import InventoryError
 
 
 def _entries(cache: Path) -> list[Path]:

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from inventory.yaml_nodes import MODEL_FIELDS as _MODEL_FIELDS
 from inventory.model import SECTIONS
+from inventory.yaml_nodes import MODEL_FIELDS as _MODEL_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "inventory.md").read_text(encoding="utf-8")

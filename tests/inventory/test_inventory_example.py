@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from inventory_helpers import line_of
+
 from inventory import load_inventory
 from inventory.model import Inventory, Source
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from inventory_helpers import BASE
+
+from core.errors import InventoryError
 from inventory.loader import load_inventory
 from inventory.model import SECTIONS, Policy
-from core.errors import InventoryError
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,12 +12,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from inventory.cache import load_inventory_cached
-from inventory.locations import MAX_LISTED
-from inventory.loader import load_inventory
 from inventory_helpers import InventoryDir, line_of
+
 from core.errors import InventoryError
+from inventory.cache import load_inventory_cached
+from inventory.loader import load_inventory
+from inventory.locations import MAX_LISTED
 
 ROOM = """\
 rooms:

@@ -8,15 +8,15 @@ that each file, however small, goes the way a file of half a million devices goe
 from __future__ import annotations
 
 import pytest
+from inventory_helpers import InventoryDir
+from test_inventory_fuzz import *  # noqa: F403
+from test_inventory_hostile import *  # noqa: F403
+from test_inventory_many_mistakes import *  # noqa: F403
+from test_inventory_references import *  # noqa: F403
+from test_inventory_validation import *  # noqa: F403
+from test_inventory_yaml_errors import *  # noqa: F403
 
 import inventory.yaml_nodes as yaml_nodes
-from inventory_helpers import InventoryDir
-from test_inventory_fuzz import *  # noqa: F401,F403
-from test_inventory_hostile import *  # noqa: F401,F403
-from test_inventory_many_mistakes import *  # noqa: F401,F403
-from test_inventory_references import *  # noqa: F401,F403
-from test_inventory_validation import *  # noqa: F401,F403
-from test_inventory_yaml_errors import *  # noqa: F401,F403
 
 
 @pytest.fixture(autouse=True)

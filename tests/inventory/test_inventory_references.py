@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from inventory_helpers import InventoryDir, line_of
 
 from core.platforms import PLATFORMS
-from inventory_helpers import InventoryDir, line_of
 
 KNOWN_PLATFORMS = ", ".join(sorted(PLATFORMS))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from inventory_citygen import write_city
 
 from inventory.loader import load_inventory
-from inventory_citygen import write_city
 
 
 def _assert_complete(directory: Path, devices: int) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from inventory_helpers import InventoryDir, line_of
+
 from inventory.loader import CREDENTIALS_MESSAGE
 
 CIRCUIT = """\

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from inventory_helpers import InventoryDir, line_of
-from inventory.loader import load_inventory
+
 from core.errors import InventoryError
+from inventory.loader import load_inventory
 
 
 def test_yaml_syntax_error_names_the_parser_line(inv: InventoryDir) -> None:

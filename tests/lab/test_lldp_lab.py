@@ -186,7 +186,7 @@ def _listening(address: str) -> bool:
         return sock.connect_ex((address, 22)) == 0
 
 
-def _wait(ready, what: str, log: Path, timeout: float = 20.0) -> None:  # noqa: ANN001
+def _wait(ready, what: str, log: Path, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ready():

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from support.emulator import EmulatedDevice
+
 from core.platforms import PLATFORMS, command_filename
 from inventory.model import Department, Device, Inventory, Site
 

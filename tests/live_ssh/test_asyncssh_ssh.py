@@ -15,14 +15,13 @@ from pathlib import Path
 import paramiko
 import pytest
 from rich.console import Console
+from sshdevices import ENV, PASSWORD, emulated, inventory_for, write_device_folder
+from support.emulator import Emulator
 
 from collectors.capture import TMP_SUFFIX
-from support.emulator import Emulator
-from core.platforms import PLATFORMS
 from collectors.redact import redact_config
+from core.platforms import PLATFORMS
 from netcensus.collect import CollectOptions, DeviceFilter, collect
-
-from sshdevices import ENV, PASSWORD, emulated, inventory_for, write_device_folder
 
 pytestmark = pytest.mark.ssh
 
@@ -70,7 +69,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def both_runs(fleet, tmp_path_factory: pytest.TempPathFactory):
     """One run over the whole fleet, each device through its own transport."""
-    emu, inventory, _served, known_hosts = fleet
+    _emu, inventory, _served, known_hosts = fleet
     out = tmp_path_factory.mktemp("captures") / "c"
     log = io.StringIO()
     run = collect(inventory, out, CollectOptions(workers=10, known_hosts=known_hosts, **FAST),
@@ -128,7 +127,7 @@ def test_failures_get_the_statuses_of_the_netmiko_path(both_runs, fleet) -> None
 
 
 def test_secrets_in_configurations_are_redacted_before_the_disk(both_runs, fleet) -> None:
-    _emu, inventory, served, _known_hosts = fleet
+    _emu, _inventory, served, _known_hosts = fleet
     run, out, _log = both_runs
     seen_secret = 0
     for platform in PLATFORMS:

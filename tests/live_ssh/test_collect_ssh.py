@@ -17,16 +17,15 @@ from pathlib import Path
 import paramiko
 import pytest
 from rich.console import Console
+from sshdevices import ENV, PASSWORD, USER, emulated, inventory_for, write_device_folder
+from support.emulator import Emulator
 
 from collectors.capture import TMP_SUFFIX
-from support.emulator import Emulator
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
-from core.platforms import PLATFORMS, Command, command_filename
 from collectors.redact import redact_config
+from core.platforms import PLATFORMS, Command, command_filename
 from netcensus.collect import CollectOptions, collect
-
-from sshdevices import ENV, PASSWORD, USER, emulated, inventory_for, write_device_folder
 
 pytestmark = pytest.mark.ssh
 
@@ -336,6 +335,7 @@ def test_a_killed_live_collection_loses_nothing_it_finished(tmp_path: Path, comp
     import time
 
     from support.emulator import EmulatedDevice
+
     from collectors.manifest import complete_devices, read_manifest
 
     out = tmp_path / "captures"

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sshdevices import CASES, ENV, emulated, inventory_for
 
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
 from core.platforms import PLATFORMS, command_filename
 from inventory.model import Device
 from netcensus.collect import CollectOptions, collect
-
-from sshdevices import CASES, ENV, emulated, inventory_for
 
 pytestmark = pytest.mark.ssh
 
@@ -35,7 +34,7 @@ JSON_COMMANDS = [c.command for c in EOS.commands if c.template == "json"]
 TEXT_FALLBACKS = [group[1].command for group in EOS.groups if len(group) > 1]
 
 
-def _observed(facts):  # noqa: ANN001, ANN202
+def _observed(facts):
     """What a device was seen to be, without the evidence labels (which name the command read)."""
     return (facts.info,
             tuple(replace(i, sources=()) for i in facts.interfaces),

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
+from analysis.registry import run_checks, selected_checks
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
 from inventory.loader import load_inventory
-from netcensus.history import facts_digest, inventory_digest, run_record
-from analysis.registry import run_checks, selected_checks
 from netcensus import job
 from netcensus.forkshare import WorkerError
+from netcensus.history import facts_digest, inventory_digest, run_record
 from netcensus.job import write_reports
 from netcensus.pipeline import audit, paused_gc, prepare, run_checks_shared
 from netcensus.sample import SampleCity
@@ -101,7 +101,7 @@ def test_a_background_report_that_fails_keeps_the_previous_reports(
     previous = write_reports(result, tmp_path, "en")
     before = {p.name: p.read_bytes() for p in previous}
 
-    def broken(result, out_dir, options):  # noqa: ANN001, ANN202
+    def broken(result, out_dir, options):
         (out_dir / "half.graphml").write_text("<graphml", encoding="utf-8")
         raise OSError("No space left on device")
 
@@ -121,7 +121,7 @@ def test_the_room_plan_checks_are_shared_out_first(sample_city: SampleCity, monk
 
     seen: list[list[str]] = []
 
-    def record(tasks, run, processes):  # noqa: ANN001, ANN202
+    def record(tasks, run, processes):
         seen.extend([s.code for s in group] for group in tasks)
         return [run(t) for t in tasks]
 

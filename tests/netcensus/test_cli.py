@@ -15,7 +15,7 @@ from netcensus.sample import SampleCity
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "inventory"
 
 
-def run(*args: str):  # noqa: ANN201
+def run(*args: str):
     result = CliRunner().invoke(app, list(args))
     assert "Traceback" not in result.output + result.stderr
     return result

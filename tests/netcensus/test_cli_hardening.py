@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ LIVE_OPTIONS = ("--accept-new-host-keys", "--no-host-key-check", "--known-hosts"
 ENV = {"NETCENSUS_DEFAULT_USERNAME": "surveyor", "NETCENSUS_DEFAULT_PASSWORD": "not-a-real-one"}
 
 
-def run(*args: str, env: dict[str, str] | None = None):  # noqa: ANN201
+def run(*args: str, env: dict[str, str] | None = None):
     result = CliRunner().invoke(app, list(args), env=env)
     assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
     return result
@@ -52,7 +51,7 @@ def unreachable(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def refused_collection(unreachable: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def refused_collection(unreachable: Path, tmp_path_factory: pytest.TempPathFactory):
     """``netcensus collect`` of the unreachable devices: (result, capture folder)."""
     captures = tmp_path_factory.mktemp("collected") / "captures"
     result = run("collect", str(unreachable), "--out", str(captures), "--no-host-key-check",
@@ -97,7 +96,7 @@ def test_validate_lists_two_hundred_problems_then_counts_the_rest(tmp_path: Path
 
 # --------------------------------------------------------------------------- collection
 
-def test_collect_exits_3_when_devices_failed(refused_collection) -> None:  # noqa: ANN001
+def test_collect_exits_3_when_devices_failed(refused_collection) -> None:
     result, captures = refused_collection
     assert result.exit_code == 3, result.stderr
     assert "collection degraded" in result.stderr and "gone0 (refused)" in result.stderr
@@ -111,7 +110,7 @@ def test_collect_within_max_failed_exits_0(unreachable: Path, tmp_path: Path) ->
 
 
 def test_reports_show_why_a_device_was_not_collected(refused_collection, unreachable: Path,
-                                                    tmp_path: Path) -> None:  # noqa: ANN001
+                                                    tmp_path: Path) -> None:
     _, captures = refused_collection
     result = run("audit", str(unreachable), "--captures", str(captures), "--out", str(tmp_path), "--quiet")
     assert result.exit_code == 0, result.stderr

@@ -24,7 +24,7 @@ def _collect(city: SampleCity, cache_dir: Path):
 
 
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(raw):  # noqa: ANN001, ANN202
+    def refuse(raw):
         raise AssertionError(f"{raw.device} parsed again")
 
     monkeypatch.setattr(pipeline, "parse_outputs", refuse)
@@ -57,7 +57,7 @@ def test_settled_unchanged_captures_are_not_even_read(city_copy: SampleCity, tmp
 
     real_collect = OfflineCollector.collect
 
-    def refuse(self, device):  # noqa: ANN001, ANN202
+    def refuse(self, device):
         assert device.name not in with_folder, f"{device.name} read again"
         return real_collect(self, device)  # a device without captures is looked for again: cheap
 

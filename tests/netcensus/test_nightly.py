@@ -73,7 +73,7 @@ def test_two_audits_of_the_same_city_find_nothing_new(city_copy: SampleCity, tmp
 
 def test_removed_device_and_new_neighbour_give_exact_drift(city_copy: SampleCity, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, first = audit(city_copy, out)
+    code, _first = audit(city_copy, out)
     assert code == 0
     observer = ios_device_with_lldp(city_copy)
     gone = next(d.name for d in sorted(city_copy.captures_dir.iterdir())
@@ -300,7 +300,7 @@ def test_sigkill_at_each_point_that_matters_leaves_store_and_reports_consistent(
     code, final = audit(city_copy, out, *options, "--fail-on", "low")
     assert code == 0  # the next run works, and finds nothing new
     assert final["run"]["id"] == ids[-1] + 1 and final["diff"]["base_run"] == ids[-1] and final["diff"]["new"] == []
-    assert consistent_runs(out) == ids + [ids[-1] + 1]
+    assert consistent_runs(out) == [*ids, ids[-1] + 1]
     assert json.loads((out / "netcensus-report.json").read_text(encoding="utf-8"))["run"]["id"] == ids[-1] + 1
     assert not list((out / "history.sqlite.runs").glob(".pending-*"))  # killed runs' archives cleared
     assert not list(out.glob(".rendering-*"))  # and their report staging folders

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from netcensus.store import (MIGRATIONS, RunRecord, SQLiteStore, StoreError, captures_digest,
-                             write_archive)
+from netcensus.store import MIGRATIONS, RunRecord, SQLiteStore, StoreError, captures_digest, write_archive
 
 
 def make_run(n: int, devices: dict[str, str] | None = None) -> RunRecord:

@@ -32,7 +32,7 @@ AUDIT_DATE: dt.date = EXPECTED["audit_date"]
 
 
 @pytest.fixture(scope="module")
-def result():  # noqa: ANN201 - an AuditResult
+def result():
     """One offline audit of the city on the fixed audit date."""
     return audit(INVENTORY, CAPTURES, today=AUDIT_DATE)
 
@@ -41,7 +41,7 @@ def _describe(finding: Finding) -> str:
     return f"{finding.key} [{finding.severity.name.lower()}] {finding.title}"
 
 
-def test_findings_are_exactly_the_expected_ones(result) -> None:  # noqa: ANN001
+def test_findings_are_exactly_the_expected_ones(result) -> None:
     reasons = {item["key"]: item["reason"] for item in EXPECTED["findings"]}
     found = {f.key: f for f in result.findings}
     missing = sorted(set(reasons) - set(found))
@@ -51,7 +51,7 @@ def test_findings_are_exactly_the_expected_ones(result) -> None:  # noqa: ANN001
     assert not lines, f"{len(missing)} missing, {len(unexpected)} unexpected:\n" + "\n".join(lines)
 
 
-def test_every_saved_output_of_the_city_reads(result) -> None:  # noqa: ANN001
+def test_every_saved_output_of_the_city_reads(result) -> None:
     """Every file handed in is a real form of its command: none may fail to read. (Files a
     department did not hand in are only ``missing``: the configuration-only switch, tax-core1's
     CDP, nanhu-acc2.)"""
@@ -76,7 +76,7 @@ def _named_prefixes(finding: Finding) -> set[str]:
     return out
 
 
-def test_no_high_severity_finding_on_internal_management_or_shared_addresses(result) -> None:  # noqa: ANN001
+def test_no_high_severity_finding_on_internal_management_or_shared_addresses(result) -> None:
     addresses = _non_data_addresses()
     subnets = {ipaddress.ip_network(s) for s in EXPECTED["non_data_subnets"]}
     wrong = []
@@ -96,7 +96,7 @@ def test_no_high_severity_finding_on_internal_management_or_shared_addresses(res
     assert not wrong, "high-severity findings on non-data addresses:\n" + "\n".join(wrong)
 
 
-def test_facts_say_which_addresses_are_internal_management_or_shared(result) -> None:  # noqa: ANN001
+def test_facts_say_which_addresses_are_internal_management_or_shared(result) -> None:
     wrong = []
     for kind, items in EXPECTED["non_data_addresses"].items():
         for item in items:
@@ -120,7 +120,7 @@ def _same_port(expected: str, seen: str) -> bool:
     return got == want or got.startswith(want + ".")
 
 
-def _edges(result, kind: str) -> list[dict[str, str]]:  # noqa: ANN001
+def _edges(result, kind: str) -> list[dict[str, str]]:
     return [d["ports"] for _, _, d in result.graph.edges(data=True) if d.get("kind") == kind]
 
 
@@ -130,7 +130,7 @@ def _matches(ports: dict[str, str], a: str, b: str) -> bool:
             and _same_port(pa, ports[da]) and _same_port(pb, ports[db]))
 
 
-def test_every_evidenced_link_is_in_the_graph_port_for_port(result) -> None:  # noqa: ANN001
+def test_every_evidenced_link_is_in_the_graph_port_for_port(result) -> None:
     kinds = {"neighbour": "link", "address": "l3"}
     missing = []
     for link in EXPECTED["links"]:
@@ -144,7 +144,7 @@ def test_every_evidenced_link_is_in_the_graph_port_for_port(result) -> None:  # 
     assert not missing, f"{len(missing)} evidenced links missing:\n" + "\n".join(missing)
 
 
-def test_each_neighbour_table_that_shows_a_link_is_read(result) -> None:  # noqa: ANN001
+def test_each_neighbour_table_that_shows_a_link_is_read(result) -> None:
     """Both ends' tables count: a link seen only from one side loses the other side's form
     (the IOS summary table, Junos text, EOS text) without any other test noticing."""
     unread = []
@@ -160,7 +160,7 @@ def test_each_neighbour_table_that_shows_a_link_is_read(result) -> None:  # noqa
     assert not unread, "neighbour tables not read:\n" + "\n".join(unread)
 
 
-def test_graph_has_no_link_the_evidence_does_not_show(result) -> None:  # noqa: ANN001
+def test_graph_has_no_link_the_evidence_does_not_show(result) -> None:
     kinds = {"link": "neighbour", "l3": "address"}
     extra = []
     for kind, evidence in kinds.items():
@@ -180,7 +180,7 @@ def test_whatif_answers(case: dict[str, Any]) -> None:
         f"{case['reason']}: got safe={answer.safe}, new islands {islands}, problems {list(answer.problems)}")
 
 
-def test_command_line_audit_reports_the_same_findings_and_its_audit_date(result, tmp_path: Path) -> None:  # noqa: ANN001
+def test_command_line_audit_reports_the_same_findings_and_its_audit_date(result, tmp_path: Path) -> None:
     """`netcensus audit --today` on the city: the JSON report says the date it judged on and
     holds the pipeline's findings."""
     cli = Path(sys.executable).with_name("netcensus")

@@ -147,7 +147,7 @@ def build_small_result() -> AuditResult:
     graph = build_graph(inventory, facts)
     return AuditResult(
         inventory=inventory, facts=facts, findings=small_findings(), graph=graph,
-        site_graph=site_graph(graph), started=dt.datetime(2024, 1, 15, 8, 30, tzinfo=dt.timezone.utc),
+        site_graph=site_graph(graph), started=dt.datetime(2024, 1, 15, 8, 30, tzinfo=dt.UTC),
         inventory_path="inv", captures_path="captures", timings={"checks": 0.01},
         room_plan={"moves": [{"room": "pol-room", "target": "dc1"}], "feasible": True},
         today=dt.date(2024, 1, 10),  # the date the checks judged on, not the day it ran

@@ -91,7 +91,7 @@ def test_large_cities_are_clustered_by_district() -> None:
     assert inside(pos) and len(set(pos.values())) == len(pos)
 
     def centre(d: int) -> tuple[float, float]:
-        xs, ys = zip(*(pos[f"d{d}-s{i}"] for i in range(40)))
+        xs, ys = zip(*(pos[f"d{d}-s{i}"] for i in range(40)), strict=False)
         return sum(xs) / 40, sum(ys) / 40
 
     for d in range(6):  # every site is nearer its own district's centre than any other one

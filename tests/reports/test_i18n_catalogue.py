@@ -154,7 +154,7 @@ def _busier_city() -> AuditContext:
     facts = small_facts()
     for name, port in (("core1", "Vlan9"), ("east1", "Vlanif9")):
         extra = Interface(port, addresses=("10.9.9.1/24",), oper_up=True)
-        facts[name] = dataclasses.replace(facts[name], interfaces=facts[name].interfaces + (extra,))
+        facts[name] = dataclasses.replace(facts[name], interfaces=(*facts[name].interfaces, extra))
     return AuditContext(inv, facts, today=dt.date(2024, 1, 15))
 
 

@@ -17,7 +17,7 @@ CAPTURES = Path(__file__).parent / "junos_terse" / "captures"
 COMMAND = "show interfaces terse"
 
 
-def read(text: str):  # noqa: ANN201 - DeviceFacts
+def read(text: str):
     return parse_outputs(RawOutputs("mx", "juniper_junos", {COMMAND: text}))
 
 

@@ -26,21 +26,21 @@ CASES = sorted(EXPECTED["cases"])
 
 
 @pytest.fixture(scope="module", params=CASES)
-def case(request):  # noqa: ANN001, ANN201 - (name, expectations, AuditResult)
+def case(request):
     name = request.param
     expected = EXPECTED["cases"][name]
     captures = HERE / name / expected.get("captures", "backups")
     return name, expected, audit(HERE / name / "inventory", captures, today=AUDIT_DATE)
 
 
-def test_every_device_is_read_from_its_backup(case) -> None:  # noqa: ANN001
+def test_every_device_is_read_from_its_backup(case) -> None:
     name, expected, result = case
     wanted = {device: expected.get("statuses", {}).get(device, "ok") for device in result.facts}
     seen = {device: facts.status for device, facts in result.facts.items()}
     assert seen == wanted, f"{name}: device statuses {seen}, expected {wanted}"
 
 
-def test_findings_are_exactly_the_expected_ones(case) -> None:  # noqa: ANN001
+def test_findings_are_exactly_the_expected_ones(case) -> None:
     name, expected, result = case
     found = {f.key: f.severity.name.lower() for f in result.findings}
     assert found == expected["findings"], (
@@ -48,20 +48,20 @@ def test_findings_are_exactly_the_expected_ones(case) -> None:  # noqa: ANN001
         f"missing {sorted(set(expected['findings']) - set(found))}, severities {found}")
 
 
-def _l3_links(result, kind: str = "l3") -> set[frozenset[tuple[str, str]]]:  # noqa: ANN001
+def _l3_links(result, kind: str = "l3") -> set[frozenset[tuple[str, str]]]:
     return {frozenset(data["ports"].items()) for _, _, data in result.graph.edges(data=True)
             if data.get("kind") == kind}
 
 
 @pytest.mark.parametrize(("kind", "field"), [("l3", "links"), ("link", "lldp_links")])
-def test_every_link_of_the_evidence_and_no_other(case, kind: str, field: str) -> None:  # noqa: ANN001
+def test_every_link_of_the_evidence_and_no_other(case, kind: str, field: str) -> None:
     name, expected, result = case
     wanted = {frozenset({(a, pa), (b, pb)}) for a, pa, b, pb in expected.get(field, [])}
     seen = _l3_links(result, kind)
     assert seen == wanted, f"{name} {kind}: missing {wanted - seen}, unexpected {seen - wanted}"
 
 
-def test_facts_read_from_the_configurations(case) -> None:  # noqa: ANN001
+def test_facts_read_from_the_configurations(case) -> None:
     name, expected, result = case
     wrong = []
     for device, interfaces in expected["facts"].items():

@@ -121,7 +121,7 @@ def test_every_device_is_captured_with_each_command_of_its_platform_except_one(c
         assert preferred <= files <= {command_filename(c.command) for c in platform.commands}
 
 
-def test_the_yaml_files_hold_exactly_the_validated_entities(city: SampleCity, plan) -> None:  # noqa: ANN001
+def test_the_yaml_files_hold_exactly_the_validated_entities(city: SampleCity, plan) -> None:
     from netcensus.sample.inventory_out import entities
 
     for section, items in entities(plan).items():

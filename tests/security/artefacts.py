@@ -17,9 +17,9 @@ import tarfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from core.platforms import PLATFORMS, command_filename
-
 from secret_corpus import Corpus
+
+from core.platforms import PLATFORMS, command_filename
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "tests" / "collectors" / "cases"

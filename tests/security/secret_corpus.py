@@ -450,7 +450,7 @@ def corpus(platform: str, prefix: str = "S3c") -> Corpus:
         for _ in parts[1:]:
             counter += 1
             tokens.append(f"{prefix}{_CODES[platform]}{counter:03d}z")
-        line = parts[0] + "".join(token + rest for token, rest in zip(tokens, parts[1:]))
+        line = parts[0] + "".join(token + rest for token, rest in zip(tokens, parts[1:], strict=False))
         lines.append(line)
         if tokens:
             secret_lines[number] = tuple(tokens)

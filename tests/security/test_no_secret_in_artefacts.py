@@ -25,11 +25,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
-
-from support.emulator import EmulatedDevice, Emulator
-
 from artefacts import CASE_FOLDERS, device_name, scan, write_captures, write_inventory
 from secret_corpus import all_corpora
+from support.emulator import EmulatedDevice, Emulator
 
 REPO = Path(__file__).resolve().parents[2]
 USER, PASSWORD = "survey", "Lab-Only-Pw1-S3cLOGINz"  # the login password is a secret too

@@ -19,18 +19,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from collectors.base import RawOutputs
 from collectors.completeness import incomplete_reason
 from collectors.credentials import CredentialError, load_credentials_file
 from collectors.manifest import read_manifest
-from collectors.parse import parse_outputs
-from collectors.base import RawOutputs
 from collectors.offline import OfflineCollector
+from collectors.parse import parse_outputs
 from collectors.redact import REDACTED, redact_config
-from inventory.model import Device
-from netcensus.archive_redaction import redact_capture
-from netcensus import store
-from netcensus.cli import app
 from core.errors import CaptureError
+from inventory.model import Device
+from netcensus import store
+from netcensus.archive_redaction import redact_capture
+from netcensus.cli import app
 from netcensus.store import captures_digest, write_archive
 
 REPO = Path(__file__).resolve().parents[2]

@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import selectors
 import socket
 import threading
@@ -97,7 +98,7 @@ class EmulatedDevice:
             return None
         wanted = command_filename(command)
         for key, text in self.outputs.items():
-            if key == command or key == wanted or command_filename(key) == wanted:
+            if key in (command, wanted) or command_filename(key) == wanted:
                 return text
         return None
 
@@ -315,8 +316,6 @@ class _Shell:
 
 
 def _close_quietly(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

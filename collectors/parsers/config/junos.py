@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import product
 from dataclasses import dataclass
+from itertools import product
 
 from collectors.parsers.base import Fragment, ParseError, ipv4_interface
 from collectors.parsers.config.common import InterfaceDraft, unique_interfaces

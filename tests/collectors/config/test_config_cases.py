@@ -15,8 +15,8 @@ After a deliberate change of output, regenerate with
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,7 @@ def test_configuration_knows_no_operational_state() -> None:
     (read_vrp, "Error: Unrecognized command found at '^' position.\n", "not a Huawei VRP"),
     (read_comware, "<core-cw-5>\n", "not a H3C Comware"),
 ])
-def test_text_that_is_no_configuration_of_the_dialect_fails_loudly(reader, text: str, needle: str) -> None:  # noqa: ANN001
+def test_text_that_is_no_configuration_of_the_dialect_fails_loudly(reader, text: str, needle: str) -> None:
     with pytest.raises(ParseError, match=needle):
         reader(text)
 

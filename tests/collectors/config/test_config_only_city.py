@@ -52,7 +52,7 @@ def config_only_facts(edit: dict[str, tuple[str, str]] | None = None) -> dict[st
     return out
 
 
-def inventory():  # noqa: ANN201 - an Inventory
+def inventory():
     return city(devices=[device(name, "s1" if i % 2 else "s2", platform=platform)
                          for i, (name, platform) in enumerate(PLATFORM.items())])
 

@@ -10,13 +10,19 @@ from pathlib import Path
 import asyncssh
 import paramiko
 import pytest
+from support.emulator import prompt_for
 
 from collectors.hostkeys import HostKeyPolicy
 from collectors.live.asyncssh_transport import (
-    KnownHosts, PromptNotFound, SessionClosed, _prompt_line, answer_text, classify_async, normalise,
+    KnownHosts,
+    PromptNotFound,
+    SessionClosed,
+    _prompt_line,
+    answer_text,
+    classify_async,
+    normalise,
 )
 from collectors.live.errors import DeviceError
-from support.emulator import prompt_for
 from core.platforms import PLATFORMS
 
 WHERE = "r1 (10.0.0.1:22)"
@@ -76,8 +82,8 @@ def test_terminal_setup_turns_paging_off_on_every_cli_platform() -> None:
 @pytest.mark.parametrize(("exc", "phase", "status", "transient"), [
     (asyncssh.PermissionDenied("no"), "connect", "auth_failed", False),
     (ConnectionRefusedError(), "connect", "refused", True),
-    (asyncio.TimeoutError(), "connect", "timeout", True),
-    (asyncio.TimeoutError(), "command", "timeout", True),
+    (TimeoutError(), "connect", "timeout", True),
+    (TimeoutError(), "command", "timeout", True),
     (PromptNotFound(), "connect", "prompt_not_found", False),
     (SessionClosed(), "command", "command_failed", True),
     (asyncssh.ConnectionLost("gone"), "command", "command_failed", True),

@@ -16,10 +16,10 @@ from rich.console import Console
 from collectors.base import RawOutputs
 from collectors.capture import TMP_SUFFIX
 from collectors.live.session import SessionSettings
+from core.errors import InputError
 from core.platforms import PLATFORMS
 from inventory.model import Department, Device, Inventory, Site
 from netcensus.collect import CollectOptions, DeviceFilter, collect, select_devices
-from core.errors import InputError
 
 ENV = {"NETCENSUS_DEFAULT_USERNAME": "ops", "NETCENSUS_DEFAULT_PASSWORD": "Pa55word!"}
 IOS_COMMANDS = [c.command for c in PLATFORMS["cisco_ios"].commands]

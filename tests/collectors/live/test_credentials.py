@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from collectors.credentials import (
-    CredentialError, Credentials, env_names, load_credentials_file, resolve_credentials,
+    CredentialError,
+    Credentials,
+    env_names,
+    load_credentials_file,
+    resolve_credentials,
 )
 
 

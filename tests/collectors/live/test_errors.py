@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import paramiko
 import pytest
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
@@ -45,7 +43,7 @@ def test_unknown_host_key_in_strict_mode_says_how_to_trust_it() -> None:
 def test_refused_and_silent_devices_are_transient() -> None:
     refused = _wrapped(ConnectionRefusedError(111, "Connection refused"), NetmikoTimeoutException("TCP failed"))
     assert classify(refused, where="r1", phase="connect").status == "refused"
-    banner = _wrapped(socket.timeout(), paramiko.SSHException("Error reading SSH protocol banner"))
+    banner = _wrapped(TimeoutError(), paramiko.SSHException("Error reading SSH protocol banner"))
     err = classify(banner, where="r1", phase="connect")
     assert (err.status, err.transient) == ("timeout", True)
 

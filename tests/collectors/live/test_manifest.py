@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from collectors.manifest import (
-    DeviceRecord, Manifest, complete_devices, read_manifest, tool_versions, write_manifest,
+    DeviceRecord,
+    Manifest,
+    complete_devices,
+    read_manifest,
+    tool_versions,
+    write_manifest,
 )
 from core.errors import CaptureError
 

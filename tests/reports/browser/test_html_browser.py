@@ -53,7 +53,7 @@ class Opened:
 
 
 @pytest.fixture
-def open_report(browser, tmp_path: Path) -> Iterator:  # noqa: ANN001
+def open_report(browser, tmp_path: Path) -> Iterator:
     pages = []
 
     def opener(result: AuditResult, lang: str = "en") -> Opened:
@@ -66,7 +66,7 @@ def open_report(browser, tmp_path: Path) -> Iterator:  # noqa: ANN001
         page.on("pageerror", lambda e: opened.errors.append(str(e)))
         page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
 
-        def only_local(route) -> None:  # noqa: ANN001
+        def only_local(route) -> None:
             url = route.request.url
             if url.startswith(("file:", "data:")):
                 route.continue_()
@@ -95,7 +95,7 @@ def hostile(result: AuditResult) -> AuditResult:
     return dataclasses.replace(result, inventory=dataclasses.replace(inv, sites=sites), findings=findings)
 
 
-def visible_rows(page) -> list[dict]:  # noqa: ANN001
+def visible_rows(page) -> list[dict]:
     return page.eval_on_selector_all(
         "#nc-rows tr.row", "rows => rows.map(r => ({family: r.dataset.family, key: r.dataset.key, "
                            "cells: Array.from(r.cells).map(c => c.textContent)}))")
