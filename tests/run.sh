@@ -30,6 +30,8 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-# The architecture first: the one-way layers (import-linter contracts in pyproject.toml).
+# The architecture and the lint first: the one-way layers (import-linter contracts) and ruff,
+# both configured in pyproject.toml; either failing stops the run.
 .venv/bin/lint-imports --no-cache
+.venv/bin/ruff check --no-cache .
 exec .venv/bin/python -m pytest -m "not slow" -p no:cacheprovider "$@"
