@@ -133,7 +133,8 @@ def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> l
     for token in select + ignore:
         if token not in REGISTRY and token not in FAMILIES:
             known = ", ".join(sorted(REGISTRY))
-            raise CheckSelectionError(f"unknown check or family {token!r} (known: {known}; families: {', '.join(FAMILIES)})")
+            families = ", ".join(FAMILIES)
+            raise CheckSelectionError(f"unknown check or family {token!r} (known: {known}; families: {families})")
 
     def matches(s: CheckSpec, tokens: list[str]) -> bool:
         return s.code in tokens or s.family in tokens

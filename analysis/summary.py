@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, get_args
 
@@ -289,7 +289,7 @@ def _families(findings: list[Finding]) -> tuple[str, ...]:
     return FAMILIES + tuple(sorted({f.family for f in findings} - set(FAMILIES)))
 
 
-def _count(findings: Iterable[Finding], keys: Iterable[str], key_of) -> dict[str, int]:  # noqa: ANN001
+def _count(findings: Iterable[Finding], keys: Iterable[str], key_of: Callable[[Finding], str]) -> dict[str, int]:
     counts = Counter(key_of(f) for f in findings)
     return {k: counts[k] for k in keys}
 

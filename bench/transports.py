@@ -23,6 +23,7 @@ import resource
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from rich.console import Console
@@ -31,15 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # The project, and tests/ for the SSH emulator (test-only code, not shipped in the package).
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from core.platforms import PLATFORMS  # noqa: E402
-from inventory.model import Department, Device, Inventory, Site  # noqa: E402
-from netcensus.collect import CollectOptions, collect  # noqa: E402
+from core.platforms import PLATFORMS  # noqa: E402 - needs the sys.path set above
+from inventory.model import Department, Device, Inventory, Site  # noqa: E402 - needs the sys.path set above
+from netcensus.collect import CollectOptions, collect  # noqa: E402 - needs the sys.path set above
 
 USER, PASSWORD = "bench", "bench-only"
 TRANSPORTS = ("netmiko", "asyncssh")
 
 
-def _serve(platform: str, first: int, devices: int, latency: float, conn) -> None:  # noqa: ANN001
+def _serve(platform: str, first: int, devices: int, latency: float, conn: Connection) -> None:
     """Child process: serve ``devices`` emulated devices, answer CPU-time queries, stop when told."""
     from support.emulator import EmulatedDevice, Emulator
 

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from rich.console import Console
@@ -35,15 +36,15 @@ from rich.console import Console
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # tests/: the emulator is test-only code
 
-from core.platforms import PLATFORMS  # noqa: E402
-from inventory.model import Department, Device, Inventory, Site  # noqa: E402
-from netcensus.distributed.broker import connect  # noqa: E402
-from netcensus.distributed.dispatch import DispatchOptions, dispatch  # noqa: E402
+from core.platforms import PLATFORMS  # noqa: E402 - needs the sys.path set above
+from inventory.model import Department, Device, Inventory, Site  # noqa: E402 - needs the sys.path set above
+from netcensus.distributed.broker import connect  # noqa: E402 - needs the sys.path set above
+from netcensus.distributed.dispatch import DispatchOptions, dispatch  # noqa: E402 - needs the sys.path set above
 
 USER, PASSWORD = "bench", "bench-only"
 
 
-def _serve(platform: str, first: int, devices: int, latency: float, conn) -> None:  # noqa: ANN001
+def _serve(platform: str, first: int, devices: int, latency: float, conn: Connection) -> None:
     """Child process: serve emulated devices, answer CPU-time queries, stop when told."""
     from support.emulator import EmulatedDevice, Emulator
 

@@ -313,8 +313,10 @@ def interface_role(platform: str, name: str, vrf: str | None, addresses: tuple[s
     'internal'
     >>> interface_role("juniper_junos", "ge-0/0/0.0", None, ("172.16.0.1/30",))
     'data'
-    >>> interface_role("cisco_ios", "GigabitEthernet0", "Mgmt-intf"), interface_role("linux", "lo", None, ("127.0.0.1/8",))
-    ('management', 'internal')
+    >>> interface_role("cisco_ios", "GigabitEthernet0", "Mgmt-intf")
+    'management'
+    >>> interface_role("linux", "lo", None, ("127.0.0.1/8",))
+    'internal'
     """
     name = (name or "").strip()
     internal = _INTERNAL_PORT.get(platform)

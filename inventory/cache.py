@@ -15,6 +15,7 @@ that cannot be read or written only costs time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -101,10 +102,8 @@ def _read(entry: Path) -> Inventory | None:
         data = _ENTRY.validate_json(entry.read_bytes())
     except (OSError, ValidationError):
         return None
-    try:
+    with contextlib.suppress(OSError):
         os.utime(entry)  # in use: the newest entries are the ones pruning keeps
-    except OSError:
-        pass
     sources = {(section, key): Source(file, line) for section, key, file, line in data["sources"]}
     return dataclasses.replace(data["inventory"], sources=sources)
 

@@ -20,7 +20,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel
@@ -144,6 +144,10 @@ SLIM_FROM_CHARS = 4_000_000
 _C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: The node class :meth:`_LineComposer._collection` builds and returns.
+_Collection = TypeVar("_Collection", SequenceNode, MappingNode)
+
+
 class _Line:
     """The position of a node: only its line, shared by every node that starts on it.
 
@@ -224,7 +228,8 @@ class _LineComposer(yaml.composer.Composer):
             node.anchored = True  # see NodeReader.value
         return node
 
-    def _collection(self, start: yaml.CollectionStartEvent, node_class: type, default_tag: str):
+    def _collection(self, start: yaml.CollectionStartEvent, node_class: type[_Collection],
+                    default_tag: str) -> _Collection:
         """An empty sequence or mapping node for its start event, registered under its anchor."""
         tag = start.tag
         if tag is None or tag == "!":

@@ -183,7 +183,7 @@ def open_marked(target: Path) -> tuple[object, ...]:
     """``(raw, gzip, buffered, tar)`` writers of a redacted archive at ``target`` (close in reverse)."""
     import gzip
 
-    raw = open(target, "wb")
+    raw = open(target, "wb")  # noqa: SIM115 - returned open: the caller closes it after the tar
     gz = gzip.GzipFile(filename=archive_mark(), mode="wb", compresslevel=6, fileobj=raw)
     buffered = io.BufferedWriter(gz, buffer_size=1 << 20)  # type: ignore[arg-type]
     return raw, gz, buffered, tarfile.open(fileobj=buffered, mode="w")

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,6 +23,10 @@ from netcensus.cli_exchange import register as _register_exchange
 from netcensus.cli_output import EXIT_FINDINGS, EXIT_OK, err
 from netcensus.cli_output import fail as _fail
 from netcensus.distributed.cli import register as _register_distributed
+
+if TYPE_CHECKING:  # imported by the commands that need them: the CLI starts without them
+    from inventory.model import Inventory
+    from netcensus.collect import CollectionRun
 
 
 class _Group(TyperGroup):
@@ -195,11 +200,12 @@ def collect(
         raise typer.Exit(EXIT_DEGRADED)
 
 
-def _collect(inventory, out: Path, *, workers: int = 20, department=None, site=None, role=None,  # noqa: ANN001, ANN202
-             platform=None, device=None, resume: bool = False, accept_new_host_keys: bool = False,
+def _collect(inventory: Inventory, out: Path, *, workers: int = 20, department: list[str] | None = None,
+             site: list[str] | None = None, role: list[str] | None = None, platform: list[str] | None = None,
+             device: list[str] | None = None, resume: bool = False, accept_new_host_keys: bool = False,
              no_host_key_check: bool = False, known_hosts: Path | None = None,
              credentials_file: Path | None = None, connect_timeout: float = 10.0,
-             command_timeout: float = 60.0, transport: str | None = None):
+             command_timeout: float = 60.0, transport: str | None = None) -> CollectionRun:
     """Build the collection options from CLI values and run it."""
     from typing import get_args
 
@@ -380,7 +386,8 @@ def diff(
     run_b: Annotated[str, typer.Argument(help="Compared run: id, 'previous' or 'last'.")],
     store: Annotated[str, typer.Option(help="History store: a SQLite file or postgresql://... (see audit --store).")
                      ] = str(DEFAULT_OUT / "history.sqlite"),
-    format: Annotated[str, typer.Option("--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
+    format: Annotated[str, typer.Option(
+        "--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
 ) -> None:
     """Show what changed between two recorded runs."""
     from netcensus.history import diff_runs
@@ -425,7 +432,8 @@ def whatif(
     captures: Annotated[Path | None, typer.Option(help="Capture directory (saved outputs).")] = None,
     cancel: Annotated[list[str] | None, typer.Option(help="Circuit id to cancel (repeatable).")] = None,
     close: Annotated[list[str] | None, typer.Option(help="Room id to close (repeatable).")] = None,
-    format: Annotated[str, typer.Option("--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
+    format: Annotated[str, typer.Option(
+        "--format", metavar="terminal|json", help="What to print on stdout.")] = "terminal",
     today: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
 ) -> None:
     """Test a proposal before making it: which sites lose their backup or are cut off, and the saving.
@@ -456,7 +464,8 @@ def whatif(
     else:
         console = Console(highlight=False)
         verdict = "[green]safe[/green]" if answer.safe else "[red]not safe[/red]"
-        console.print(f"Proposal: cancel {', '.join(answer.cancel) or '-'}; close {', '.join(answer.close) or '-'}: {verdict}")
+        cancelled, closed = ", ".join(answer.cancel) or "-", ", ".join(answer.close) or "-"
+        console.print(f"Proposal: cancel {cancelled}; close {closed}: {verdict}")
         for c in answer.circuits:
             left = "unlimited (backbone)" if c.remaining_mbps is None else f"{c.remaining_mbps:g} Mbit/s"
             console.print(f"  line {c.circuit} {c.sites[0]}-{c.sites[1]}: {c.bandwidth_mbps:g} Mbit/s, "
@@ -510,7 +519,7 @@ def _comma_list(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _logger(quiet: bool):  # noqa: ANN202
+def _logger(quiet: bool) -> Callable[[str], None]:
     """Log lines to stderr: timestamped when not on a terminal (cron, systemd)."""
     stamped = not sys.stderr.isatty()
 
@@ -521,7 +530,8 @@ def _logger(quiet: bool):  # noqa: ANN202
     return log
 
 
-def _bundled_sample(out: Path, audit_day: dt.date | None, log) -> tuple[Path, Path, dt.date | None]:  # noqa: ANN001
+def _bundled_sample(out: Path, audit_day: dt.date | None,
+                    log: Callable[[str], None]) -> tuple[Path, Path, dt.date | None]:
     """Generate the bundled sample city into ``out/sample-city`` and say so."""
     from netcensus.sample import generate
 

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from core.errors import InputError, NetcensusError
 from netcensus.cli_output import fail
 
+if TYPE_CHECKING:  # imported by the commands that need them: the CLI starts without them
+    from exchange import DeviceDefaults, DeviceImport
+    from inventory.model import Inventory
+
 export_app = typer.Typer(help="Write the inventory in other tools' formats.", no_args_is_help=True)
 import_app = typer.Typer(help="Bring devices or a whole inventory in from other tools.", no_args_is_help=True)
 
 
-def _load(inventory: Path):  # noqa: ANN202
+def _load(inventory: Path) -> Inventory:
     from inventory.loader import load_inventory
 
     try:
@@ -89,7 +93,8 @@ def export_ansible_cmd(
     inventory: Annotated[Path, typer.Argument(help="Inventory directory.")],
     out: Annotated[Path, typer.Argument(help="Ansible inventory file to write (hosts.yml).")],
 ) -> None:
-    """Write an Ansible YAML inventory: hosts with their variables, groups per department, site and platform (no credentials)."""
+    """Write an Ansible YAML inventory: hosts with their variables, groups per department, site
+    and platform (no credentials)."""
     from exchange import export_ansible
 
     print(export_ansible(_load(inventory), out))
@@ -115,7 +120,7 @@ def export_batfish_cmd(
         print(f"  left out: {name}")
 
 
-def _devices_out(result, out: Path) -> None:  # noqa: ANN001
+def _devices_out(result: DeviceImport, out: Path) -> None:
     from exchange import write_yaml
 
     write_yaml(out, {"devices": list(result.devices)})
@@ -124,7 +129,8 @@ def _devices_out(result, out: Path) -> None:  # noqa: ANN001
         print(f"  skipped {skipped}")
 
 
-def _defaults(department: str | None, site: str | None, room: str | None, credentials: str | None):  # noqa: ANN202
+def _defaults(department: str | None, site: str | None, room: str | None,
+              credentials: str | None) -> DeviceDefaults:
     from exchange import DeviceDefaults
 
     return DeviceDefaults(department=department, site=site, room=room, credentials=credentials)

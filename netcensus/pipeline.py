@@ -19,7 +19,7 @@ from analysis.context import REPORTED, AuditContext, AuditResult
 from analysis.findings import Finding
 from analysis.measurements import UtilisationSample, load_utilisation_csv, samples_from_facts
 from analysis.registry import CheckSpec, merge_findings, selected_checks
-from collectors.base import Collector
+from collectors.base import Collector, RawOutputs
 from collectors.facts import DeviceFacts
 from collectors.offline import OfflineCollector
 from collectors.parse import parse_outputs
@@ -275,7 +275,5 @@ def _captures_folder(captures_path: Path | str) -> Path:
 class _NoCaptures:
     """A collector for an audit without captures: every device is 'missing'."""
 
-    def collect(self, device):  # noqa: ANN001
-        from collectors.base import RawOutputs
-
+    def collect(self, device: Device) -> RawOutputs:
         return RawOutputs(device.name, device.platform, status="missing", error="no captures given")

@@ -300,7 +300,8 @@ class PostgresStore:
                 holder = self.conn.execute(
                     "SELECT a.application_name, a.client_addr::text, a.backend_start::text FROM pg_locks l"
                     " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
-                    " AND l.objid::bigint = (%s::bigint & 4294967295) AND l.classid::bigint = ((%s::bigint >> 32) & 4294967295)"
+                    " AND l.objid::bigint = (%s::bigint & 4294967295)"
+                    " AND l.classid::bigint = ((%s::bigint >> 32) & 4294967295)"
                     " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                     (RUN_LOCK, RUN_LOCK)).fetchone()
                 who = (f"{holder[0] or 'unknown'} from {holder[1] or 'a local socket'} since {holder[2]}"
@@ -437,7 +438,8 @@ class PostgresStore:
                     fresh = digest(new)
                     self.conn.execute("INSERT INTO configs VALUES (%s, %s) ON CONFLICT DO NOTHING",
                                       (fresh, new.encode("utf-8", "surrogatepass")))
-                    self.conn.execute("UPDATE device_runs SET config_digest = %s WHERE config_digest = %s", (fresh, old))
+                    self.conn.execute("UPDATE device_runs SET config_digest = %s WHERE config_digest = %s",
+                                      (fresh, old))
                     self.conn.execute("UPDATE last_success SET config_digest = %s WHERE config_digest = %s",
                                       (fresh, old))
                     self.conn.execute("DELETE FROM configs WHERE digest = %s", (old,))

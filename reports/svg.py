@@ -411,7 +411,8 @@ def _draw_sites(S: nx.MultiGraph, inventory: Inventory, pos: Mapping[str, tuple[
             parts.append(f'<circle cx="{x}" cy="{y}" r="{radius + 4}" fill="none" stroke="{_MOVE_COLOUR}" '
                          f'stroke-width="2.2" stroke-dasharray="3 2"/>')
         if bool(data.get("critical")):
-            parts.append(f'<circle cx="{x}" cy="{y}" r="{radius + 2.5}" fill="none" stroke="{stroke}" stroke-width="1.2"/>')
+            parts.append(f'<circle cx="{x}" cy="{y}" r="{radius + 2.5}" fill="none" stroke="{stroke}" '
+                         f'stroke-width="1.2"/>')
         if site in central_sites:
             side = radius * 2
             parts.append(f'<rect x="{x - radius}" y="{y - radius}" width="{side}" height="{side}" rx="2" '
@@ -605,7 +606,8 @@ def network_svg(S: nx.MultiGraph, inventory: Inventory, *, highlights: Highlight
     total_width = MAP_WIDTH + LEGEND_WIDTH
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_width} {MAP_HEIGHT}" '
             f'role="img" aria-label="{_attr(labels.title)}" class="nc-network" '
-            f'font-family="system-ui, -apple-system, \'Segoe UI\', \'Noto Sans CJK SC\', \'Microsoft YaHei\', sans-serif">'
+            f'font-family="system-ui, -apple-system, \'Segoe UI\', \'Noto Sans CJK SC\', '
+            f'\'Microsoft YaHei\', sans-serif">'
             f'<title>{_attr(labels.title)}</title>'
             f'<defs><marker id="nc-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
             f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_MOVE_COLOUR}"/>'

@@ -81,7 +81,8 @@ def classify(exc: BaseException, *, where: str, phase: Phase, command: str | Non
         return DeviceError("host_key_mismatch",
                            f"{where}: host key not in known_hosts; add it, or run once with "
                            "--accept-new-host-keys to trust it on first use")
-    if "protocol banner" in text or "No existing session" in text or any(isinstance(e, (socket.timeout, TimeoutError)) for e in chain):
+    timed_out = any(isinstance(e, (socket.timeout, TimeoutError)) for e in chain)
+    if "protocol banner" in text or "No existing session" in text or timed_out:
         return DeviceError("timeout", f"{where}: no SSH answer in time", transient=True)
     if phase == "connect":
         if any(isinstance(e, (ReadTimeout, ValueError)) for e in chain) or "prompt" in text.lower():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -78,7 +79,5 @@ class NapalmCollector(SessionCollector):
                 result = redact_getter(platform.name, getter, result)
                 attempt.outputs[output_key(getter)] = json.dumps(result, indent=2, sort_keys=True, default=str)
         finally:
-            try:
+            with contextlib.suppress(Exception):  # already closed by the device: nothing to report
                 driver.close()
-            except Exception:  # already closed by the device: nothing to report
-                pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -93,10 +94,8 @@ def _alive(conn: Any) -> bool:
 
 def _close(conn: Any) -> None:
     """Close without the polite logout wait (Huawei waits 2 s of silence after 'quit')."""
-    try:
+    with contextlib.suppress(Exception):  # the session may already be gone; nothing to report
         conn.paramiko_cleanup()
-    except Exception:  # the session may already be gone; nothing to report
-        pass
     # disconnect() would also drop the per-session filter netmiko adds to its logger
     # (it hides the password in debug logs); without it, filters pile up over a survey.
     secrets_filter = getattr(conn, "_secrets_filter", None)

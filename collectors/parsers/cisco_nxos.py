@@ -78,9 +78,10 @@ def read_ip_brief(rows: list[Row]) -> Fragment:
     interfaces = []
     for row in rows:
         admin = first(row.get("status")).lower()
+        link = first(row.get("link")).lower().removeprefix("link-")
         itf = brief_interface(
             first(row.get("interface")), first(row.get("ip_address")),
-            link="administratively down" if admin == "admin-down" else first(row.get("link")).lower().removeprefix("link-"),
+            link="administratively down" if admin == "admin-down" else link,
             protocol=first(row.get("proto")).lower().removeprefix("protocol-"),
             vrf=first(row.get("vrf")),
         )

@@ -1,4 +1,7 @@
-"""Readers that several platforms share (same TextFSM field names); configurations are read by :mod:`collectors.parsers.config`."""
+"""Readers that several platforms share (same TextFSM field names).
+
+Configurations are read by :mod:`collectors.parsers.config`.
+"""
 
 from __future__ import annotations
 

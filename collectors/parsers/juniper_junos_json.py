@@ -9,9 +9,10 @@ chassis clusters and virtual chassis), ``show chassis hardware`` (``chassis-inve
 ``physical-interface`` with ``admin-status``, ``oper-status``, ``speed``,
 ``traffic-statistics`` ``input-bps``/``output-bps`` (the text's ``Input rate``) and
 ``logical-interface`` units carrying ``address-family`` / ``interface-address``
-``ifa-local``, ``ifa-destination``; ports and units with their ``snmp-index``) and ``show lldp neighbors`` and its ``detail`` form
-(``lldp-neighbors-information`` / ``lldp-neighbor-information``; see :func:`local_port`). Junos names keep
-their native form (``ge-0/0/0.0``), as in :mod:`collectors.parsers.juniper_junos`.
+``ifa-local``, ``ifa-destination``; ports and units with their ``snmp-index``) and
+``show lldp neighbors`` and its ``detail`` form (``lldp-neighbors-information`` /
+``lldp-neighbor-information``; see :func:`local_port`). Junos names keep their native
+form (``ge-0/0/0.0``), as in :mod:`collectors.parsers.juniper_junos`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -80,11 +81,15 @@ def dispatch(
     transport: Annotated[str | None, typer.Option(
         "--transport", metavar="netmiko|napalm|asyncssh", help="Collect every device through this transport.")] = None,
     max_failed: Annotated[str | None, typer.Option(
-        "--max-failed", metavar="N|N%", help="Exit 3 (degraded) when more devices than this were not collected.")] = None,
-    audit: Annotated[bool, typer.Option("--audit", help="Then audit the merged captures (as `netcensus audit --captures`).")] = False,
-    reports: Annotated[Path, typer.Option("--reports", help="Output folder of the audit's reports.")] = Path("netcensus-out"),
+        "--max-failed", metavar="N|N%",
+        help="Exit 3 (degraded) when more devices than this were not collected.")] = None,
+    audit: Annotated[bool, typer.Option(
+        "--audit", help="Then audit the merged captures (as `netcensus audit --captures`).")] = False,
+    reports: Annotated[Path, typer.Option(
+        "--reports", help="Output folder of the audit's reports.")] = Path("netcensus-out"),
     store: Annotated[str | None, typer.Option("--store", help=(
-        "History store: a SQLite file (default REPORTS/history.sqlite) or postgresql://... (see audit --store)."))] = None,
+        "History store: a SQLite file (default REPORTS/history.sqlite) or postgresql://... "
+        "(see audit --store)."))] = None,
     archives: Annotated[Path | None, typer.Option(
         "--archives", help="Capture archive folder of a PostgreSQL store (default REPORTS/history.runs).")] = None,
     baseline: Annotated[str | None, typer.Option(
@@ -178,7 +183,7 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else ""
 
 
-def _logger(quiet: bool):  # noqa: ANN202
+def _logger(quiet: bool) -> Callable[[str], None]:
     """Log lines to stderr, timestamped when not on a terminal (timers, cron)."""
     stamped = not sys.stderr.isatty()
 

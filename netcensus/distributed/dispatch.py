@@ -200,8 +200,9 @@ def _wait(redis: Redis, outcomes: dict[str, ShardOutcome], options: DispatchOpti
                 left = job.retries_left if job.retries_left is not None else options.retries
                 attempts = options.retries - left + 1
                 if attempts > outcome.attempts >= 1:
-                    console.print(f"shard {name}: its attempt ended without a result (worker died or crashed); put back on its queue "
-                                  f"(attempt {attempts} of {options.retries + 1})", markup=False, highlight=False)
+                    console.print(f"shard {name}: its attempt ended without a result (worker died or crashed); "
+                                  f"put back on its queue (attempt {attempts} of {options.retries + 1})",
+                                  markup=False, highlight=False)
                 outcome.attempts = max(outcome.attempts, attempts)
                 status = job.get_status(refresh=False)
                 outcome.worker = job.worker_name or outcome.worker

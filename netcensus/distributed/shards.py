@@ -55,7 +55,8 @@ def routing_keys(inventory: Inventory, by: str, site_groups: Mapping[str, str] |
     if by not in ROUTING_KEYS:
         raise InputError([Problem("--by", None, None, f"must be one of {', '.join(ROUTING_KEYS)}, not {by!r}")])
     if by == "site-group" and not site_groups:
-        raise InputError([Problem("--by", None, None, "site-group needs --site-groups FILE (YAML: each group a list of site ids)")])
+        raise InputError([Problem("--by", None, None,
+                                  "site-group needs --site-groups FILE (YAML: each group a list of site ids)")])
     keys: dict[str, str] = {}
     problems: list[Problem] = []
     for name, device in inventory.devices.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from netcensus.sample.city import City, Device, Port
@@ -123,7 +124,8 @@ def views(city: City) -> dict[str, DeviceView]:
     return out
 
 
-def _link_ends(city: City):
+def _link_ends(city: City) -> Iterator[tuple[str, str, str, str]]:
+    """Each cable twice, once from each end: ``(device, port, far device, far port)``."""
     for link in city.links:
         yield link.a, link.a_port, link.b, link.b_port
         yield link.b, link.b_port, link.a, link.a_port
