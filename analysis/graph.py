@@ -12,14 +12,21 @@ into their sites (DESIGN.md section 7).
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 
 from collectors.facts import DeviceFacts, Interface, InterfaceRole
-from collectors.normalise import device_name, interface_role, is_interface_name, is_management_vrf, vrf_name
+from collectors.normalise import (
+    device_name,
+    engine_base,
+    engine_platforms,
+    interface_role,
+    is_interface_name,
+    vrf_name,
+)
 from inventory.model import Circuit, Inventory
 
 __all__ = [
@@ -140,11 +147,12 @@ class _Resolver:
         if remote_address and remote_address in self._by_address:
             return self._by_address[remote_address]
         candidates = self._by_name.get(device_name(remote_name), [])
-        if not candidates and (engine := without_routing_engine(device_name(remote_name))):
-            # A Junos dual-RE chassis advertises its master engine's name, ``mx1-re0`` or
-            # ``mx1-re1`` after a switchover, whatever its own facts said or if none were read.
-            candidates = [c for c in self._by_name.get(engine, [])
-                          if "junos" in self._inventory.devices[c].platform]
+        if not candidates:
+            # A dual-engine chassis advertises its master engine's name (Junos ``mx1-re0``,
+            # ``mx1-re1`` after a switchover), whatever its own facts said or if none were read.
+            key = device_name(remote_name)
+            candidates = [c for platform in engine_platforms() if (base := engine_base(platform, key))
+                          for c in self._by_name.get(base, []) if self._inventory.devices[c].platform == platform]
         if not candidates:
             return self._by_hostname.get(device_name(remote_name))
         if len(candidates) <= 1:
@@ -152,21 +160,6 @@ class _Resolver:
         here = self._inventory.device_site(local)
         same_site = [c for c in candidates if self._inventory.device_site(c) == here]
         return (same_site or sorted(candidates))[0]
-
-
-#: Juniper's convention for the host names of a dual routing-engine chassis: ``mx1-re0``
-#: and ``mx1-re1`` (``groups re0 { system { host-name mx1-re0; } }``) for the device ``mx1``.
-_ROUTING_ENGINE_SUFFIX = re.compile(r"^(?P<base>.+?)[-_.]re[01]$")
-
-
-def without_routing_engine(key: str) -> str | None:
-    """A name key without a Junos routing-engine suffix, or None when it has none.
-
-    >>> without_routing_engine("qs-mx1-re0"), without_routing_engine("core_re1"), without_routing_engine("core1")
-    ('qs-mx1', 'core', None)
-    """
-    found = _ROUTING_ENGINE_SUFFIX.match(key)
-    return found["base"] if found else None
 
 
 def _undeclared_id(remote_name: str, remote_address: str | None) -> str:
@@ -322,45 +315,28 @@ def vrf_evidenced(f: DeviceFacts, itf: Interface) -> bool:
     return any(word in command for command in (*itf.sources, *f.read) for word in _VRF_EVIDENCE)
 
 
-#: Port names that are management or internal whatever the platform (compared lower case).
-_INTERNAL_NAMES = ("bme", "jsrv")
-_MANAGEMENT_NAMES = ("mgmt", "management", "meth", "m-gigabitethernet")
+def interface_plane(itf: Interface, platform: str) -> InterfaceRole:
+    """An interface's role: the one its reader gave (``Interface.role``), else the platform
+    table's (:func:`collectors.normalise.interface_role`: management and internal port names,
+    internal networks, a management VRF), so facts from a reader that left every port
+    ``data`` cannot turn every box's identical internal address into a duplicate.
 
-
-def interface_plane(itf: Interface, platform: str = "") -> InterfaceRole:
-    """An interface's role, with a fallback for facts whose reader left it ``data``.
-
-    The readers classify interfaces (``Interface.role``, from
-    :func:`collectors.normalise.interface_role`); this repeats the names that are
-    unmistakable, so facts from a reader that forgets cannot turn every box's identical
-    internal address into a duplicate: Junos ``bme*``/``jsrv*`` (internal), ``fxp*``/``em*`` on Junos, NX-OS
-    ``mgmt*``, EOS ``Management*``, Huawei ``MEth*``, H3C ``M-GigabitEthernet*``
-    (management), and any port in a management VRF.
-
-    >>> interface_plane(Interface("mgmt0")), interface_plane(Interface("em0"), "juniper_junos")
+    >>> interface_plane(Interface("mgmt0"), "cisco_nxos"), interface_plane(Interface("em0"), "juniper_junos")
     ('management', 'management')
-    >>> interface_plane(Interface("em1"), "linux"), interface_plane(Interface("bme0"))
+    >>> interface_plane(Interface("em1"), "linux"), interface_plane(Interface("bme0"), "juniper_junos")
     ('data', 'internal')
     >>> interface_plane(Interface("em1.0", addresses=("128.0.0.16/2",)), "juniper_junos")
     'internal'
     """
     if itf.role != "data":
         return itf.role
-    # Cheap tests only: this runs for every interface of every device in several checks,
-    # and the readers have already applied the full rules (addresses included).
-    base = itf.name.lower()
-    if base.startswith(_INTERNAL_NAMES):
-        return "internal"
-    if "junos" in platform and itf.addresses:
-        # Junos internal ports carry 128.0.0.0/2 addresses under many names (em1 on EX).
-        role = interface_role(platform, itf.name, itf.vrf, itf.addresses)
-        if role != "data":
-            return role  # type: ignore[return-value]
-    if base.startswith(_MANAGEMENT_NAMES) or ("junos" in platform and base.startswith(("fxp", "em", "me0"))):
-        return "management"
-    if itf.vrf is not None and is_management_vrf(itf.vrf):
-        return "management"
-    return "data"
+    return _role(platform, itf.name, itf.vrf, itf.addresses)  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=65536)
+def _role(platform: str, name: str, vrf: str | None, addresses: tuple[str, ...]) -> str:
+    # Several checks ask for every interface of every device: the same answers, once each.
+    return interface_role(platform, name, vrf, addresses)
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,6 +220,65 @@ def device_name(name: str) -> str:
     return text.split(".", 1)[0].lower()
 
 
+#: A platform's names for one routing engine of a chassis (``Platform.engine_name``).
+_ENGINE_NAME: dict[str, re.Pattern[str]] = {
+    name: re.compile(p.engine_name) for name, p in PLATFORMS.items() if p.engine_name
+}
+
+
+def engine_base(platform: str, key: str) -> str | None:
+    """The device a routing engine's name stands for, on a platform whose chassis advertise
+    their master engine's name (``Platform.engine_name``), or None when ``key`` is no such name.
+
+    >>> engine_base("juniper_junos", "qs-mx1-re0"), engine_base("juniper_junos", "core_re1")
+    ('qs-mx1', 'core')
+    >>> engine_base("juniper_junos", "core1"), engine_base("cisco_ios", "core-re1")
+    (None, None)
+    """
+    pattern = _ENGINE_NAME.get(platform)
+    found = pattern.fullmatch(key) if pattern is not None else None
+    return found["base"] if found else None
+
+
+def engine_platforms() -> tuple[str, ...]:
+    """The platforms whose chassis may advertise a routing engine's name."""
+    return tuple(_ENGINE_NAME)
+
+
+#: A platform's context lines (``Platform.context_line``).
+_CONTEXT_LINE: dict[str, re.Pattern[str]] = {
+    name: re.compile(p.context_line) for name, p in PLATFORMS.items() if p.context_line
+}
+
+
+def without_context_lines(platform: str, text: str) -> str:
+    r"""A text answer without the lines the platform's CLI prints around answers
+    (``Platform.context_line``: Junos ``{master:0}`` after each answer on an EX or a virtual
+    chassis, ``{primary:node0}`` on a chassis cluster, ``[edit]`` in configuration mode).
+
+    >>> without_context_lines("juniper_junos", "ge-0/0/0  -  3c:8c:93:2a:10:00  ge-1/0/0  r2\n\n{master:0}\n")
+    'ge-0/0/0  -  3c:8c:93:2a:10:00  ge-1/0/0  r2\n\n'
+    >>> without_context_lines("juniper_junos", "{primary:node0}\nHostname: fw1\n{master:0}[edit]\n")
+    'Hostname: fw1\n'
+    >>> without_context_lines("cisco_ios", "{master:0}\n")
+    '{master:0}\n'
+    """
+    line = _CONTEXT_LINE.get(platform)
+    if line is None:
+        return text
+    return "".join(part for part in text.splitlines(keepends=True) if not line.fullmatch(part))
+
+
+def is_context_line(platform: str, line: str) -> bool:
+    """Whether ``line`` is one of the platform's context lines (see :func:`without_context_lines`).
+
+    >>> is_context_line("juniper_junos", "{master:0}"), is_context_line("arista_eos", "{master:0}")
+    (True, False)
+    """
+    pattern = _CONTEXT_LINE.get(platform)
+    return pattern is not None and pattern.fullmatch(line) is not None
+
+
 # --- VRFs and interface roles ------------------------------------------------------------
 
 #: What vendors call the global routing table: NX-OS and EOS ``default``, Junos ``master``

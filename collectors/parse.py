@@ -35,7 +35,7 @@ command gave anything), or the collector's own status when it already failed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 import textfsm
@@ -44,10 +44,9 @@ from collectors.base import RawOutputs
 from collectors.completeness import incomplete_reason
 from collectors.facts import CommandProblem, DeviceFacts, DeviceInfo, Interface, Neighbour
 from collectors.napalm_facts import facts_from_napalm, is_napalm
-from collectors.normalise import canonical_interfaces, device_name, without_known_unmasked
+from collectors.normalise import canonical_interfaces, device_name, without_context_lines, without_known_unmasked
 from collectors.parsers import PARSERS
 from collectors.parsers.base import CommandParser, Fragment, ParseError
-from collectors.parsers.juniper_junos import without_context_lines
 from collectors.parsers.structured import holds_json, load_json_output
 from collectors.parsers.templates import TemplateNotFound, parse_text
 from collectors.redact import redact_config
@@ -61,12 +60,6 @@ _ERROR_SCAN_LINES = 5
 _MESSAGE_LIMIT = 160
 
 _COLLECTOR_OK = ("ok", "partial")
-
-#: Per platform, what removes the lines its CLI prints around a text answer that are no
-#: output (Junos ``{master:0}``), before any text command is read. JSON answers tolerate
-#: them already (:func:`load_json_output`); configuration readers skip them themselves.
-_CONTEXT_LINES: dict[str, Callable[[str], str]] = {"juniper_junos": without_context_lines}
-
 
 def parse_outputs(raw: RawOutputs) -> DeviceFacts:
     """Parse one device's raw outputs into :class:`DeviceFacts`; never raises.
@@ -168,8 +161,11 @@ def _read_group(
         text = outputs.get(cmd.command)
         if text is None:
             continue
-        if cmd.kind != "config" and cmd.template != JSON_TEMPLATE and platform.name in _CONTEXT_LINES:
-            text = _CONTEXT_LINES[platform.name](text)  # before the empty check: "{master:0}" alone is empty
+        if cmd.kind != "config" and cmd.template != JSON_TEMPLATE:
+            # The lines the CLI prints around an answer (Junos {master:0}), before the empty
+            # check: "{master:0}" alone is empty. JSON answers tolerate them already
+            # (load_json_output); configuration readers skip them themselves.
+            text = without_context_lines(platform.name, text)
         # Redacted before anything reads it, the device-error test too: that test quotes the
         # line it matched, and a secret may hold a marker ("enable password x% Invalid input").
         if cmd.kind == "config" and text.strip():

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from analysis.checks.inventory import USABLE_STATUSES, command_source
 from analysis.context import AuditContext
 from analysis.findings import Evidence, Finding, Severity
-from analysis.graph import without_routing_engine
 from analysis.registry import check, spec
-from collectors.normalise import device_name
+from collectors.normalise import device_name, engine_base
 
 
 def _normal_serial(serial: str | None) -> str:
@@ -32,7 +31,7 @@ def _hostname_key(name: str, platform: str) -> str:
     ('qs-mx1', 'core-re1')
     """
     key = device_name(name)
-    return (without_routing_engine(key) or key) if "junos" in platform else key
+    return engine_base(platform, key) or key
 
 
 @check("INV006", "inventory", Severity.LOW, "declared-observed-mismatch")

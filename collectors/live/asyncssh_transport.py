@@ -38,6 +38,7 @@ from collectors.facts import CommandProblem
 from collectors.hostkeys import HostKeyPolicy, known_hosts_name
 from collectors.live.errors import DeviceError
 from collectors.live.session import Attempt, SessionCollector, SessionSettings, take_answer
+from collectors.normalise import is_context_line
 from core.platforms import Platform
 from inventory.model import Device
 
@@ -46,9 +47,6 @@ Verdict = Literal["known", "unknown", "changed", "accepted"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB012]")
 _NEWLINES = re.compile(r"\r\r\r\n|\r\r\n|\r\n|\n\r")
-#: Junos context lines netmiko removes after an answer ({master:0}, [edit]).
-_JUNOS_CONTEXT = re.compile(r"\[edit.*\]|\{master:?.*\}|\{backup:?.*\}|\{line.*\}|\{primary.*\}|\{secondary.*\}",
-                            re.I)
 _TAIL = 512  # characters of the end of a read that decide whether the answer is complete
 #: Host key types by the algorithms that negotiate them (RSA keys sign with SHA-2 today).
 _KEY_ALGS = {"ssh-rsa": ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa")}
@@ -271,7 +269,7 @@ def answer_text(platform: Platform, raw: str, prompt: str, command: str | None =
     lines = lines[echo + 1:]
     if lines and prompt in lines[-1]:
         lines = lines[:-1]
-    if platform.name == "juniper_junos" and lines and _JUNOS_CONTEXT.search(lines[-1]):
+    if lines and is_context_line(platform.name, lines[-1]):
         lines = lines[:-1]
     return "\n".join(lines)
 

@@ -8,8 +8,9 @@ LLDP neighbours may send as a port id. The other commands use ntc-templates.
 
 A Junos CLI prints context lines that are no output (``{master:0}`` after each answer on
 an EX or a virtual chassis, ``{primary:node0}`` on a chassis cluster, ``[edit]`` in
-configuration mode): :func:`without_context_lines` removes them from every text answer
-before it is read (:mod:`collectors.parse` applies it).
+configuration mode): ``Platform.context_line`` says what they look like and
+:func:`collectors.normalise.without_context_lines` removes them from every text answer before
+it is read (:mod:`collectors.parse` applies it).
 """
 
 from __future__ import annotations
@@ -29,25 +30,6 @@ from collectors.parsers.common import (
 #: ``show version``: hostname, model, Junos version, serial (when shown).
 VERSION_FIELDS = {"hostname": "hostname", "model": "model", "os_version": "junos_version",
                   "serial": "serial_number"}
-
-#: A line of its own naming the routing engine, virtual-chassis member or cluster node
-#: the CLI talks to (``{master:0}``, ``{backup:1}``, ``{primary:node0}``, ``{master}``),
-#: possibly followed by the configuration-mode ``[edit ...]``, or ``[edit ...]`` alone.
-_CONTEXT_LINE = re.compile(r"[ \t]*(?:\{[a-z][\w-]*(?::[\w.-]+)?\}[ \t]*(?:\[edit[^\]]*\])?|\[edit[^\]]*\])\s*")
-
-
-def without_context_lines(text: str) -> str:
-    r"""The text without the Junos CLI's context lines (see the module docstring).
-
-    >>> without_context_lines("ge-0/0/0  -  3c:8c:93:2a:10:00  ge-1/0/0  r2\n\n{master:0}\n")
-    'ge-0/0/0  -  3c:8c:93:2a:10:00  ge-1/0/0  r2\n\n'
-    >>> without_context_lines("{primary:node0}\nHostname: fw1\n{master:0}[edit]\n")
-    'Hostname: fw1\n'
-    """
-    if "{" not in text and "[edit" not in text:
-        return text
-    return "".join(line for line in text.splitlines(keepends=True) if not _CONTEXT_LINE.fullmatch(line))
-
 
 def read_chassis(rows: list[Row]) -> Fragment:
     """``show chassis hardware``: the chassis serial number."""

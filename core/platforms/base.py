@@ -72,6 +72,16 @@ class Platform:
     #: Networks (exact ``a.b.c.d/len``) only chassis-internal ports hold on this platform.
     internal_networks: tuple[str, ...] = ()
 
+    # --- What the CLI prints beside an answer, and how the box names itself ---
+    #: Regular expression matching a whole line the CLI prints around a text answer that is no
+    #: output (Junos ``{master:0}``, ``[edit]``): dropped from every text answer before it is
+    #: read (collectors.parse) and from the end of an answer by the asyncssh channel.
+    context_line: str | None = None
+    #: Regular expression with a group ``base``: a name the box advertises for one of its
+    #: routing engines (Junos ``mx1-re0``) matched to the device ``base`` (analysis.graph,
+    #: INV006): a dual-engine chassis sends its master engine's name.
+    engine_name: str | None = None
+
     # --- Redaction and completeness (collectors.redact, collectors.completeness) ---
     #: The family of redaction rules in :mod:`collectors.redact` the outputs go through;
     #: ``"every"`` (the default) applies all of them: over-redacting is the safe side.

@@ -44,6 +44,10 @@ PLATFORM = Platform(
     # network 128.0.0.0/2 itself: a /2 nobody configures on a data port. Only that exact
     # network counts; 128.0.0.0/2 as a range would take in 172.16/12.
     internal_networks=("128.0.0.0/2",),
+    # {master:0}, {backup:1}, {primary:node0}, {master}, possibly followed by [edit ...], or
+    # [edit ...] alone: the engine, member or node the CLI talks to, and configuration mode.
+    context_line=r"[ \t]*(?:\{[a-z][\w-]*(?::[\w.-]+)?\}[ \t]*(?:\[edit[^\]]*\])?|\[edit[^\]]*\])\s*",
+    engine_name=r"(?P<base>.+?)[-_.]re[01]",
     redaction="junos",
     config_in_braces=True,
     record_starts=(("show interfaces", r"^Physical interface: ([^,\s]+)"),),

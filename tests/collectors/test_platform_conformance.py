@@ -116,8 +116,13 @@ def data_gaps(platform: Platform, redaction_families: Mapping[str, object]) -> l
                     f"{sorted(redaction_families)}")
     gaps += [gap for field, pattern in (("management_ports", platform.management_ports),
                                         ("internal_ports", platform.internal_ports),
+                                        ("context_line", platform.context_line),
+                                        ("engine_name", platform.engine_name),
                                         *(("record_starts", p) for _, p in platform.record_starts))
              if (gap := _compile_gap(field, pattern))]
+    if platform.engine_name and not _compile_gap("engine_name", platform.engine_name) \
+            and "base" not in re.compile(platform.engine_name).groupindex:
+        gaps.append(f"engine_name {platform.engine_name!r} has no group 'base' naming the device")
     for network in platform.internal_networks:
         try:
             ipaddress.IPv4Network(network)
@@ -206,10 +211,11 @@ def test_a_command_without_reader_or_template_is_named() -> None:
 
 def test_platform_data_that_disagrees_is_named() -> None:
     platform = _platform(unknown_command_reply="Unknown verb\n", prompt_shown="[{hostname}]$",
-                         redaction="acme", management_ports="(unclosed", internal_networks=("10.0.0.1/8",))
+                         redaction="acme", management_ports="(unclosed", internal_networks=("10.0.0.1/8",),
+                         engine_name=r"(.+)-re[01]")
     gaps = data_gaps(platform, _RULES_OF_FAMILY)
     assert [gap.split()[0] for gap in gaps] == ["unknown_command_reply", "prompt_shown", "redaction",
-                                                "management_ports", "internal_networks"]
+                                                "management_ports", "engine_name", "internal_networks"]
 
 
 def test_a_record_start_or_setup_reply_for_no_command_fails_when_the_platform_is_built() -> None:
