@@ -91,8 +91,6 @@ def _check_of(obj: object) -> CheckSpec:
 CHECKS: Register[CheckSpec] = Register(
     "check", "netcensus.checks", "analysis.checks",
     identity=lambda s: qualified_name(s.func), from_entry_point=_check_of)
-#: Code -> check, every one registered so far (:func:`load_builtin_checks` loads them all).
-REGISTRY = CHECKS.available
 
 
 def check(code: str, family: str, severity: Severity, name: str, *,
@@ -131,15 +129,15 @@ def selected_checks(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> l
     load_builtin_checks()
     select, ignore = list(select), list(ignore)
     for token in select + ignore:
-        if token not in REGISTRY and token not in FAMILIES:
-            known = ", ".join(sorted(REGISTRY))
+        if token not in CHECKS.available and token not in FAMILIES:
+            known = ", ".join(sorted(CHECKS.available))
             families = ", ".join(FAMILIES)
             raise CheckSelectionError(f"unknown check or family {token!r} (known: {known}; families: {families})")
 
     def matches(s: CheckSpec, tokens: list[str]) -> bool:
         return s.code in tokens or s.family in tokens
 
-    chosen = [s for s in REGISTRY.values() if not select or matches(s, select)]
+    chosen = [s for s in CHECKS.available.values() if not select or matches(s, select)]
     return sorted((s for s in chosen if not matches(s, ignore)), key=lambda s: s.code)
 
 

@@ -243,11 +243,11 @@ class ReportWriter:
     """
 
     def __init__(self, out: Path, lang: str):
-        from reports.registry import RENDERERS, RenderOptions, load_builtin_renderers
+        from reports.registry import FORMATS, RenderOptions, load_builtin_renderers
 
         load_builtin_renderers()
         self.out, self.options = out, RenderOptions(lang=lang)
-        self.names = sorted(n for n in RENDERERS if n != "terminal")  # the terminal one prints
+        self.names = sorted(n for n in FORMATS.available if n != "terminal")  # the terminal one prints
         self.staging: Path | None = None
         self.early: Forked[list[list[Path]]] | None = None
         self.early_names: list[str] = []

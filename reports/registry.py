@@ -37,8 +37,6 @@ class RenderOptions:
 
 Renderer = Callable[["AuditResult", Path, RenderOptions], list[Path]]
 FORMATS: Register[Renderer] = Register("report format", "netcensus.renderers", "reports")
-#: Format name -> renderer, every one registered so far (:func:`load_builtin_renderers`).
-RENDERERS = FORMATS.available
 #: Formats whose renderer never reads ``result.run`` or ``result.diff`` (what the history store adds).
 HISTORY_FREE: set[str] = set()
 

@@ -105,7 +105,7 @@ def test_a_background_report_that_fails_keeps_the_previous_reports(
         (out_dir / "half.graphml").write_text("<graphml", encoding="utf-8")
         raise OSError("No space left on device")
 
-    monkeypatch.setitem(registry.RENDERERS, "broken", broken)
+    monkeypatch.setitem(registry.FORMATS.available, "broken", broken)
     monkeypatch.setattr(registry, "HISTORY_FREE", registry.HISTORY_FREE | {"broken"})
     monkeypatch.setattr(job, "SHARE_MIN_DEVICES", 0)  # the background path
     with pytest.raises(WorkerError, match="No space left on device"):

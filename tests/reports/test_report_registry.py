@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.context import AuditResult
-from reports.registry import RENDERERS, RenderOptions, load_builtin_renderers, render
+from reports.registry import FORMATS, RenderOptions, load_builtin_renderers, render
 
 FILE_FORMATS = ("json", "markdown", "csv", "graphml", "graph-json")
 
 
 def test_formats_are_registered() -> None:
     load_builtin_renderers()
-    assert set(FILE_FORMATS) | {"terminal"} <= set(RENDERERS)
+    assert set(FILE_FORMATS) | {"terminal"} <= set(FORMATS.available)
 
 
 def test_all_formats_in_both_languages_write_distinct_files(small_result: AuditResult, tmp_path: Path) -> None:
