@@ -27,15 +27,15 @@ DERIVED = ("graph", "site_graph", "line_plan", "room_plan", "address_index", "co
 REPORTED = ("room_plan",)
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuditContext:
     """One audit's inputs, and what is derived from them, computed once and shared by all checks.
 
     Checks are pure functions of this object: they read, never mutate, never print. The
-    derived analyses (:data:`DERIVED`) are cached properties: the first check that reads
-    one computes it, every later check of the audit reads the same object. So the inputs
-    are set before the first read: a context with other inputs is a new one
-    (``dataclasses.replace``), which derives its own.
+    inputs are frozen (assigning one raises ``FrozenInstanceError``): a context with other
+    inputs is a new one (``dataclasses.replace``), which derives its own. The derived
+    analyses (:data:`DERIVED`) are cached properties: the first check that reads one
+    computes it, every later check of the audit reads the same object.
     """
 
     inventory: Inventory

@@ -151,9 +151,8 @@ def test_logical_isolation_kept_by_the_pe_vrfs_is_no_contradiction():
 def test_duplicates_of_a_contradicted_network_are_duplicates():
     def with_same_gateway(ctx):
         hr = ctx.facts["hr-r1"]
-        ctx.facts = {**ctx.facts, "hr-r1": dataclasses.replace(
-            hr, interfaces=(*hr.interfaces, itf("Vlan21", addresses=["10.5.1.1/24"])))}
-        return ctx
+        return dataclasses.replace(ctx, facts={**ctx.facts, "hr-r1": dataclasses.replace(
+            hr, interfaces=(*hr.interfaces, itf("Vlan21", addresses=["10.5.1.1/24"])))})
 
     assert keys(duplicate_addresses(with_same_gateway(logical_city()))) == ["ADR002:10.5.1.1"]
     assert list(duplicate_addresses(with_same_gateway(logical_city(tax_pe_vrf="tax", hr_pe_vrf="hr")))) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from support.citybuild import city, device, facts
 from support.citybuild import context as build_context
 
@@ -27,6 +29,5 @@ def test_within_the_limit_or_collected_now_is_not_stale() -> None:
 
 
 def test_devices_gone_from_the_inventory_are_not_reported() -> None:
-    ctx = context("timeout", runs=9)
-    ctx.runs_since_success = {"old-router": 9}
+    ctx = dataclasses.replace(context("timeout", runs=9), runs_since_success={"old-router": 9})
     assert list(stale_devices(ctx)) == []

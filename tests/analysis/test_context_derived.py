@@ -119,3 +119,9 @@ def test_only_derived_analyses_can_be_shared(use: Callable[[AuditContext], objec
     with pytest.raises(ValueError, match="not a derived analysis of an audit: extras"):
         use(ctx)
     assert "extras" not in vars(ctx)
+
+
+def test_a_check_cannot_assign_an_input_of_the_context() -> None:
+    ctx = context(city(), [])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.facts = {}  # type: ignore[misc]

@@ -149,8 +149,7 @@ def lanshan_context():
     ctx = context(lanshan(), observed(), today=dt.date(2026, 6, 1))
     hr = next(f for f in ctx.facts.values() if f.device == "hr-r1")
     config = "nat server protocol tcp global 203.0.113.8 443 inside 10.20.1.80 443\n"
-    ctx.facts = {**ctx.facts, "hr-r1": dataclasses.replace(hr, config=config)}
-    return ctx
+    return dataclasses.replace(ctx, facts={**ctx.facts, "hr-r1": dataclasses.replace(hr, config=config)})
 
 
 def test_every_finding_is_expected_and_every_expected_finding_is_found():
