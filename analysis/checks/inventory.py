@@ -126,7 +126,7 @@ def cancellation_args(c: Circuit, ctx: AuditContext) -> dict[str, Any]:
     else:
         how = "notice"
     return {"cancel": how, "cancel_effective": str(plan.effective), "cancel_notice_by": str(plan.notice_by),
-            "cancel_fee_cny": plan.early_termination_cny, "cancel_owed_cny": plan.remaining_cny,
+            "cancel_fee_cny": plan.early_termination_cny, "cancel_owed_cny": round(plan.remaining_cny, 2),
             "contract_end": str(c.contract_end) if c.contract_end else None, "notice_days": c.notice_days}
 
 
