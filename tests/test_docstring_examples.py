@@ -19,9 +19,9 @@ def _modules_with_examples() -> list[str]:
             if info.name.endswith("__main__"):
                 continue
             module = importlib.import_module(info.name)
-            if doctest.DocTestFinder(exclude_empty=True).find(module):
-                if any(t.examples for t in doctest.DocTestFinder().find(module)):
-                    names.append(info.name)
+            if (doctest.DocTestFinder(exclude_empty=True).find(module)
+                    and any(t.examples for t in doctest.DocTestFinder().find(module))):
+                names.append(info.name)
     return sorted(names)
 
 

@@ -14,7 +14,8 @@ from analysis.catalogue import (
 
 MESSAGES = {
     "m.money": {"en": "{cost_cny} / {cost_cny:,.0f} CNY", "zh": "{cost_cny} / {cost_cny:,.0f} CNY"},
-    "m.list": {"en": "{xs}|{xs:#}|{xs:line|lines}|{xs:and}|{xs:-}", "zh": "{xs}|{xs:#}|{xs:line|lines}|{xs:and}|{xs:-}"},
+    "m.list": {"en": "{xs}|{xs:#}|{xs:line|lines}|{xs:and}|{xs:-}",
+               "zh": "{xs}|{xs:#}|{xs:line|lines}|{xs:and}|{xs:-}"},
     "m.enum": {"en": "{kind} {kind:s}", "zh": "{kind} {kind:s}"},
     "arg.kind.room": {"en": "machine room", "zh": "机房"},
     "m.clause": {"en": "Do it: {how}.", "zh": "办理：{how}。"},

@@ -39,7 +39,8 @@ def test_failed_collections_are_not_judged() -> None:
 
 def test_one_serial_on_two_entries() -> None:
     ctx = ctx_for({"sw-a": {}, "sw-b": {}, "sw-c": {}},
-                  {"sw-a": DeviceInfo(serial="ABC"), "sw-b": DeviceInfo(serial="abc"), "sw-c": DeviceInfo(serial="XYZ")})
+                  {"sw-a": DeviceInfo(serial="ABC"), "sw-b": DeviceInfo(serial="abc"),
+                   "sw-c": DeviceInfo(serial="XYZ")})
     [finding] = one_device_declared_twice(ctx)
     assert finding.key == "INV007:ABC" and finding.args["devices"] == ["sw-a", "sw-b"]
     assert [e.source for e in finding.evidence] == ["devices/sw-a", "devices/sw-b"]

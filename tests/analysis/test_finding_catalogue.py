@@ -119,7 +119,8 @@ def _corner_contexts() -> Iterator[tuple[str, AuditContext]]:
     observed = [facts("core1", itf("Gi0/2", addresses=["10.255.0.5/30"]), config=CONFIG),
                 facts("hr-r1", itf("Gi0/0", addresses=["10.255.0.6/30"]), itf("Vlan20", addresses=["10.5.1.254/24"]),
                       config=CONFIG),
-                facts("x1", itf("Vlan9", addresses=["10.9.9.1/24"])), facts("x2", itf("Vlan9", addresses=["10.9.9.1/24"]))]
+                facts("x1", itf("Vlan9", addresses=["10.9.9.1/24"])),
+                facts("x2", itf("Vlan9", addresses=["10.9.9.1/24"]))]
     yield "addressing", context(inv, observed, today=today)
 
     # GOV003 and GOV004 with no city portal declared

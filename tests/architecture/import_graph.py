@@ -54,7 +54,12 @@ def main(argv: list[str]) -> int:
             print(f"{module} -> {imported}")
         print(f"{len(rows)} upward import(s)")
         return 1 if rows else 0
-    for (a, b), n in sorted(package_edges(graph).items(), key=lambda e: (LAYERS.index(e[0][0]), -_RANK[e[0][1]], e[0][1])):
+
+    def order(edge: tuple[tuple[str, str], int]) -> tuple[int, int, str]:
+        (a, b), _ = edge
+        return LAYERS.index(a), -_RANK[b], b
+
+    for (a, b), n in sorted(package_edges(graph).items(), key=order):
         print(f"{a:>10} -> {b:<10} {n:4d}")
     return 0
 

@@ -331,7 +331,8 @@ def test_a_capture_with_only_the_weaker_form_is_complete(platform: str, stronger
 
 def test_ios_brief_addresses_have_no_length_and_summary_ports_are_expanded() -> None:
     facts = parse_outputs(RawOutputs("r", "cisco_ios", {
-        "show ip interface brief": _fixture("cisco_ios", "show_ip_interface_brief", "cisco_ios_show_ip_interface_brief.raw"),
+        "show ip interface brief": _fixture("cisco_ios", "show_ip_interface_brief",
+                                            "cisco_ios_show_ip_interface_brief.raw"),
         "show cdp neighbors": (CASES / "cisco_ios" / "summary_forms" / "show_cdp_neighbors.txt").read_text(),
     }))
     sub = facts.interface("Ethernet0/0.11")
@@ -395,8 +396,8 @@ def test_a_valid_empty_table_reads_as_empty(platform: str, command: str, documen
 
 
 @pytest.mark.parametrize(("platform", "command", "text"), [
-    ("cisco_ios", "show lldp neighbors", "Capability codes:\n\nDevice ID  Local Intf  Hold-time  Capability  Port ID\n\n"
-     "Total entries displayed: 0\n"),
+    ("cisco_ios", "show lldp neighbors", "Capability codes:\n\n"
+     "Device ID  Local Intf  Hold-time  Capability  Port ID\n\nTotal entries displayed: 0\n"),
     ("cisco_ios", "show cdp neighbors", "Capability Codes: R - Router\n\nDevice ID        Local Intrfce     Holdtme    "
      "Capability  Platform  Port ID\n"),
     ("cisco_nxos", "show cdp neighbors", "Capability Codes: R - Router\n\nDevice-ID  Local Intrfce  Hldtme Capability"

@@ -10,6 +10,7 @@ JSON quirks (NX-OS one-row tables, Junos data wrapping, EOS quoted port ids).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -182,7 +183,7 @@ def test_an_interrupted_json_write_is_reported_though_the_text_answers(tmp_path:
 
 def test_a_fallback_must_stand_in_for_an_earlier_command_of_its_kind() -> None:
     ok = Command("facts", "show version | json", "json")
-    with pytest.raises(ValueError, match="stands in for 'show ver | json'"):
+    with pytest.raises(ValueError, match=re.escape("stands in for 'show ver | json'")):
         Platform("x", "X", "x", "x", None, (ok, Command("facts", "show version", "show version",
                                                         fallback_for="show ver | json")), ())
     with pytest.raises(ValueError, match="no earlier preferred command of the same kind"):

@@ -180,7 +180,8 @@ def eos_facts(command: str, text: str) -> DeviceFacts:
 
 
 def test_eos_text_virtual_address_is_shared_like_the_json_virtual_ip() -> None:
-    text = eos_facts("show interfaces", (CASES / "arista_eos" / "virtual_address_text" / "show_interfaces.txt").read_text())
+    text = eos_facts("show interfaces",
+                     (CASES / "arista_eos" / "virtual_address_text" / "show_interfaces.txt").read_text())
     by_name = {i.name: i for i in text.interfaces}
     assert text.problems == () or all(p.reason == "missing" for p in text.problems)
     assert (by_name["Vlan110"].addresses, by_name["Vlan110"].shared_addresses) == ((), ("10.50.110.1/24",))

@@ -193,4 +193,5 @@ def _wait(ready, what: str, log: Path, timeout: float) -> None:
         if ready():
             return
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}: {log.read_text(errors='replace')[-1500:] if log.exists() else ''}")
+    tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+    raise AssertionError(f"timed out waiting for {what}: {tail}")

@@ -207,7 +207,8 @@ class RedisServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 log = (self.root / "redis.log")
-                unavailable(f"redis-server exited at start: {log.read_text(errors='replace')[-500:] if log.exists() else ''}")
+                tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
+                unavailable(f"redis-server exited at start: {tail}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
                     s.sendall(b"PING\r\n")

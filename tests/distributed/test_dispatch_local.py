@@ -47,7 +47,8 @@ def city(tmp_path: Path):
     with Emulator(devices.values()) as emu:
         inventory = tmp_path / "inventory"
         inventory.mkdir()
-        (inventory / "departments.yaml").write_text("departments:\n  - id: it\n    name: IT office\n    kind: municipal\n")
+        (inventory / "departments.yaml").write_text(
+            "departments:\n  - id: it\n    name: IT office\n    kind: municipal\n")
         (inventory / "sites.yaml").write_text("sites:\n  - id: hall\n    name: City hall\n    district: north\n"
                                               "  - id: depot\n    name: Depot\n    district: south\n")
         (inventory / "devices.yaml").write_text("devices:\n" + "".join(

@@ -155,7 +155,8 @@ def test_merged_audit_equals_a_single_host_collection(province, reference, tmp_p
         assert sorted(os.listdir(merged / name)) == sorted(os.listdir(single / name)), name
         for file in os.listdir(single / name):
             assert (merged / name / file).read_bytes() == (single / name / file).read_bytes(), (name, file)
-    assert _findings(lab.inventory_dir, merged, tmp_path / "a1") == _findings(lab.inventory_dir, single, tmp_path / "a2")
+    assert (_findings(lab.inventory_dir, merged, tmp_path / "a1")
+            == _findings(lab.inventory_dir, single, tmp_path / "a2"))
 
     # Routing: each shard ran on its own district's worker, once.
     assert set(run.shards) == {d for ds in DISTRICTS.values() for d in ds}

@@ -235,7 +235,7 @@ def test_a_failing_run_leaves_nothing_recorded(city: SampleCity, dsn: str, tmp_p
 
     with monkeypatch.context() as patched:
         patched.setattr(ReportWriter, "render", full_disk)
-        with pytest.raises(Exception, match="No space left|disk is full"):
+        with pytest.raises(Exception, match=r"No space left|disk is full"):
             run_job(job)
     store = PostgresStore(dsn, archives)
     try:
@@ -339,7 +339,7 @@ def test_migrations_bring_an_older_store_up_and_a_newer_one_is_refused(dsn: str,
     # A migration that fails leaves the store at its version, whole.
     monkeypatch.setattr(pgstore, "MIGRATIONS", [*pgstore.MIGRATIONS, "ALTER TABLE nowhere ADD COLUMN x INT;"])
     monkeypatch.setattr(pgstore, "SCHEMA_VERSION", len(pgstore.MIGRATIONS))
-    with pytest.raises(StoreError, match="cannot migrate history store .*nowhere"):
+    with pytest.raises(StoreError, match=r"cannot migrate history store .*nowhere"):
         PostgresStore(dsn, tmp_path / "a")
     monkeypatch.setattr(pgstore, "MIGRATIONS", pgstore.MIGRATIONS[:-2])
     monkeypatch.setattr(pgstore, "SCHEMA_VERSION", len(pgstore.MIGRATIONS))

@@ -24,7 +24,8 @@ def test_a_cached_inventory_equals_the_validated_one_sources_included(inv: Inven
     assert len(_entries(cache)) == 1
     second = load_inventory_cached(inv.root, cache)
     assert first == second == full
-    assert second.source("devices", "hq-sw1") == full.source("devices", "hq-sw1") == f"base.yaml:{line_of(BASE, 'name: hq-sw1')}"
+    declared = f"base.yaml:{line_of(BASE, 'name: hq-sw1')}"
+    assert second.source("devices", "hq-sw1") == full.source("devices", "hq-sw1") == declared
 
 
 def test_a_hit_does_not_validate_again(inv: InventoryDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

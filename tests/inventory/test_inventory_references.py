@@ -211,7 +211,8 @@ def test_website_references(inv: InventoryDir) -> None:
     assert [(p.line, p.field, p.message) for p in inv.problems()] == [
         (4, "websites[2].approval", "unknown approval 'A-9'"),
         (4, "websites[2].department", "unknown department 'police'"),
-        (4, "websites[2].hosted_in", "'hq-rom' is neither a room id, a device name nor an IPv4 address (did you mean 'hq-room'?)"),
+        (4, "websites[2].hosted_in",
+         "'hq-rom' is neither a room id, a device name nor an IPv4 address (did you mean 'hq-room'?)"),
     ]
 
 

@@ -73,7 +73,8 @@ def test_config_changes_ignore_volatile_lines_but_show_real_ones() -> None:
     assert list(changes) == ["core1"]
     assert "+interface Gi0/9" in changes["core1"] and "+ description new uplink" in changes["core1"]
     assert "Last configuration change" not in "".join(
-        line for line in changes["core1"].splitlines() if line.startswith(("+", "-")) and not line.startswith(("+++", "---")))
+        line for line in changes["core1"].splitlines()
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---")))
 
 
 def test_mask_keeps_the_line_marked() -> None:

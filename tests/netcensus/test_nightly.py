@@ -124,7 +124,8 @@ def test_history_and_diff_commands(city_copy: SampleCity, tmp_path: Path) -> Non
     audit(city_copy, out)
     runner = CliRunner()
     listed = runner.invoke(app, ["history", "--store", str(out / "history.sqlite")])
-    assert listed.exit_code == 0 and re.search(r"^\W*1\W", listed.stdout, re.M) and re.search(r"^\W*2\W", listed.stdout, re.M)
+    assert listed.exit_code == 0
+    assert re.search(r"^\W*1\W", listed.stdout, re.M) and re.search(r"^\W*2\W", listed.stdout, re.M)
     shown = runner.invoke(app, ["diff", "1", "2", "--store", str(out / "history.sqlite"), "--format", "json"])
     assert shown.exit_code == 0
     changes = json.loads(shown.stdout)["config_changes"]

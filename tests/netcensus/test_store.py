@@ -102,7 +102,7 @@ def test_read_only_store_is_a_clear_error(tmp_path: Path) -> None:
     os.chmod(path, 0o444)
     os.chmod(tmp_path, 0o555)
     try:
-        with pytest.raises(StoreError, match="read-only|cannot"):
+        with pytest.raises(StoreError, match=r"read-only|cannot"):
             SQLiteStore(path).record(make_run(1))
     finally:
         os.chmod(tmp_path, 0o755)
@@ -175,8 +175,8 @@ def test_sigkill_while_recording_never_corrupts(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite"
     rng = random.Random(7)
     for trial in range(12):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER.format(root=root, db=str(db), caps=str(tmp_path / "caps"))],
-                                stdout=subprocess.PIPE, text=True)
+        writer = WRITER.format(root=root, db=str(db), caps=str(tmp_path / "caps"))
+        proc = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
         try:
             assert proc.stdout is not None and proc.stdout.readline().strip() == "recording", trial
             time.sleep(rng.random() * 0.15)  # up to ~50 record/prune rounds (a few ms each): any moment of one

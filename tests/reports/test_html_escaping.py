@@ -15,6 +15,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import pytest
 
@@ -93,7 +94,7 @@ def hostile_result(result: AuditResult) -> AuditResult:
 class Tree(HTMLParser):
     """What a browser's tokenizer sees: elements, attributes, script bodies, text."""
 
-    VOID = {"meta", "link", "input", "br", "img", "hr"}
+    VOID: ClassVar[frozenset[str]] = frozenset({"meta", "link", "input", "br", "img", "hr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

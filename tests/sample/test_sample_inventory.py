@@ -152,7 +152,8 @@ def test_the_yaml_writer_round_trips_awkward_values() -> None:
     from netcensus.sample.yaml_out import dump_section
 
     entries = [{"text": t, "items": [t, t], "end": {"site": t}} for t in TRICKY]
-    entries.append({"day": "2024-03-18", "flag": True, "off": False, "n": 3, "x": 2.5, "none": [], "long": list(TRICKY)})
+    entries.append({"day": "2024-03-18", "flag": True, "off": False, "n": 3, "x": 2.5, "none": [],
+                    "long": list(TRICKY)})
     loaded = yaml.safe_load(dump_section("things", entries))["things"]
     assert loaded[:-1] == [{"text": t, "items": [t, t], "end": {"site": t}} for t in TRICKY]
     assert loaded[-1] == {"day": dt.date(2024, 3, 18), "flag": True, "off": False, "n": 3, "x": 2.5, "none": [],

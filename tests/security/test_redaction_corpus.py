@@ -30,7 +30,8 @@ def test_every_secret_line_is_redacted_in_place(platform: str) -> None:
     assert not leaks, f"{platform}: {len(leaks)} secret lines left in clear:\n" + "\n".join(leaks)
     unmarked = [after[n] for n in c.secret_lines if REDACTED not in after[n]]
     assert not unmarked
-    changed = [(b, a) for n, (b, a) in enumerate(zip(before, after, strict=False)) if n not in c.secret_lines and a != b]
+    changed = [(b, a) for n, (b, a) in enumerate(zip(before, after, strict=False))
+               if n not in c.secret_lines and a != b]
     assert not changed, f"{platform}: lines without a secret changed: {changed}"
 
 

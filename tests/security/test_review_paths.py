@@ -291,7 +291,8 @@ def test_a_file_swapped_for_a_link_leading_outside_is_not_archived(
 # --- A secret holding a device-error marker ------------------------------------------------
 @pytest.mark.parametrize(("platform", "command", "text", "secret"), [
     ("cisco_ios", "show running-config",
-     "hostname r1\nenable password Zq9% Invalid input S3cretTail\ninterface Gi0/1\n ip address 10.0.0.1 255.255.255.0\nend\n",
+     "hostname r1\nenable password Zq9% Invalid input S3cretTail\n"
+     "interface Gi0/1\n ip address 10.0.0.1 255.255.255.0\nend\n",
      "S3cretTail"),
     ("cisco_ios", "show running-config",
      "hostname r1\nusername ops privilege 15 password 0 a% Ambiguous command UserS3cret\nend\n", "UserS3cret"),
@@ -352,7 +353,8 @@ def test_an_import_nested_thousands_deep_is_a_problem_not_a_traceback(tmp_path: 
 #: these lines as the terminal showed them (and redacts them); the archive redacted the raw
 #: bytes, where the pager prompt or escape sequence hides the line's start from the rules.
 TERMINAL_LINES = [
-    ("cisco_ios", " --More-- " + "\b" * 10 + " " * 10 + "\b" * 10 + "snmp-server community PagerS3cretA RO", "PagerS3cretA"),
+    ("cisco_ios", " --More-- " + "\b" * 10 + " " * 10 + "\b" * 10 + "snmp-server community PagerS3cretA RO",
+     "PagerS3cretA"),
     ("huawei", "  ---- More ----\x1b[16D                \x1b[16D snmp-agent community read cipher PagerS3cretB",
      "PagerS3cretB"),
     ("juniper_junos", "---(more 45%)---\r                \rset snmp community PagerS3cretC", "PagerS3cretC"),

@@ -195,7 +195,8 @@ def test_a_configuration_never_overrides_what_the_device_reported(platform: str,
             indent = "    " if platform == "arista_eos" else "  " if platform == "cisco_nxos" else " "
             lines += [f"{indent}description from the configuration", f"{indent}shutdown"]
     if platform == "juniper_junos":
-        lines = [line.replace("interfaces {", "interfaces {\n    ge-9/9/9 { disable; }") for line in config.splitlines()]
+        lines = [line.replace("interfaces {", "interfaces {\n    ge-9/9/9 { disable; }")
+                 for line in config.splitlines()]
         lines = [re.sub(r"^(    [a-z]+-?\d[\w/]* \{)$", r'\1\n        description "from the configuration";\n'
                         r"        disable;", line) for line in lines]
     merged = parse_outputs(RawOutputs(case, platform, {**outputs, command: "\n".join(lines) + "\n"}))

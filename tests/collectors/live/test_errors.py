@@ -15,7 +15,7 @@ def _wrapped(inner: BaseException, outer: BaseException) -> BaseException:
         try:
             raise inner
         except BaseException:
-            raise outer
+            raise outer  # noqa: B904 - implicit chaining (__context__) is the case under test
     except BaseException as exc:
         return exc
 

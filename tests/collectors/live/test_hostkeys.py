@@ -28,7 +28,8 @@ def test_off_mode_loads_nothing() -> None:
 
 def test_record_appends_a_new_key_once_with_the_port_form(tmp_path: Path) -> None:
     path = tmp_path / "kh"
-    path.write_text("# my hosts\n10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBn6Nq3Ztl3N3yJyKzq9c1vQ5q8oY0pX2n7v8w9x0y1z")
+    path.write_text("# my hosts\n"
+                    "10.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBn6Nq3Ztl3N3yJyKzq9c1vQ5q8oY0pX2n7v8w9x0y1z")
     policy = HostKeyPolicy("accept_new", path)
     key = paramiko.ECDSAKey.generate()
     assert policy.record("127.0.0.1", 2222, key) is True

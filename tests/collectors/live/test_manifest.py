@@ -51,5 +51,5 @@ def test_resume_trusts_only_complete_devices_whose_files_exist(tmp_path: Path) -
 def test_no_manifest_is_none_and_a_broken_one_names_the_file(tmp_path: Path) -> None:
     assert read_manifest(tmp_path) is None
     (tmp_path / "manifest.json").write_text("{not json")
-    with pytest.raises(CaptureError, match="manifest.json"):
+    with pytest.raises(CaptureError, match=r"manifest\.json"):
         read_manifest(tmp_path)
