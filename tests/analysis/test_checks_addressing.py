@@ -17,6 +17,7 @@ from analysis.checks.addressing import (
     overlapping_prefixes,
 )
 from analysis.findings import Severity
+from collectors.facts import DeviceFacts
 from inventory.model import Policy
 
 # --- ADR001 ----------------------------------------------------------------------------
@@ -217,11 +218,15 @@ def test_internal_and_management_ports_are_no_data_plane_duplicates():
     inv = city(devices=[device(n, s, platform=p) for n, s, p in (
         ("j1", "a", "juniper_junos"), ("j2", "b", "juniper_junos"),
         ("n1", "a", "cisco_nxos"), ("e1", "b", "arista_eos"))])
-    junos = lambda name, role: facts(name,  # noqa: E731  identical on every Junos box
-                                     itf("bme0", addresses=["128.0.0.1/2", "128.0.0.4/2"], role=role),
-                                     itf("jsrv", addresses=["128.0.0.127/2"], role=role),
-                                     itf("em0", addresses=["10.255.0.1/24"], role="management" if role else "data"),
-                                     platform="juniper_junos")
+
+    def junos(name: str, role: str) -> DeviceFacts:
+        """The same internal and management ports on every Junos box."""
+        return facts(name,
+                     itf("bme0", addresses=["128.0.0.1/2", "128.0.0.4/2"], role=role),
+                     itf("jsrv", addresses=["128.0.0.127/2"], role=role),
+                     itf("em0", addresses=["10.255.0.1/24"], role="management" if role else "data"),
+                     platform="juniper_junos")
+
     observed = [junos("j1", "internal"),
                 junos("j2", "data"),  # a reader that did not classify: bme0/jsrv/em0 are still known
                 facts("n1", itf("mgmt0", addresses=["10.255.0.1/24"], vrf="management"), platform="cisco_nxos"),

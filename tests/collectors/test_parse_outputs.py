@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from collectors.base import RawOutputs
-from collectors.facts import CommandProblem, Interface, Neighbour
+from collectors.facts import GLOBAL_VRF, CommandProblem, Interface, Neighbour
+from collectors.napalm_facts import output_key
 from collectors.parse import merge_interfaces, merge_neighbours, parse_outputs
 from collectors.parsers import PARSERS
 from collectors.parsers.templates import OWN_PREFIX, OWN_TEMPLATE_DIR, compiled
@@ -191,10 +192,6 @@ def test_comware_version_of_hpe_branded_switches(text: str, model: str, version:
 
 
 # --- evidence, strength order, central normalisation --------------------------------------
-
-
-from collectors.facts import GLOBAL_VRF  # noqa: E402
-from collectors.napalm_facts import output_key  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ntc-templates"  # vendored, see its README
 CASE_DIRS = sorted(p for p in CASES.glob("*/*") if p.is_dir())

@@ -57,7 +57,10 @@ class FakeNetbox:
         limit = int(query.get("limit", ["0"])[0]) or self.max_page_size
         limit = min(limit, self.max_page_size)
         offset = int(query.get("offset", ["0"])[0])
-        link = lambda at: f"{self.url}{path}?{urlencode({'limit': limit, 'offset': at})}"  # noqa: E731
+
+        def link(at: int) -> str:
+            return f"{self.url}{path}?{urlencode({'limit': limit, 'offset': at})}"
+
         return {
             "count": len(objects),
             "next": link(offset + limit) if offset + limit < len(objects) else None,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 from inventory_helpers import InventoryDir
-from test_inventory_fuzz import *  # noqa: F403
-from test_inventory_hostile import *  # noqa: F403
-from test_inventory_many_mistakes import *  # noqa: F403
-from test_inventory_references import *  # noqa: F403
-from test_inventory_validation import *  # noqa: F403
-from test_inventory_yaml_errors import *  # noqa: F403
+from test_inventory_fuzz import *  # noqa: F403 - its tests run again here
+from test_inventory_hostile import *  # noqa: F403 - its tests run again here
+from test_inventory_many_mistakes import *  # noqa: F403 - its tests run again here
+from test_inventory_references import *  # noqa: F403 - its tests run again here
+from test_inventory_validation import *  # noqa: F403 - its tests run again here
+from test_inventory_yaml_errors import *  # noqa: F403 - its tests run again here
 
 import inventory.yaml_nodes as yaml_nodes
 

@@ -80,7 +80,9 @@ def _run(tmp_path: Path, inventory: Inventory, behaviour: Callable[[Device], Raw
 
 
 def test_filters_combine_kinds_and_accept_several_values() -> None:
-    names = lambda f: [d.name for d in select_devices(CITY, f)]  # noqa: E731
+    def names(f: DeviceFilter) -> list[str]:
+        return [d.name for d in select_devices(CITY, f)]
+
     assert names(DeviceFilter(sites=("branch",))) == ["acc1", "acc2"]
     assert names(DeviceFilter(sites=("branch",), departments=("tax",))) == ["acc2"]
     assert names(DeviceFilter(platforms=("huawei", "cisco_ios"), roles=("core",))) == ["core1"]
