@@ -5,6 +5,8 @@ of typed, validated, frozen objects, or raises :class:`core.errors.InventoryErro
 listing every problem with its file, line and field.
 """
 
+from pathlib import Path
+
 from inventory.model import (
     Approval,
     Circuit,
@@ -37,7 +39,7 @@ __all__ = [
 ]
 
 
-def load_inventory(path):  # noqa: ANN001, ANN201 - thin re-export, typed in loader
+def load_inventory(path: Path | str) -> Inventory:
     """Load and validate the inventory directory (or single file) at ``path``."""
     from inventory.loader import load_inventory as _load
 
