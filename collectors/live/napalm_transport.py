@@ -33,7 +33,7 @@ def driver_args(device: Device, creds: Credentials, settings: SessionSettings) -
             "read_timeout_override": settings.command_timeout_s,
             "allow_agent": False,
             "use_keys": False,
-            **settings.host_keys.connection_args(),
+            **settings.host_keys.connection_args(device.host, device.port),
         },
     }
 

@@ -38,7 +38,7 @@ def connect_args(device: Device, platform: Platform, creds: Credentials,
         "global_cmd_verify": True,
         "allow_agent": False,
         "use_keys": False,
-        **settings.host_keys.connection_args(),
+        **settings.host_keys.connection_args(device.host, device.port),
     }
 
 

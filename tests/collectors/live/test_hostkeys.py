@@ -58,3 +58,33 @@ def test_concurrent_first_contacts_all_land(tmp_path: Path) -> None:
         t.join()
     loaded = paramiko.HostKeys(str(tmp_path / "sub" / "kh"))
     assert all(loaded.lookup(f"[127.0.0.1]:{3000 + i}") for i in range(8))
+
+
+def _line(name: str, key: paramiko.PKey) -> str:
+    return paramiko.hostkeys.HostKeyEntry([name], key).to_line()
+
+
+def test_a_session_gets_only_its_devices_lines_plain_or_hashed(tmp_path: Path) -> None:
+    mine, other = paramiko.ECDSAKey.generate(), paramiko.ECDSAKey.generate()
+    hashed = paramiko.HostKeys.hash_host("[10.0.0.7]:2222")
+    path = tmp_path / "kh"
+    path.write_text("# province\n" + _line("[10.0.0.9]:2222", other) + _line(hashed, mine)
+                    + _line("10.0.0.7", other) + "@cert-authority *.city ssh-rsa AAAA\n")
+    policy = HostKeyPolicy("strict", path)
+    args = policy.connection_args("10.0.0.7", 2222)
+    session_file = Path(args["alt_key_file"])
+    assert session_file != path and session_file.read_text() == _line(hashed, mine)
+    assert paramiko.HostKeys(str(session_file)).lookup("[10.0.0.7]:2222")["ecdsa-sha2-nistp256"] == mine
+    # port 22 is looked up by the bare address: the other line
+    assert paramiko.HostKeys(policy.connection_args("10.0.0.7")["alt_key_file"]).lookup("10.0.0.7") is not None
+    assert Path(policy.connection_args("10.0.0.8", 2222)["alt_key_file"]).read_text() == ""
+
+
+def test_a_key_recorded_on_first_use_is_in_the_next_sessions_file(tmp_path: Path) -> None:
+    policy = HostKeyPolicy("accept_new", tmp_path / "kh")
+    assert Path(policy.connection_args("127.0.0.1", 2201)["alt_key_file"]).read_text() == ""
+    key = paramiko.ECDSAKey.generate()
+    assert policy.record("127.0.0.1", 2201, key) is True
+    session_file = policy.connection_args("127.0.0.1", 2201)["alt_key_file"]
+    assert paramiko.HostKeys(session_file).lookup("[127.0.0.1]:2201")["ecdsa-sha2-nistp256"] == key
+    assert policy.record("127.0.0.1", 2201, key) is False  # known now: not appended twice
