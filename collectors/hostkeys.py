@@ -69,12 +69,15 @@ class KnownHostsIndex:
         """
         by_name: dict[str, list[tuple[str, str]]] = {}
         hashed: list[tuple[bytes, bytes, str, str]] = []
-        for line in text.splitlines(keepends=True):
-            fields = line.split()
+        # Lines end where paramiko's text-mode read ends them (\n, \r\n, \r) and nowhere else:
+        # str.splitlines also splits at form feeds, \x85 or \u2028, which would turn the rest
+        # of a comment line into a key line paramiko never read.
+        for text_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            fields = text_line.split()
             if len(fields) < 3 or fields[0].startswith(("#", "@")):
                 continue
             names, key_type = fields[0], fields[1]
-            line = line if line.endswith("\n") else line + "\n"
+            line = text_line + "\n"
             for name in names.split(","):
                 if name.startswith("|1|"):
                     try:

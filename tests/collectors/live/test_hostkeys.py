@@ -88,3 +88,22 @@ def test_a_key_recorded_on_first_use_is_in_the_next_sessions_file(tmp_path: Path
     session_file = policy.connection_args("127.0.0.1", 2201)["alt_key_file"]
     assert paramiko.HostKeys(session_file).lookup("[127.0.0.1]:2201")["ecdsa-sha2-nistp256"] == key
     assert policy.record("127.0.0.1", 2201, key) is False  # known now: not appended twice
+
+
+def test_a_session_file_trusts_exactly_the_keys_paramiko_reads_in_the_whole_file(tmp_path: Path) -> None:
+    """A key after a form feed, \\x85 or \\u2028 inside a comment stays a comment, as paramiko reads it."""
+    old, current = paramiko.ECDSAKey.generate(), paramiko.ECDSAKey.generate()
+    path = tmp_path / "kh"
+    commented = [f"# retired{sep}{_line(name, old)}" for sep, name in
+                 [("\x0c", "10.0.0.1"), ("\x0b", "10.0.0.2"), ("\x85", "10.0.0.3"), ("\u2028", "10.0.0.4"),
+                  ("\x1c", paramiko.HostKeys.hash_host("[10.0.0.5]:2222"))]]
+    path.write_text("".join(commented) + _line("10.0.0.6", current).replace("\n", "\r\n"), encoding="utf-8")
+    whole = paramiko.HostKeys(str(path))
+    policy = HostKeyPolicy("strict", path)
+    for host, port in [("10.0.0.1", 22), ("10.0.0.2", 22), ("10.0.0.3", 22), ("10.0.0.4", 22),
+                       ("10.0.0.5", 2222), ("10.0.0.6", 22)]:
+        session = paramiko.HostKeys(policy.connection_args(host, port)["alt_key_file"])
+        name = known_hosts_name(host, port)
+        expected, got = whole.lookup(name), session.lookup(name)
+        assert (got and dict(got.items())) == (expected and dict(expected.items())), name
+    assert whole.lookup("10.0.0.1") is None and session.lookup("10.0.0.6") is not None
