@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from core.errors import InputError, NetcensusError
 from core.version import __version__
 from netcensus.cli_exchange import register as _register_exchange
-from netcensus.cli_output import EXIT_FINDINGS, EXIT_OK, err
+from netcensus.cli_output import EXIT_FINDINGS, EXIT_OK, err, logger
 from netcensus.cli_output import fail as _fail
 from netcensus.distributed.cli import register as _register_distributed
 
@@ -297,7 +297,7 @@ def audit(
     except ValueError as e:
         raise _fail(e) from None
     select, ignore = _comma_list(select), _comma_list(ignore)
-    log = _logger(quiet)
+    log = logger()
     if inventory is None:
         if collect_first:
             raise _fail("--collect needs an INVENTORY_DIR (the sample city has no live devices)")
@@ -519,15 +519,6 @@ def _comma_list(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _logger(quiet: bool) -> Callable[[str], None]:
-    """Log lines to stderr: timestamped when not on a terminal (cron, systemd)."""
-    stamped = not sys.stderr.isatty()
-
-    def log(message: str) -> None:
-        prefix = dt.datetime.now().astimezone().isoformat(timespec="seconds") + " " if stamped else ""
-        err.print(f"{prefix}{message}", markup=False, highlight=False, soft_wrap=True)
-
-    return log
 
 
 def _bundled_sample(out: Path, audit_day: dt.date | None,

@@ -4,6 +4,10 @@ it and never each other."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from collections.abc import Callable
+
 import typer
 from rich.console import Console
 
@@ -26,3 +30,14 @@ def fail(problem: str | Exception) -> typer.Exit:
     else:
         err.print(f"[red]error[/red] {problem}", soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def logger() -> Callable[[str], None]:
+    """Log lines to stderr, timestamped when not on a terminal (cron, systemd timers)."""
+    stamped = not sys.stderr.isatty()
+
+    def log(message: str) -> None:
+        prefix = dt.datetime.now().astimezone().isoformat(timespec="seconds") + " " if stamped else ""
+        err.print(f"{prefix}{message}", markup=False, highlight=False, soft_wrap=True)
+
+    return log

@@ -213,7 +213,7 @@ def collect(
             manifest.devices[name] = record
     run = CollectionRun(out_dir, manifest)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive(out_dir):
+    with capture_lock(out_dir):
         reporter = reporter_for(console)
         reporter.start(len(todo), len(done_before), options.workers)
         transports = collectors(settings)
@@ -231,14 +231,15 @@ LOCK_NAME = ".collect.lock"
 
 
 @contextmanager
-def _exclusive(out_dir: Path) -> Iterator[None]:
-    """One collection at a time per capture directory (two would interleave files and manifests)."""
+def capture_lock(out_dir: Path) -> Iterator[None]:
+    """One collection (``netcensus collect`` or ``dispatch``) at a time per capture directory:
+    two would interleave files and manifests."""
     with open(out_dir / LOCK_NAME, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise InputError([Problem(str(out_dir), None, None,
-                                      "another netcensus collect is writing to this directory")]) from None
+                                      "another netcensus collect or dispatch is writing to this directory")]) from None
         try:
             yield
         finally:

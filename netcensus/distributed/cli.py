@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from core.errors import InputError, NetcensusError
-from netcensus.cli_output import err
+from netcensus.cli_output import err, logger
 from netcensus.cli_output import fail as _fail
 
 RedisOption = Annotated[str | None, typer.Option(
@@ -122,7 +120,7 @@ def dispatch(
     from netcensus.stores import is_postgresql
 
     url = redis_url(redis)
-    log = _logger(quiet)
+    log = logger()
     if lang not in ("en", "zh"):
         raise _fail(f"--lang must be en or zh, not {lang!r}")
     try:
@@ -183,15 +181,6 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else ""
 
 
-def _logger(quiet: bool) -> Callable[[str], None]:
-    """Log lines to stderr, timestamped when not on a terminal (timers, cron)."""
-    stamped = not sys.stderr.isatty()
-
-    def log(message: str) -> None:
-        prefix = dt.datetime.now().astimezone().isoformat(timespec="seconds") + " " if stamped else ""
-        err.print(f"{prefix}{message}", markup=False, highlight=False, soft_wrap=True)
-
-    return log
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,6 @@ It holds the capture folder's ``.collect.lock`` (the same lock as ``netcensus co
 
 from __future__ import annotations
 
-import fcntl
 import secrets
 import shutil
 import time
@@ -42,7 +41,7 @@ from collectors.capture import device_dir
 from collectors.manifest import DeviceRecord, Manifest, now, read_manifest, tool_versions
 from core.errors import InputError, Problem
 from inventory.model import Inventory
-from netcensus.collect import LOCK_NAME
+from netcensus.collect import capture_lock
 from netcensus.distributed.broker import INVENTORY_KEY, SERIALIZER, queue_name, redact_url
 from netcensus.distributed.merge import ShardResultError, merge_manifests, not_collected, unpack, write_merged
 from netcensus.distributed.shard_job import FORMAT, REQUEST_OPTIONS
@@ -116,7 +115,7 @@ def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions
     shards = plan_shards(keys, chunk=options.chunk)
     previous = read_manifest(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive(out_dir):
+    with capture_lock(out_dir):
         started = now()
         digest, text = inventory_payload(inventory)
         run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
@@ -314,18 +313,3 @@ def _progress(console: Console, total: int) -> Iterator[Any]:
             console.print(f"{now()} collected {done}/{total} devices", markup=False, highlight=False)
 
     yield advance
-
-
-@contextmanager
-def _exclusive(out_dir: Path) -> Iterator[None]:
-    """The capture folder's collection lock, shared with ``netcensus collect``."""
-    with open(out_dir / LOCK_NAME, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError([Problem(str(out_dir), None, None,
-                                      "another netcensus collect or dispatch is writing to this directory")]) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
