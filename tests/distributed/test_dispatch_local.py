@@ -13,15 +13,17 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from rq import Worker
 from servers import RedisServer, start_redis
 from support.emulator import Emulator
 from typer.testing import CliRunner
 
 from netcensus.cli import app
-from netcensus.distributed.broker import connect
+from netcensus.distributed.broker import connect, queue_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "live_ssh"))
 from sshdevices import ENV, PASSWORD, USER, emulated, write_device_folder
@@ -63,10 +65,21 @@ def _worker(broker: RedisServer, queue: str, known_hosts: Path, env: dict[str, s
             ) -> subprocess.Popen:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("NETCENSUS_")}
     with open(known_hosts.parent / f"worker-{queue}.log", "a") as log:  # the child keeps its own descriptor
-        return subprocess.Popen(
+        worker = subprocess.Popen(
             [sys.executable, "-m", "netcensus.cli", "worker", "--queue", queue, "--redis", broker.url,
              "--known-hosts", str(known_hosts), "--heartbeat", "1", "--grace", "2", *extra],
             env={**clean, **env, "PYTHONPATH": str(REPO)}, stdout=log, stderr=subprocess.STDOUT)
+    _registered(broker, queue)
+    return worker
+
+
+def _registered(broker: RedisServer, queue: str, timeout_s: float = 60) -> None:
+    """Wait until a worker of ``queue`` is registered with the broker: a loaded machine may take
+    seconds to start one, and a dispatch's --wait must not count that."""
+    redis, deadline = connect(broker.url), time.monotonic() + timeout_s
+    while not any(queue_name(queue) in w.queue_names() for w in Worker.all(connection=redis)):
+        assert time.monotonic() < deadline, f"no worker of {queue} registered within {timeout_s:g} s"
+        time.sleep(0.1)
 
 
 def _stop(*workers: subprocess.Popen) -> None:
