@@ -88,8 +88,10 @@ def unpack(shard: str, archive_b64: str, devices: Iterable[str], captures: Path)
             shutil.rmtree(folder)
     for member_name, content in sorted(files.items()):
         device, filename = PurePosixPath(member_name).parts
+        if device not in manifest.devices:  # recorded "not collected" by the dispatcher: no folder
+            continue
         write_file(device_dir(captures, device) / filename, content.decode("utf-8", errors="replace"))
-    return ShardCaptures(manifest, sorted({PurePosixPath(n).parts[0] for n in files}))
+    return ShardCaptures(manifest, sorted({PurePosixPath(n).parts[0] for n in files} & set(manifest.devices)))
 
 
 def manifest_from_json(shard: str, text: str) -> Manifest:
@@ -98,12 +100,48 @@ def manifest_from_json(shard: str, text: str) -> Manifest:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"expected a manifest of format {FORMAT}")
-        devices = {name: DeviceRecord(**rec) for name, rec in (data.get("devices") or {}).items()}
+        records = data.get("devices") or {}
+        if not isinstance(records, dict):
+            raise ValueError("devices is not a mapping of device -> record")
+        devices = {name: _device_record(name, rec) for name, rec in records.items()}
         return Manifest(started=data["started"], finished=data.get("finished"),
                         interrupted=bool(data.get("interrupted")), versions=data.get("versions") or {},
                         options=data.get("options") or {}, devices=devices)
     except (ValueError, TypeError, KeyError, RecursionError) as exc:
         raise ShardResultError(f"shard {shard}: unreadable {MANIFEST_NAME} ({exc})") from None
+
+
+#: The JSON types of a device record's fields (a shard's manifest is checked, not trusted).
+_RECORD_TYPES: dict[str, tuple[type, ...]] = {
+    "status": (str,), "platform": (str,), "transport": (str,), "host": (str,), "port": (int,),
+    "credentials_profile": (str,), "started": (str, type(None)), "duration_s": (int, float),
+    "attempts": (int,), "error": (str, type(None)), "problems": (list,), "files": (list,),
+    "from_previous_run": (bool,),
+}
+
+
+def _device_record(name: str, rec: Any) -> DeviceRecord:
+    """One device's record of a shard's manifest, its fields of the types the merged manifest needs.
+
+    A status that is no string would only fail when the merged manifest is counted and written,
+    after every shard came back. The shard collected in an empty folder, so nothing it reports
+    is ``from_previous_run``; its file names are plain names inside the device's folder.
+    """
+    if not isinstance(rec, dict):
+        raise ValueError(f"device {name!r}: record is not a mapping")
+    unknown = set(rec) - set(_RECORD_TYPES)
+    if unknown:
+        raise ValueError(f"device {name!r}: unknown fields {sorted(unknown)}")
+    for key, types in _RECORD_TYPES.items():
+        value = rec.get(key)
+        if key in rec and (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)):
+            raise ValueError(f"device {name!r}: {key} is {type(value).__name__}")
+    for key in ("problems", "files"):
+        if not all(isinstance(item, str) for item in rec.get(key) or []):
+            raise ValueError(f"device {name!r}: {key} holds a value that is no string")
+    if any(PurePosixPath(f).name != f or f in ("", ".", "..") for f in rec.get("files") or []):
+        raise ValueError(f"device {name!r}: files names a path, not a file of its folder")
+    return DeviceRecord(**{**rec, "from_previous_run": False})
 
 
 def not_collected(device: Device, reason: str) -> DeviceRecord:

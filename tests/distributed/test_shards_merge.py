@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import tarfile
 from pathlib import Path
 
@@ -147,6 +148,43 @@ def test_a_hostile_or_broken_shard_result_is_refused_and_writes_nothing(tmp_path
 def test_a_manifest_naming_another_shards_device_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ShardResultError, match="r2"):
         unpack("north", _archive({"manifest.json": _manifest_json("r1", "r2")}), ["r1"], tmp_path)
+
+
+def _lying_manifest(**record: object) -> bytes:
+    data = json.loads(_manifest_json("r1"))
+    data["devices"]["r1"].update(record)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("manifest, message", [
+    (_lying_manifest(status=["ok"]), "status is list"),
+    (_lying_manifest(port="22"), "port is str"),
+    (_lying_manifest(port=True), "port is bool"),
+    (_lying_manifest(problems=[{"x": 1}]), "problems holds"),
+    (_lying_manifest(files=["../../r2/show_version.txt"]), "files names a path"),
+    (_lying_manifest(shell="rm -rf /"), "unknown fields"),
+    (b'{"format": 1, "started": "x", "devices": ["r1"]}', "not a mapping"),
+    (b'{"format": 1, "started": "x", "devices": {"r1": "ok"}}', "not a mapping"),
+])
+def test_a_manifest_whose_records_have_wrong_types_is_refused_before_the_merge(tmp_path: Path, manifest: bytes,
+                                                                              message: str) -> None:
+    """A record the merged manifest could not count or write is refused with its shard's devices,
+    instead of failing the whole dispatch when the merged manifest is written."""
+    with pytest.raises(ShardResultError, match=re.escape(message)) as err:
+        unpack("north", _archive({"manifest.json": manifest, "r1/show_version.txt": b"x"}), ["r1"],
+               tmp_path / "captures")
+    assert str(err.value).startswith("shard north: unreadable manifest.json")
+    assert not (tmp_path / "captures").exists()
+
+
+def test_a_shard_cannot_mark_its_devices_from_a_previous_run_nor_leave_files_of_unreported_ones(
+        tmp_path: Path) -> None:
+    got = unpack("south", _archive({"manifest.json": _lying_manifest(from_previous_run=True),
+                                    "r1/show_version.txt": b"IOS\n", "r2/show_version.txt": b"IOS\n"}),
+                 ["r1", "r2"], tmp_path)
+    assert got.manifest.devices["r1"].from_previous_run is False  # tonight's: the exit code counts it
+    assert list(got.manifest.devices) == ["r1"] and got.devices == ["r1"]
+    assert not (tmp_path / "r2").exists()  # recorded "not collected": no files for the audit to read
 
 
 def test_merged_manifest_holds_every_device_once_with_failed_shards_not_collected() -> None:
