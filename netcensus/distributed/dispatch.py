@@ -19,6 +19,7 @@ It holds the capture folder's ``.collect.lock`` (the same lock as ``netcensus co
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 import time
@@ -148,15 +149,28 @@ def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions
     return DispatchRun(out_dir, manifest, outcomes)
 
 
+def job_id(run_id: str, number: int, shard: Shard) -> str:
+    """The RQ job id of the ``number``-th shard of a dispatch: unique within it, and of the
+    characters RQ accepts (letters, digits, '_', '-'), which a routing key may exceed ('.').
+
+    The number keeps it unique: the name alone could not tell the chunk ``xc#2`` from a
+    district named ``xc-2``.
+
+    >>> job_id("20261203T010000-ab12cd", 3, Shard("xc.north", 2, ("r1",)))
+    'netcensus-20261203T010000-ab12cd-3-xc_north_2'
+    """
+    return f"netcensus-{run_id}-{number}-{re.sub(r'[^A-Za-z0-9_-]', '_', shard.name)}"
+
+
 def _enqueue(redis: Redis, shards: list[Shard], digest: str, options: DispatchOptions, run_id: str
              ) -> dict[str, ShardOutcome]:
     outcomes: dict[str, ShardOutcome] = {}
-    for shard in shards:
+    for number, shard in enumerate(shards, start=1):
         queue = Queue(queue_name(shard.key), connection=redis, serializer=SERIALIZER)
         request = {"format": FORMAT, "run": run_id, "shard": shard.name, "key": shard.key, "inventory": digest,
                    "devices": list(shard.devices), "options": dict(options.collect)}
         job = queue.enqueue(
-            JOB_FUNCTION, request, job_id=f"netcensus-{run_id}-{shard.name.replace('#', '-')}",
+            JOB_FUNCTION, request, job_id=job_id(run_id, number, shard),
             job_timeout=options.shard_timeout_s, result_ttl=24 * 3600, failure_ttl=24 * 3600,
             retry=Retry(max=options.retries) if options.retries else None,
             description=f"netcensus shard {shard.name} ({len(shard.devices)} devices)",

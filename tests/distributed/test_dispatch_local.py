@@ -18,12 +18,15 @@ from pathlib import Path
 
 import pytest
 from rq import Worker
+from rq.job import Job
 from servers import RedisServer, start_redis
 from support.emulator import Emulator
 from typer.testing import CliRunner
 
+from inventory.model import Department, Device, Inventory, Site
 from netcensus.cli import app
 from netcensus.distributed.broker import connect, queue_name
+from netcensus.distributed.dispatch import DispatchOptions, dispatch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "live_ssh"))
 from sshdevices import ENV, PASSWORD, USER, emulated, write_device_folder
@@ -195,3 +198,29 @@ def test_a_shard_whose_worker_dies_with_no_retry_left_leaves_its_devices_not_col
     for name in slow:
         record = run.manifest.devices[name]
         assert record.status == "missing" and "shard central failed: its worker died" in (record.error or "")
+
+
+def test_routing_keys_with_dots_and_chunk_like_names_each_get_their_own_job(
+        broker: RedisServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A district 'xc.north' (RQ refuses dots in job ids) and a district 'xc-2' beside the second
+    chunk of 'xc' (both were job 'xc-2'): every shard is enqueued as a job of its own."""
+    sites = {s: Site(id=s, name=s, district=d) for s, d in [("a", "xc"), ("b", "xc-2"), ("c", "xc.north")]}
+    devices = {n: Device(name=n, host="127.0.0.1", port=1, platform="cisco_ios", department="it", site=s)
+               for n, s in [("x1", "a"), ("x2", "a"), ("y1", "b"), ("z1", "c")]}
+    inv = Inventory(departments={"it": Department(id="it", name="IT")}, sites=sites, devices=devices)
+    redis = connect(broker.url)
+    seen: dict[str, list[str]] = {}
+    real_fetch = Job.fetch
+
+    def fetch(job_id: str, *args, **kwargs):  # what each shard's job holds while the dispatcher waits
+        job = real_fetch(job_id, *args, **kwargs)
+        seen.setdefault(job_id, job.args[0]["devices"])
+        return job
+
+    monkeypatch.setattr(Job, "fetch", staticmethod(fetch))
+    run = dispatch(inv, tmp_path / "captures", DispatchOptions(chunk=1, wait_s=0.5, poll_s=0.1), redis,
+                   redis_label=broker.url)
+    assert sorted(run.shards) == ["xc", "xc#2", "xc-2", "xc.north"]
+    assert len({o.job_id for o in run.shards.values()}) == 4
+    assert sorted(d for devices in seen.values() for d in devices) == ["x1", "x2", "y1", "z1"]
+    assert all(r.status == "missing" and "no result within --wait" in r.error for r in run.manifest.devices.values())
