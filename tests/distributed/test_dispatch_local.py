@@ -224,3 +224,19 @@ def test_routing_keys_with_dots_and_chunk_like_names_each_get_their_own_job(
     assert len({o.job_id for o in run.shards.values()}) == 4
     assert sorted(d for devices in seen.values() for d in devices) == ["x1", "x2", "y1", "z1"]
     assert all(r.status == "missing" and "no result within --wait" in r.error for r in run.manifest.devices.values())
+
+
+def test_dispatch_audit_after_a_shard_no_worker_took_is_degraded(broker: RedisServer, city, tmp_path: Path) -> None:
+    """The audit of a partial dispatch: exit 3 past --max-failed (the audit's rule), the missing
+    devices named, and the run recorded as degraded in the history."""
+    inventory, known_hosts, _names = city
+    worker = _worker(broker, "north", known_hosts, ENV)  # nobody serves "south"
+    result = _run_dispatch(broker, inventory, tmp_path / "captures", "--wait", "5", "--audit", "--max-failed", "1",
+                           "--reports", str(tmp_path / "reports"), "--today", "2026-12-01")
+    _stop(worker)
+    assert result.exit_code == 3, result.output
+    assert "collection degraded: 2 device(s) not collected (s1, s2)" in result.output
+    history = CliRunner().invoke(app, ["history", "--store", str(tmp_path / "reports" / "history.sqlite")])
+    assert history.exit_code == 0, history.output
+    row = next(line for line in history.output.splitlines() if line.startswith("│ 1 "))
+    assert [cell.strip() for cell in row.split("│")[3:6]] == ["4", "2", "yes"]  # devices, failed, degraded
