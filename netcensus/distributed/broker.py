@@ -55,5 +55,10 @@ def redact_url(url: str) -> str:
     'redis://:***@broker:6379/0'
     >>> redact_url("rediss://survey:s3cret@broker/1")
     'rediss://survey:***@broker/1'
+    >>> redact_url("redis://:p@ss/w@broker:6379/0"), redact_url("redis://broker/0?password=s3cret&db=1")
+    ('redis://:***@broker:6379/0', 'redis://broker/0?password=***&db=1')
     """
-    return re.sub(r"^([a-z+]+://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    # Up to the last '@': redis-py takes a password with '@' in it unquoted (and the text after
+    # a '/' in it is still the password). It also reads one from the query string.
+    url = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):.*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&#]*", r"\1***", url)

@@ -234,3 +234,7 @@ def test_broker_urls_in_messages_hide_the_password() -> None:
     assert redact_url("redis://:hunter2@broker:6379/0") == "redis://:***@broker:6379/0"
     assert "hunter2" not in redact_url("rediss://netcensus:hunter2@broker.city.example:6380/1")
     assert redact_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    # redis-py reads these passwords too: one holding '@' (unquoted), one in the query string
+    assert redact_url("redis://:hunt@er2@broker:6379/0") == "redis://:***@broker:6379/0"
+    assert redact_url("unix://:hunt@er2@/run/redis.sock?db=0") == "unix://:***@/run/redis.sock?db=0"
+    assert redact_url("redis://broker:6379/0?db=0&password=hunter2") == "redis://broker:6379/0?db=0&password=***"
