@@ -115,6 +115,7 @@ class HostKeyPolicy:
     _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _index: tuple[tuple[int, int] | None, KnownHostsIndex] | None = field(default=None, repr=False)
     _session_files: Path | None = field(default=None, repr=False)
+    _remove_session_files: weakref.finalize | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.known_hosts = Path(self.known_hosts).expanduser()
@@ -153,7 +154,7 @@ class HostKeyPolicy:
         with self._lock:
             if self._session_files is None:
                 folder = Path(tempfile.mkdtemp(prefix="netcensus-known-hosts-"))  # mode 0700
-                weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+                self._remove_session_files = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
                 self._session_files = folder
             folder = self._session_files
         path = folder / hashlib.sha256(name.encode()).hexdigest()[:24]
@@ -163,6 +164,17 @@ class HostKeyPolicy:
         partial.write_text("".join(lines), encoding="utf-8")
         os.replace(partial, path)
         return path
+
+    def close(self) -> None:
+        """Remove the session files (a later session writes new ones).
+
+        Called when the run ends: the finalizer alone is not enough, since an RQ job process
+        ends with ``os._exit`` and runs none, and each shard would leave its folder in /tmp.
+        """
+        with self._lock:
+            if self._remove_session_files is not None:
+                self._remove_session_files()
+            self._session_files = self._remove_session_files = None
 
     def record(self, host: str, port: int, key: paramiko.PKey) -> bool:
         """Append a newly trusted key (accept_new mode); True when the file changed.

@@ -224,6 +224,7 @@ def collect(
                 close = getattr(transport, "close", None)
                 if callable(close):
                     close()
+            host_keys.close()  # its per-session known_hosts files
     return run
 
 

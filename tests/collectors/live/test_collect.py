@@ -261,3 +261,28 @@ def test_a_second_run_into_the_same_directory_is_refused_while_the_first_goes_on
     assert not run.failed
     again, _ = _run(tmp_path, CITY)  # the lock is released at the end
     assert not again.failed
+
+
+def test_a_run_leaves_no_per_session_known_hosts_files_behind(tmp_path: Path) -> None:
+    """Removed when the run ends, not when the policy is collected: an RQ job process ends with
+    os._exit, which runs no finalizer (each shard left a folder in /tmp)."""
+    session_files: list[Path] = []
+    kept: list[SessionSettings] = []
+
+    def factory(settings: SessionSettings):
+        kept.append(settings)  # kept alive past the run, as a job process would exit holding it
+
+        def behaviour(device: Device) -> RawOutputs:
+            session_files.append(Path(settings.host_keys.connection_args(device.host, device.port)["alt_key_file"]))
+            return _ok(device)
+
+        return {"netmiko": FakeCollector(behaviour)}
+
+    key = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+    (tmp_path / "known_hosts").write_text(f"192.0.2.1 ssh-ed25519 {key}\n")
+    run = collect(_inventory(_device("core1"), _device("acc1")), tmp_path / "cap",
+                  CollectOptions(known_hosts=tmp_path / "known_hosts", parse=False), Console(file=io.StringIO()),
+                  collectors=factory, env=ENV)
+    assert run.manifest.summary() == {"ok": 2} and len(session_files) == 2
+    assert all(p.parent != tmp_path for p in session_files)  # private copies, not the known_hosts itself
+    assert not any(p.exists() or p.parent.exists() for p in session_files)
