@@ -12,8 +12,10 @@ import base64
 import binascii
 import io
 import json
+import os
 import shutil
 import tarfile
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -43,7 +45,8 @@ def unpack(shard: str, archive_b64: str, devices: Iterable[str], captures: Path)
     """Write a shard's device folders into ``captures`` and return its manifest.
 
     Each device folder of the shard is replaced as a whole (a folder reflects one attempt,
-    as in :func:`netcensus.collect.write_device`). Raises :class:`ShardResultError`.
+    as in :func:`netcensus.collect.write_device`). Raises :class:`ShardResultError`, having
+    written nothing into ``captures``.
     """
     wanted = set(devices)
     try:
@@ -51,47 +54,63 @@ def unpack(shard: str, archive_b64: str, devices: Iterable[str], captures: Path)
         tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115 - closed by the with below
     except (binascii.Error, tarfile.TarError, ValueError) as exc:
         raise ShardResultError(f"shard {shard}: unreadable result ({exc})") from None
-    files: dict[str, bytes] = {}
+    # Files wait in a hidden folder of the captures (beside them while there are none) until
+    # the whole result is checked: held in memory, a few MB of compressed zeros would have
+    # cost the dispatcher MAX_SHARD_BYTES. The same file system: each device folder is renamed.
+    staging = Path(tempfile.mkdtemp(prefix=".netcensus-unpack-",
+                                    dir=captures if captures.is_dir() else captures.parent))
+    try:
+        with tar:
+            manifest_text = _stage(shard, tar, wanted, staging)
+        if manifest_text is None:
+            raise ShardResultError(f"shard {shard}: result holds no {MANIFEST_NAME}")
+        manifest = manifest_from_json(shard, manifest_text)
+        stray = set(manifest.devices) - wanted
+        if stray:
+            raise ShardResultError(f"shard {shard}: manifest records devices of another shard: {sorted(stray)[:5]}")
+        for name in wanted:
+            folder = device_dir(captures, name)
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder)
+        written = []
+        for name in sorted(manifest.devices):  # a device the manifest does not report gets no folder
+            if (staging / name).is_dir():
+                captures.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, device_dir(captures, name))
+                written.append(name)
+        return ShardCaptures(manifest, written)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage(shard: str, tar: tarfile.TarFile, wanted: set[str], staging: Path) -> str | None:
+    """Write the device files of ``tar`` under ``staging``, one member in memory at a time;
+    return the manifest's text. Raises :class:`ShardResultError` at the first member refused."""
     manifest_text: str | None = None
     total = 0
-    with tar:
-        for member in tar:
-            path = PurePosixPath(member.name)
-            if path.is_absolute() or ".." in path.parts or not path.parts:
-                raise ShardResultError(f"shard {shard}: member {member.name!r} leaves the capture folder")
-            if member.isdir():
-                continue
-            if not member.isfile():
-                raise ShardResultError(f"shard {shard}: member {member.name!r} is not a regular file")
-            if member.size > MAX_CAPTURE_BYTES:
-                raise ShardResultError(f"shard {shard}: member {member.name!r} is larger than a capture may be")
-            total += member.size
-            if total > MAX_SHARD_BYTES:
-                raise ShardResultError(f"shard {shard}: result larger than {MAX_SHARD_BYTES} bytes unpacked")
-            handle = tar.extractfile(member)
-            content = handle.read() if handle is not None else b""
-            if path.parts == (MANIFEST_NAME,):
-                manifest_text = content.decode("utf-8", errors="replace")
-            elif len(path.parts) == 2 and path.parts[0] in wanted:
-                files[member.name] = content
-            else:
-                raise ShardResultError(f"shard {shard}: member {member.name!r} is no file of its devices")
-    if manifest_text is None:
-        raise ShardResultError(f"shard {shard}: result holds no {MANIFEST_NAME}")
-    manifest = manifest_from_json(shard, manifest_text)
-    stray = set(manifest.devices) - wanted
-    if stray:
-        raise ShardResultError(f"shard {shard}: manifest records devices of another shard: {sorted(stray)[:5]}")
-    for name in wanted:
-        folder = device_dir(captures, name)
-        if folder.is_dir() and not folder.is_symlink():
-            shutil.rmtree(folder)
-    for member_name, content in sorted(files.items()):
-        device, filename = PurePosixPath(member_name).parts
-        if device not in manifest.devices:  # recorded "not collected" by the dispatcher: no folder
+    for member in tar:
+        path = PurePosixPath(member.name)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise ShardResultError(f"shard {shard}: member {member.name!r} leaves the capture folder")
+        if member.isdir():
             continue
-        write_file(device_dir(captures, device) / filename, content.decode("utf-8", errors="replace"))
-    return ShardCaptures(manifest, sorted({PurePosixPath(n).parts[0] for n in files} & set(manifest.devices)))
+        if not member.isfile():
+            raise ShardResultError(f"shard {shard}: member {member.name!r} is not a regular file")
+        if member.size > MAX_CAPTURE_BYTES:
+            raise ShardResultError(f"shard {shard}: member {member.name!r} is larger than a capture may be")
+        total += member.size
+        if total > MAX_SHARD_BYTES:
+            raise ShardResultError(f"shard {shard}: result larger than {MAX_SHARD_BYTES} bytes unpacked")
+        is_manifest = path.parts == (MANIFEST_NAME,)
+        if not is_manifest and not (len(path.parts) == 2 and path.parts[0] in wanted):
+            raise ShardResultError(f"shard {shard}: member {member.name!r} is no file of its devices")
+        handle = tar.extractfile(member)
+        text = (handle.read() if handle is not None else b"").decode("utf-8", errors="replace")
+        if is_manifest:
+            manifest_text = text
+        else:
+            write_file(staging / path.parts[0] / path.parts[1], text)
+    return manifest_text
 
 
 def manifest_from_json(shard: str, text: str) -> Manifest:

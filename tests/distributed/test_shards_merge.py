@@ -8,6 +8,7 @@ import io
 import json
 import re
 import tarfile
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,7 @@ def test_a_shard_result_replaces_its_device_folders(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "r1").iterdir()) == ["show_version.txt"]
     assert (tmp_path / "r1" / "show_version.txt").read_text() == "IOS 15\n"
     assert (tmp_path / "r9").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r1", "r9"]  # no staging folder left
 
 
 @pytest.mark.parametrize("members, link, message", [
@@ -143,6 +145,25 @@ def test_a_hostile_or_broken_shard_result_is_refused_and_writes_nothing(tmp_path
         unpack("north", _archive(members, link=link), ["r1"], tmp_path / "captures")
     assert "shard north" in str(err.value)
     assert not (tmp_path / "captures").exists() and not (tmp_path / "escape.txt").exists()
+    assert not list(tmp_path.iterdir())  # nor a staging folder beside it
+
+
+def test_a_result_of_compressed_zeros_is_unpacked_one_member_in_memory_at_a_time(tmp_path: Path) -> None:
+    """160 MiB of zeros compress to a few hundred kB: a hostile or broken worker must not make
+    the dispatcher hold them all (the shard limit is 4 GiB unpacked)."""
+    member = bytes(8 * 1024 * 1024)
+    archive = _archive({"manifest.json": _manifest_json("r1"),
+                        **{f"r1/show_{i}.txt": member for i in range(20)}})
+    assert len(archive) < 2 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        got = unpack("north", archive, ["r1"], tmp_path / "captures")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert got.devices == ["r1"] and len(list((tmp_path / "captures" / "r1").iterdir())) == 20
+    assert peak < 64 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["captures"]  # no staging folder left
 
 
 def test_a_manifest_naming_another_shards_device_is_refused(tmp_path: Path) -> None:
