@@ -88,7 +88,8 @@ def _stage(shard: str, tar: tarfile.TarFile, wanted: set[str], staging: Path) ->
     return the manifest's text. Raises :class:`ShardResultError` at the first member refused."""
     manifest_text: str | None = None
     total = 0
-    for member in tar:
+    while (member := tar.next()) is not None:
+        tar.members.clear()  # tarfile keeps every header read (~400 bytes each): headers alone would add up
         path = PurePosixPath(member.name)
         if path.is_absolute() or ".." in path.parts or not path.parts:
             raise ShardResultError(f"shard {shard}: member {member.name!r} leaves the capture folder")

@@ -166,6 +166,28 @@ def test_a_result_of_compressed_zeros_is_unpacked_one_member_in_memory_at_a_time
     assert sorted(p.name for p in tmp_path.iterdir()) == ["captures"]  # no staging folder left
 
 
+def test_a_result_of_many_folder_entries_is_read_without_keeping_their_headers(tmp_path: Path) -> None:
+    """30,000 empty folder entries are 150 kB compressed; tarfile kept every header it read."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in {"manifest.json": _manifest_json("r1"), "r1/show_version.txt": b"IOS\n"}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for i in range(30_000):
+            info = tarfile.TarInfo(f"r1/d{i}")
+            info.type = tarfile.DIRTYPE
+            tar.addfile(info)
+    tracemalloc.start()
+    try:
+        got = unpack("north", base64.b64encode(buffer.getvalue()).decode(), ["r1"], tmp_path / "captures")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert got.devices == ["r1"]
+    assert peak < 6 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
+
+
 def test_a_manifest_naming_another_shards_device_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ShardResultError, match="r2"):
         unpack("north", _archive({"manifest.json": _manifest_json("r1", "r2")}), ["r1"], tmp_path)
