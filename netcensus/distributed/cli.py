@@ -141,7 +141,8 @@ def dispatch(
     except (InputError, NetcensusError) as e:
         raise _fail(e) from None
     except KeyboardInterrupt:
-        err.print("dispatch interrupted: its shards were cancelled, nothing merged", markup=False)
+        err.print("dispatch interrupted: the shards still out were cancelled (their devices recorded as not "
+                  f"collected); those done are merged into {out}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     except (OSError, RedisError) as e:  # the broker unreachable after the client's retries, a full disk
         raise _fail(f"dispatch to {redact_url(url)}: {e.__class__.__name__}: {redact_url(_first_line(e))}") from None

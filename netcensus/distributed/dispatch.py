@@ -15,6 +15,8 @@
   never reached.
 
 It holds the capture folder's ``.collect.lock`` (the same lock as ``netcensus collect``).
+Ctrl-C cancels the shards still out, records their devices as not collected, writes the
+merged manifest (``interrupted``) and raises :class:`KeyboardInterrupt`.
 """
 
 from __future__ import annotations
@@ -126,13 +128,17 @@ def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions
         _warn_idle_queues(redis, {s.key for s in shards}, console)
         merged_shards: dict[str, Manifest] = {}
         failed: dict[str, DeviceRecord] = {}
+        interrupted = False
         try:
             _wait(redis, outcomes, options, console, inventory, out_dir, merged_shards, failed)
         except KeyboardInterrupt:  # Ctrl-C: the queued shards are nobody's now
+            # The shards merged so far stay, under a manifest saying so, as an interrupted
+            # `netcensus collect` leaves its folder: never tonight's folders under last night's manifest.
+            interrupted = True
             for outcome in outcomes.values():
                 if outcome.status in ("queued", "started"):
                     _cancel(redis, outcome)
-            raise
+                    _give_up(outcome, inventory, failed, "dispatch interrupted", console, out_dir)
         finally:
             for outcome in outcomes.values():  # results hold captures: do not leave them in the broker
                 _forget(redis, outcome)
@@ -145,7 +151,10 @@ def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions
                                                     "retries": options.retries, "run": run_id},
                                     "shards": record, **dict(options.collect)},
                                    merged_shards, failed, previous)
+        manifest.interrupted = manifest.interrupted or interrupted
         write_merged(out_dir, manifest)
+    if interrupted:
+        raise KeyboardInterrupt
     return DispatchRun(out_dir, manifest, outcomes)
 
 

@@ -240,3 +240,37 @@ def test_dispatch_audit_after_a_shard_no_worker_took_is_degraded(broker: RedisSe
     assert history.exit_code == 0, history.output
     row = next(line for line in history.output.splitlines() if line.startswith("│ 1 "))
     assert [cell.strip() for cell in row.split("│")[3:6]] == ["4", "2", "yes"]  # devices, failed, degraded
+
+
+def test_ctrl_c_keeps_the_shards_done_under_a_manifest_that_says_so(broker: RedisServer, city, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """As an interrupted `netcensus collect`: the folder's manifest describes its folders (the
+    north shard merged, the south devices not collected and last night's files gone)."""
+    inventory, known_hosts, _names = city
+    captures = tmp_path / "captures"
+    stale = captures / "s1" / "show_version.txt"  # from last night's run
+    stale.parent.mkdir(parents=True)
+    stale.write_text("Cisco IOS Software, last night\n")
+    real_sleep = time.sleep
+
+    def ctrl_c_once_north_is_merged(seconds: float) -> None:
+        if (captures / "n1").is_dir():
+            raise KeyboardInterrupt
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", ctrl_c_once_north_is_merged)
+    worker = _worker(broker, "north", known_hosts, ENV)  # nobody serves "south": it stays queued
+    try:
+        result = _run_dispatch(broker, inventory, captures, "--wait", "60")
+    finally:
+        monkeypatch.undo()
+        _stop(worker)
+    assert result.exit_code == 130, result.output
+    assert "those done are merged" in result.output
+    manifest = json.loads((captures / "manifest.json").read_text())
+    assert manifest["interrupted"] is True
+    records = manifest["devices"]
+    assert records["n1"]["status"] == records["n2"]["status"] == "ok"
+    assert records["s1"]["status"] == "missing" and "dispatch interrupted" in records["s1"]["error"]
+    assert not stale.parent.exists()
+    assert not connect(broker.url).keys("rq:job:netcensus-*"), "the cancelled shard is not left in the broker"
