@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -135,7 +140,8 @@ def dispatch(
                            "transport": transport}
         options = DispatchOptions(by=by, chunk=chunk, site_groups=groups, retries=retries, wait_s=wait,
                                   shard_timeout_s=shard_timeout, collect=collect_options)
-        run = run_dispatch(inv, out, options, connect(url), err, redis_label=url)
+        with _terminate_as_interrupt():
+            run = run_dispatch(inv, out, options, connect(url), err, redis_label=url)
         attempted = {n: r for n, r in run.manifest.devices.items() if not r.from_previous_run}
         limit = parse_max_failed(max_failed if max_failed is not None or audit else "0", len(attempted))
     except (InputError, NetcensusError) as e:
@@ -175,6 +181,25 @@ def dispatch(
         log(f"collection degraded: {len(outcome.failed)} device(s) not collected "
             f"({', '.join(outcome.failed[:10])}{' ...' if len(outcome.failed) > 10 else ''})")
     raise typer.Exit(outcome.exit_code)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``systemctl stop``, a timer's ``TimeoutStartSec``) ends a dispatch as Ctrl-C
+    does: the shards still out are cancelled and the manifest says so, instead of the merged
+    shards being left under last night's manifest."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Python installs signal handlers in the main thread only
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -274,3 +275,34 @@ def test_ctrl_c_keeps_the_shards_done_under_a_manifest_that_says_so(broker: Redi
     assert records["s1"]["status"] == "missing" and "dispatch interrupted" in records["s1"]["error"]
     assert not stale.parent.exists()
     assert not connect(broker.url).keys("rq:job:netcensus-*"), "the cancelled shard is not left in the broker"
+
+
+def test_sigterm_ends_a_dispatch_as_ctrl_c_does(broker: RedisServer, city, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """systemctl stop sends SIGTERM: the manifest must say which shards never came back."""
+    inventory, known_hosts, _names = city
+    captures = tmp_path / "captures"
+    real_sleep = time.sleep
+
+    def unhandled(signum: int, frame: object) -> None:
+        raise AssertionError("SIGTERM reached the process: dispatch did not handle it")
+
+    def terminate_once_north_is_merged(seconds: float) -> None:
+        if (captures / "n1").is_dir():
+            os.kill(os.getpid(), signal.SIGTERM)
+        real_sleep(seconds)
+
+    previous = signal.signal(signal.SIGTERM, unhandled)
+    monkeypatch.setattr(time, "sleep", terminate_once_north_is_merged)
+    worker = _worker(broker, "north", known_hosts, ENV)  # nobody serves "south": it stays queued
+    try:
+        result = _run_dispatch(broker, inventory, captures, "--wait", "60")
+    finally:
+        monkeypatch.undo()
+        signal.signal(signal.SIGTERM, previous)
+        _stop(worker)
+    assert result.exit_code == 130, result.output
+    manifest = json.loads((captures / "manifest.json").read_text())
+    assert manifest["interrupted"] is True
+    assert manifest["devices"]["s1"]["status"] == "missing"
+    assert signal.getsignal(signal.SIGTERM) is previous  # the handler is dispatch's only while it runs
