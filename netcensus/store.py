@@ -128,6 +128,31 @@ class _Aborted(Exception):
         self.cause = cause
 
 
+def run_before_commit(before_commit: Callable[[int], None] | None, run_id: int) -> None:
+    """Call a store's ``before_commit`` inside the run's transaction: its failure is carried
+    out of the transaction (which rolls back) by :func:`run_transaction_outcome`."""
+    if before_commit is None:
+        return
+    try:
+        before_commit(run_id)
+    except BaseException as e:
+        raise _Aborted(e) from e
+
+
+@contextlib.contextmanager
+def run_transaction_outcome(pending_archive: Path | None) -> Iterator[None]:
+    """Around a run's transaction (both stores): when it fails, the run's pending archive is
+    removed and a ``before_commit`` failure is raised as it was."""
+    try:
+        yield
+    except BaseException as e:
+        if pending_archive:
+            pending_archive.unlink(missing_ok=True)
+        if isinstance(e, _Aborted):
+            raise e.cause from None
+        raise
+
+
 class StoreError(NetcensusError):
     """The store cannot be used: locked, read-only, full disk, corrupt, newer schema."""
 
@@ -265,44 +290,33 @@ class SQLiteStore:
         else:
             pending = signature = content = None
         archive_path = pending
-        try:
-            with self._transaction() as db:
-                cur = db.execute(
-                    "INSERT INTO runs (started, finished, inventory, captures, inventory_digest,"
-                    " facts_digest, devices, failed, degraded, archive, captures_signature, captures_digest)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (run.started, run.finished, run.inventory, run.captures, run.inventory_digest,
-                     run.facts_digest, len(run.device_status), len(run.failed), int(run.degraded),
-                     archive_path.name if archive_path else None, signature, content))
-                run_id = int(cur.lastrowid)
-                for device, (status, error) in sorted(run.device_status.items()):
-                    config = run.configs.get(device)
-                    cdigest = digest(config) if config is not None else None
-                    if config is not None:
-                        db.execute("INSERT OR IGNORE INTO configs VALUES (?, ?)", (cdigest, config))
-                    db.execute("INSERT INTO device_runs VALUES (?,?,?,?,?)",
-                               (run_id, device, status, error, cdigest))
-                    if status in ("ok", "partial"):
-                        db.execute("INSERT OR REPLACE INTO last_success VALUES (?,?,?,?)",
-                                   (device, run_id, run.finished, cdigest))
-                db.executemany("INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?)", [
-                    (run_id, f["key"], f["severity"], f["status"], json.dumps(f, ensure_ascii=False, default=str))
-                    for f in run.findings])
-                db.executemany("INSERT OR IGNORE INTO entities VALUES (?,?,?)", [
-                    (run_id, kind, i) for kind, ids in run.entities.items() for i in ids])
-                db.executemany("INSERT OR REPLACE INTO utilisation VALUES (?,?,?,?,?,?)", [
-                    (run_id, circuit, *sample) for circuit, sample in sorted(run.utilisation.items())])
-                if before_commit is not None:
-                    try:
-                        before_commit(run_id)
-                    except BaseException as e:  # rolled back by _transaction, then raised as it was
-                        raise _Aborted(e) from e
-        except BaseException as e:
-            if archive_path:
-                archive_path.unlink(missing_ok=True)
-            if isinstance(e, _Aborted):
-                raise e.cause from None
-            raise
+        with run_transaction_outcome(archive_path), self._transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (started, finished, inventory, captures, inventory_digest,"
+                " facts_digest, devices, failed, degraded, archive, captures_signature, captures_digest)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run.started, run.finished, run.inventory, run.captures, run.inventory_digest,
+                 run.facts_digest, len(run.device_status), len(run.failed), int(run.degraded),
+                 archive_path.name if archive_path else None, signature, content))
+            run_id = int(cur.lastrowid)
+            for device, (status, error) in sorted(run.device_status.items()):
+                config = run.configs.get(device)
+                cdigest = digest(config) if config is not None else None
+                if config is not None:
+                    db.execute("INSERT OR IGNORE INTO configs VALUES (?, ?)", (cdigest, config))
+                db.execute("INSERT INTO device_runs VALUES (?,?,?,?,?)",
+                           (run_id, device, status, error, cdigest))
+                if status in ("ok", "partial"):
+                    db.execute("INSERT OR REPLACE INTO last_success VALUES (?,?,?,?)",
+                               (device, run_id, run.finished, cdigest))
+            db.executemany("INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?)", [
+                (run_id, f["key"], f["severity"], f["status"], json.dumps(f, ensure_ascii=False, default=str))
+                for f in run.findings])
+            db.executemany("INSERT OR IGNORE INTO entities VALUES (?,?,?)", [
+                (run_id, kind, i) for kind, ids in run.entities.items() for i in ids])
+            db.executemany("INSERT OR REPLACE INTO utilisation VALUES (?,?,?,?,?,?)", [
+                (run_id, circuit, *sample) for circuit, sample in sorted(run.utilisation.items())])
+            run_before_commit(before_commit, run_id)
         if archive_path:  # the archive's final name carries the run id
             final = self.archive_dir / f"run-{run_id}.tar.gz"
             os.replace(archive_path, final)

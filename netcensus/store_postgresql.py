@@ -40,11 +40,12 @@ from netcensus.store import (
     RunRecord,
     RunSummary,
     StoreError,
-    _Aborted,
     _archive_captures,
     _archive_worker,
     digest,
     redact_archives,
+    run_before_commit,
+    run_transaction_outcome,
 )
 
 #: Migrations: MIGRATIONS[n] takes a store from schema version n to n + 1 (one transaction each).
@@ -336,53 +337,42 @@ class PostgresStore:
             pending, signature, content = _archive_captures(self.archive_dir, captures, self._archived(), platforms)
         else:
             pending = signature = content = None
-        try:
-            with self._errors("write"), self.conn.transaction():
-                cur = self.conn.cursor()
-                run_id = int(cur.execute("UPDATE netcensus_meta SET value = value + 1 WHERE key = 'last_run_id'"
-                                         " RETURNING value").fetchone()[0])
-                cur.execute(
-                    "INSERT INTO runs (id, started, finished, inventory, captures, inventory_digest, facts_digest,"
-                    " devices, failed, degraded, archive, captures_signature, captures_digest)"
-                    " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    (run_id, run.started, run.finished, _text(run.inventory), _text(run.captures),
-                     run.inventory_digest, run.facts_digest, len(run.device_status), len(run.failed),
-                     run.degraded, pending.name if pending else None, signature, content))
-                configs, device_rows, successes = {}, [], []
-                for device, (status, error) in sorted(run.device_status.items()):
-                    config = run.configs.get(device)
-                    cdigest = digest(config) if config is not None else None
-                    if config is not None:
-                        configs[cdigest] = config.encode("utf-8", "surrogatepass")
-                    device_rows.append((run_id, _text(device), status, _text(error), cdigest))
-                    if status in ("ok", "partial"):
-                        successes.append((_text(device), run_id, run.finished, cdigest))
-                cur.executemany("INSERT INTO configs VALUES (%s, %s) ON CONFLICT DO NOTHING", list(configs.items()))
-                cur.executemany("INSERT INTO device_runs VALUES (%s,%s,%s,%s,%s)", device_rows)
-                cur.executemany("INSERT INTO last_success VALUES (%s,%s,%s,%s) ON CONFLICT (device) DO UPDATE"
-                                " SET run_id = excluded.run_id, finished = excluded.finished,"
-                                " config_digest = excluded.config_digest", successes)
-                cur.executemany("INSERT INTO findings VALUES (%s,%s,%s,%s,%s) ON CONFLICT (run_id, key) DO UPDATE"
-                                " SET severity = excluded.severity, status = excluded.status, data = excluded.data",
-                                [(run_id, _text(f["key"]), f["severity"], f["status"],
-                                  json.dumps(f, ensure_ascii=False, default=str)) for f in run.findings])
-                cur.executemany("INSERT INTO entities VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
-                                [(run_id, kind, _text(i)) for kind, ids in run.entities.items() for i in ids])
-                cur.executemany("INSERT INTO utilisation VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (run_id, circuit)"
-                                " DO UPDATE SET at = excluded.at, in_mbps = excluded.in_mbps,"
-                                " out_mbps = excluded.out_mbps, source = excluded.source",
-                                [(run_id, circuit, *sample) for circuit, sample in sorted(run.utilisation.items())])
-                if before_commit is not None:
-                    try:
-                        before_commit(run_id)
-                    except BaseException as e:  # rolled back by the transaction, then raised as it was
-                        raise _Aborted(e) from e
-        except BaseException as e:
-            if pending:
-                pending.unlink(missing_ok=True)
-            if isinstance(e, _Aborted):
-                raise e.cause from None
-            raise
+        with run_transaction_outcome(pending), self._errors("write"), self.conn.transaction():
+            cur = self.conn.cursor()
+            run_id = int(cur.execute("UPDATE netcensus_meta SET value = value + 1 WHERE key = 'last_run_id'"
+                                     " RETURNING value").fetchone()[0])
+            cur.execute(
+                "INSERT INTO runs (id, started, finished, inventory, captures, inventory_digest, facts_digest,"
+                " devices, failed, degraded, archive, captures_signature, captures_digest)"
+                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                (run_id, run.started, run.finished, _text(run.inventory), _text(run.captures),
+                 run.inventory_digest, run.facts_digest, len(run.device_status), len(run.failed),
+                 run.degraded, pending.name if pending else None, signature, content))
+            configs, device_rows, successes = {}, [], []
+            for device, (status, error) in sorted(run.device_status.items()):
+                config = run.configs.get(device)
+                cdigest = digest(config) if config is not None else None
+                if config is not None:
+                    configs[cdigest] = config.encode("utf-8", "surrogatepass")
+                device_rows.append((run_id, _text(device), status, _text(error), cdigest))
+                if status in ("ok", "partial"):
+                    successes.append((_text(device), run_id, run.finished, cdigest))
+            cur.executemany("INSERT INTO configs VALUES (%s, %s) ON CONFLICT DO NOTHING", list(configs.items()))
+            cur.executemany("INSERT INTO device_runs VALUES (%s,%s,%s,%s,%s)", device_rows)
+            cur.executemany("INSERT INTO last_success VALUES (%s,%s,%s,%s) ON CONFLICT (device) DO UPDATE"
+                            " SET run_id = excluded.run_id, finished = excluded.finished,"
+                            " config_digest = excluded.config_digest", successes)
+            cur.executemany("INSERT INTO findings VALUES (%s,%s,%s,%s,%s) ON CONFLICT (run_id, key) DO UPDATE"
+                            " SET severity = excluded.severity, status = excluded.status, data = excluded.data",
+                            [(run_id, _text(f["key"]), f["severity"], f["status"],
+                              json.dumps(f, ensure_ascii=False, default=str)) for f in run.findings])
+            cur.executemany("INSERT INTO entities VALUES (%s,%s,%s) ON CONFLICT DO NOTHING",
+                            [(run_id, kind, _text(i)) for kind, ids in run.entities.items() for i in ids])
+            cur.executemany("INSERT INTO utilisation VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (run_id, circuit)"
+                            " DO UPDATE SET at = excluded.at, in_mbps = excluded.in_mbps,"
+                            " out_mbps = excluded.out_mbps, source = excluded.source",
+                            [(run_id, circuit, *sample) for circuit, sample in sorted(run.utilisation.items())])
+            run_before_commit(before_commit, run_id)
         if pending:  # the archive's final name carries the run id
             final = self.archive_dir / f"run-{run_id}.tar.gz"
             os.replace(pending, final)
