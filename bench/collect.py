@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                 start = time.perf_counter()
                 run = collect(inventory, Path(tmp) / "captures", options, Console(file=io.StringIO()), env=env)
                 wall = time.perf_counter() - start
-            ok = sum(1 for r in run.manifest.devices.values() if r.status in ("ok", "partial", "parse_failed"))
+            ok = sum(r.collected for r in run.manifest.devices.values())
             print(f"{workers:>7} {bound:>8.1f} {wall:>8.1f} {wall / bound:>6.2f} {ok:>5} "
                   f"{args.devices / wall * 60:>11.0f}")
     finally:

@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                     w.terminate()
                 for w in workers:
                     w.wait(timeout=60)
-                ok = sum(r.status in ("ok", "partial", "parse_failed") for r in run.manifest.devices.values())
+                ok = sum(r.collected for r in run.manifest.devices.values())
                 rate = ok / wall * 60
                 one_rate = one_rate or (rate if count == 1 else rate / count)
                 print(f"{count:>7} {wall:>7.1f} {ok:>5} {rate:>11.0f} {rate / (count * one_rate):>9.2f}x "

@@ -39,6 +39,8 @@ MANIFEST_NAME = "manifest.json"
 FORMAT = 1
 #: Statuses whose files are a complete collection (re-collecting would not change them).
 COMPLETE_STATUSES = frozenset({"ok", "parse_failed"})
+#: Statuses of a device whose collection completed, whole or in part (the others failed).
+COLLECTED_STATUSES = frozenset({"ok", "partial", "parse_failed"})
 
 
 @dataclass
@@ -58,6 +60,11 @@ class DeviceRecord:
     problems: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     from_previous_run: bool = False
+
+    @property
+    def collected(self) -> bool:
+        """Whether the collection completed, whole or in part (:data:`COLLECTED_STATUSES`)."""
+        return self.status in COLLECTED_STATUSES
 
 
 @dataclass

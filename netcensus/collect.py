@@ -115,7 +115,7 @@ class CollectionRun:
     def failed(self) -> dict[str, DeviceRecord]:
         """Devices of the run whose collection did not complete (neither ok nor partial)."""
         return {n: r for n, r in self.manifest.devices.items()
-                if r.status not in ("ok", "partial", "parse_failed")}
+                if not r.collected}
 
 
 CollectorFactory = Callable[[SessionSettings], Mapping[str, Collector]]

@@ -97,7 +97,7 @@ class DispatchRun:
     def failed(self) -> dict[str, DeviceRecord]:
         """Devices of this dispatch whose collection did not complete (neither ok nor partial)."""
         return {n: r for n, r in self.manifest.devices.items()
-                if not r.from_previous_run and r.status not in ("ok", "partial", "parse_failed")}
+                if not r.from_previous_run and not r.collected}
 
 
 def dispatch(inventory: Inventory, out_dir: Path | str, options: DispatchOptions, redis: Redis,
